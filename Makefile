@@ -1,0 +1,38 @@
+# VidStream: `make run` and `make test` install whatever is missing, then do their job.
+SHELL := /bin/bash
+CACHE_DIR ?= $(or $(VIDSTREAM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vidstream)
+VENV ?= $(CACHE_DIR)/venv
+export VIDSTREAM_CACHE := $(CACHE_DIR)
+export VIDSTREAM_BIN_DIR := $(CACHE_DIR)/bin
+PY := $(VENV)/bin/python
+# GUI runs need a display; on a headless machine wrap them in Xvfb.
+XVFB := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp")
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint bench screenshot clean-cache
+
+setup:
+	@bash tools/install_system_packages.sh
+	@bash tools/build_mediamtx.sh
+	@bash tools/build_minio.sh
+	@bash tools/setup_venv.sh
+
+run: setup
+	@$(if $(DISPLAY),,echo "No DISPLAY: starting the app inside Xvfb (headless).";)
+	$(XVFB) $(VENV)/bin/vidstream-desktop
+
+test: setup
+	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(XVFB) $(PY) -m bench
+
+screenshot: setup
+	$(XVFB) $(PY) tools/screenshot.py resources/screenshots/wall.png
+
+clean-cache:
+	rm -rf "$(CACHE_DIR)"

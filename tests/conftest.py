@@ -1,0 +1,10 @@
+"""Shared fixtures: real MediaMTX, MinIO and synthetic cameras (see tests/fixtures/servers.py)."""
+
+from tests.fixtures.servers import (  # noqa: F401 - pytest discovers fixtures by name
+    camera,
+    camera_factory,
+    mediamtx,
+    minio,
+    minio_server,
+    private_minio,
+)

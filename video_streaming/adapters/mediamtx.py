@@ -1,0 +1,190 @@
+"""MediaMTX Control API v3 client on httpx: provisions camera sources as paths and reads their state."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from video_streaming.domain.camera import mask_url
+from video_streaming.domain.errors import (
+    InvalidInput,
+    PathExists,
+    ServerUnreachable,
+    Unauthorized,
+    VidStreamError,
+)
+from video_streaming.ports import MediaMTXClient
+
+# MediaMTX accepts these characters in path names; anything else is refused before it reaches the server.
+_PATH_NAME = re.compile(r"[A-Za-z0-9_\-.~]+(/[A-Za-z0-9_\-.~]+)*")
+_PAGE_SIZE = 1000
+
+
+def _check_path_name(name: str) -> str:
+    if not name or len(name) > 200 or not _PATH_NAME.fullmatch(name) or ".." in name:
+        raise InvalidInput(
+            f"{name[:60]!r} is not a valid MediaMTX path name", "use letters, digits, - _ . ~ and /"
+        )
+    return name
+
+
+def summarize_path(item: dict[str, Any]) -> dict[str, Any]:
+    """Normalize a /v3/paths item into the fields the app uses."""
+    tracks = item.get("tracks2") or [{"codec": codec} for codec in item.get("tracks") or []]
+    source = item.get("source") or {}
+    return {
+        "exists": True,
+        "name": item.get("name", ""),
+        "ready": bool(item.get("ready")),
+        "ready_time": item.get("readyTime"),
+        "tracks": [track.get("codec", "") for track in tracks],
+        "video": next(
+            (t.get("codecProps", {}) for t in tracks if t.get("codec") in {"H264", "H265", "AV1", "VP9"}), {}
+        ),
+        "source_type": source.get("type", ""),
+        "bytes_received": int(item.get("bytesReceived", item.get("inboundBytes", 0)) or 0),
+        "bytes_sent": int(item.get("bytesSent", item.get("outboundBytes", 0)) or 0),
+        "readers": len(item.get("readers") or []),
+        "frames_in_error": int(item.get("inboundFramesInError", 0) or 0),
+    }
+
+
+class MediaMTXClientImpl(MediaMTXClient):
+    """Talks to one MediaMTX server. Every call has an explicit timeout and raises typed errors:
+    ServerUnreachable, Unauthorized, PathExists, InvalidInput."""
+
+    def __init__(
+        self,
+        host: str = "localhost",
+        port: int = 9997,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        scheme: str = "http",
+        timeout: float = 5.0,
+        rtsp_transport: str = "tcp",
+    ) -> None:
+        self.base_url = f"{scheme}://{host}:{port}"
+        self.rtsp_transport = rtsp_transport
+        auth = httpx.BasicAuth(username, password or "") if username else None
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0))
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> MediaMTXClientImpl:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = await self._client.request(method, url, **kwargs)
+        except httpx.TimeoutException:
+            raise ServerUnreachable(
+                f"MediaMTX at {self.base_url} did not answer in time", "check that MediaMTX is running"
+            ) from None
+        except httpx.TransportError as error:
+            raise ServerUnreachable(
+                f"cannot reach MediaMTX at {self.base_url}: {type(error).__name__}",
+                "check that MediaMTX is running and its API is enabled",
+            ) from None
+        if response.status_code == 401:
+            raise Unauthorized(
+                f"MediaMTX at {self.base_url} refused the API credentials", "check the API user and password"
+            )
+        return response
+
+    @staticmethod
+    def _error_text(response: httpx.Response) -> str:
+        try:
+            return str(response.json().get("error", response.text))
+        except ValueError:
+            return response.text[:300]
+
+    async def start_stream(self, stream_id: str, source_url: str) -> bool:
+        name = quote(_check_path_name(stream_id), safe="/")
+        body: dict[str, Any] = {"source": source_url, "sourceOnDemand": False}
+        if source_url.startswith(("rtsp://", "rtsps://")):
+            body["rtspTransport"] = self.rtsp_transport
+        response = await self._request("POST", f"/v3/config/paths/add/{name}", json=body)
+        if response.status_code == 200:
+            return True
+        message = mask_url(self._error_text(response))
+        if "already exists" in message:
+            raise PathExists(f"MediaMTX already has a path named {stream_id!r}", "stop that stream first")
+        if response.status_code == 400:
+            raise InvalidInput(f"MediaMTX refused the source: {message}", "check the camera URL")
+        raise VidStreamError(f"MediaMTX answered {response.status_code}: {message}")
+
+    async def update_source(self, stream_id: str, source_url: str) -> None:
+        name = quote(_check_path_name(stream_id), safe="/")
+        response = await self._request("PATCH", f"/v3/config/paths/patch/{name}", json={"source": source_url})
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX refused the change: {mask_url(self._error_text(response))}")
+
+    async def stop_stream(self, stream_id: str) -> bool:
+        name = quote(_check_path_name(stream_id), safe="/")
+        response = await self._request("DELETE", f"/v3/config/paths/delete/{name}")
+        if response.status_code == 200:
+            return True
+        if response.status_code == 404:
+            return False
+        raise VidStreamError(
+            f"MediaMTX answered {response.status_code}: {mask_url(self._error_text(response))}"
+        )
+
+    async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
+        name = quote(_check_path_name(stream_id), safe="/")
+        response = await self._request("GET", f"/v3/paths/get/{name}")
+        if response.status_code == 404:
+            return {
+                "exists": False,
+                "name": stream_id,
+                "ready": False,
+                "tracks": [],
+                "bytes_received": 0,
+                "readers": 0,
+            }
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
+        return summarize_path(response.json())
+
+    async def list_paths(self) -> dict[str, dict[str, Any]]:
+        """State of every path in as few calls as the server's paging allows (one for <= 1000 paths)."""
+        paths: dict[str, dict[str, Any]] = {}
+        page = 0
+        while True:
+            response = await self._request(
+                "GET", "/v3/paths/list", params={"page": page, "itemsPerPage": _PAGE_SIZE}
+            )
+            if response.status_code != 200:
+                raise VidStreamError(
+                    f"MediaMTX answered {response.status_code}: {self._error_text(response)}"
+                )
+            data = response.json()
+            for item in data.get("items") or []:
+                summary = summarize_path(item)
+                paths[summary["name"]] = summary
+            page += 1
+            if page >= int(data.get("pageCount", 1) or 1):
+                return paths
+
+    async def list_configured_paths(self) -> list[str]:
+        response = await self._request("GET", "/v3/config/paths/list", params={"itemsPerPage": 10000})
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
+        return [
+            item["name"] for item in response.json().get("items") or [] if item.get("name") != "all_others"
+        ]
+
+    async def ping(self) -> None:
+        response = await self._request("GET", "/v3/paths/list", params={"itemsPerPage": 1})
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX answered {response.status_code}")

@@ -1,0 +1,164 @@
+"""Cameras and the pure rules for their names, source URLs and archive keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
+
+from video_streaming.domain.clock import require_aware
+from video_streaming.domain.errors import InvalidInput
+from video_streaming.domain.retention import RetentionPolicy
+
+SUPPORTED_SCHEMES = ("rtsp", "rtsps", "rtmp", "rtmps", "srt", "http", "https", "udp")
+MAX_NAME_LENGTH = 64
+MAX_URL_LENGTH = 2048
+_SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class SourceUrl:
+    """A camera URL split into the part that may be shown/stored and the secret part."""
+
+    url: str  # without credentials: safe to log, show and store
+    username: str = ""
+    password: str = ""
+
+    def with_credentials(self) -> str:
+        """The URL to hand to MediaMTX/ffmpeg; never log it."""
+        if not self.username:
+            return self.url
+        parts = urlsplit(self.url)
+        userinfo = quote(self.username, safe="")
+        if self.password:
+            userinfo += ":" + quote(self.password, safe="")
+        return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+
+    def masked(self) -> str:
+        return mask_url(self.with_credentials())
+
+
+def parse_source_url(raw: str) -> SourceUrl:
+    """Validate a camera URL and split the credentials out of it. Raises InvalidInput with a clear reason."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidInput("camera URL is empty", "enter a URL such as rtsp://camera.local:554/stream")
+    text = raw.strip()
+    if len(text) > MAX_URL_LENGTH:
+        raise InvalidInput(f"camera URL is too long ({len(text)} characters, at most {MAX_URL_LENGTH})")
+    if _CONTROL.search(text) or any(ch.isspace() for ch in text):
+        raise InvalidInput("camera URL contains spaces or control characters", "remove them")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as error:
+        raise InvalidInput(f"camera URL is malformed: {error}", "check the host and port") from None
+    scheme = parts.scheme.lower()
+    if scheme not in SUPPORTED_SCHEMES:
+        raise InvalidInput(
+            f"unsupported camera URL scheme {parts.scheme or '(none)'!r}",
+            f"use one of: {', '.join(SUPPORTED_SCHEMES)}",
+        )
+    host = parts.hostname or ""
+    if not host or not re.fullmatch(r"[A-Za-z0-9.\-_:\[\]%]+", host):
+        raise InvalidInput("camera URL has no valid host", "write it as scheme://host[:port]/path")
+    if port == 0:
+        raise InvalidInput("camera URL port 0 is not valid")
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None:
+        netloc += f":{port}"
+    clean = SplitResult(scheme, netloc, parts.path, parts.query, "")
+    return SourceUrl(
+        url=urlunsplit(clean),
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:@/\s]*)(?::[^@/\s]*)?@")
+_SECRET_QUERY = re.compile(r"(?i)((?:password|passwd|pass|pwd|token|secret|passphrase|key)=)[^&\s]+")
+
+
+def mask_url(text: str) -> str:
+    """Replace passwords in any URLs inside `text` by ***, keeping the user name for diagnosis."""
+    masked = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m["user"] else m[0], text)
+    return _SECRET_QUERY.sub(r"\1***", masked)
+
+
+def validate_camera_name(raw: str) -> str:
+    if not isinstance(raw, str):
+        raise InvalidInput("camera name must be text")
+    name = unicodedata.normalize("NFC", raw).strip()
+    if not name:
+        raise InvalidInput("camera name is empty", "give the camera a name such as 'Front door'")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"camera name is too long ({len(name)} characters, at most {MAX_NAME_LENGTH})")
+    if _CONTROL.search(name) or "/" in name or "\\" in name:
+        raise InvalidInput("camera name may not contain slashes or control characters", "use plain words")
+    return name
+
+
+def slugify(name: str) -> str:
+    """ASCII slug of a camera name, safe in a MediaMTX path, a file name and an S3 key."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return _SLUG_UNSAFE.sub("-", folded).strip("-")[:40] or "camera"
+
+
+@dataclass(frozen=True)
+class Camera:
+    name: str
+    source: SourceUrl
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    sub_stream: SourceUrl | None = None
+    retention: RetentionPolicy = field(default_factory=lambda: RetentionPolicy(30))
+    enabled: bool = True
+
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        source_url: str,
+        *,
+        sub_stream_url: str | None = None,
+        retention_days: int = 30,
+        camera_id: uuid.UUID | None = None,
+    ) -> Camera:
+        return cls(
+            name=validate_camera_name(name),
+            source=parse_source_url(source_url),
+            id=camera_id or uuid.uuid4(),
+            sub_stream=parse_source_url(sub_stream_url) if sub_stream_url else None,
+            retention=RetentionPolicy(retention_days),
+        )
+
+    @property
+    def key(self) -> str:
+        """Unique, collision-free archive prefix: two cameras named alike still differ by id."""
+        return f"{slugify(self.name)}-{self.id.hex[:8]}"
+
+    def renamed(self, name: str) -> Camera:
+        return replace(self, name=validate_camera_name(name))
+
+
+def recording_prefix(camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime) -> str:
+    """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/`: the day is the recording's start day (UTC), so all
+    of a recording's segments share one prefix even when it runs past midnight."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{0,63}", camera_key):
+        raise InvalidInput(f"camera key {camera_key!r} is not a safe archive prefix")
+    day = require_aware(recording_started_at, "recording start")
+    return f"{camera_key}/{day:%Y/%m/%d}/{recording_id}/"
+
+
+def segment_file_name(segment_start: datetime) -> str:
+    moment = require_aware(segment_start, "segment start")
+    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z.mp4"
+
+
+def segment_key(
+    camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime, segment_start: datetime
+) -> str:
+    """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/{segment_start}.mp4`, UTC, safe for any camera name."""
+    return recording_prefix(camera_key, recording_id, recording_started_at) + segment_file_name(segment_start)

@@ -1,0 +1,77 @@
+"""The three ports of the seed API. Adapters implement them; tests may fake them."""
+
+from __future__ import annotations
+
+import abc
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of bytes transferred since the previous call (boto3's convention)."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    etag: str
+    last_modified: datetime | None = None
+    metadata: dict[str, str] | None = None
+
+
+class MediaMTXClient(abc.ABC):
+    """Provisions camera sources as paths on a MediaMTX server."""
+
+    @abc.abstractmethod
+    async def start_stream(self, stream_id: str, source_url: str) -> bool:
+        """Add a path named `stream_id` pulling from `source_url`. True when the path exists."""
+
+    @abc.abstractmethod
+    async def stop_stream(self, stream_id: str) -> bool:
+        """Remove the path. True when it was removed, False when it did not exist."""
+
+    @abc.abstractmethod
+    async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
+        """Live state of the path: at least `ready` (bool), `tracks`, `bytes_received`, `readers`."""
+
+
+class FFmpegService(abc.ABC):
+    """Records a live source into segment files."""
+
+    @abc.abstractmethod
+    async def start_recording(self, recording_id: uuid.UUID, source_url: str, output_path: str) -> bool:
+        """Start recording `source_url` into the folder `output_path`. True once bytes reach the disk."""
+
+    @abc.abstractmethod
+    async def stop_recording(self, recording_id: uuid.UUID) -> bool:
+        """Stop gracefully so the last segment is closed. False when no such recording runs."""
+
+
+class StorageService(abc.ABC):
+    """An object store (S3/MinIO) or a local folder standing in for one."""
+
+    @abc.abstractmethod
+    async def upload_file(self, local_path: str, remote_path: str) -> str:
+        """Upload and verify; returns the object's URI. Raises on failure, never half-succeeds."""
+
+    @abc.abstractmethod
+    async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
+        """A URL that reads the object for `expires_in` seconds."""
+
+    @abc.abstractmethod
+    async def delete_file(self, remote_path: str) -> None:
+        """Delete the object; deleting a missing object is not an error."""
+
+    async def list_files(self, prefix: str = "") -> list[StoredObject]:
+        raise NotImplementedError
+
+    async def stat_file(self, remote_path: str) -> StoredObject | None:
+        raise NotImplementedError
+
+    async def download_file(
+        self, remote_path: str, local_path: str, progress: ProgressCallback | None = None
+    ) -> None:
+        raise NotImplementedError

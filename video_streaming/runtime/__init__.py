@@ -1,0 +1,1 @@
+"""Managed child processes for the embedded default: MediaMTX, MinIO and synthetic cameras."""

@@ -1,0 +1,108 @@
+"""A synthetic camera: ffmpeg's testsrc2 with a burnt-in UTC clock and frame counter, plus a tone,
+published to MediaMTX over RTSP. Stop and start it to simulate a camera dropping out."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.runtime.process import ManagedProcess
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    width: int = 640
+    height: int = 360
+    fps: int = 25
+    label: str = "CAM"
+    audio: bool = True
+    bitrate_kbps: int = 800
+
+
+def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> list[str]:
+    epoch = int(time.time())
+    # Clock from the frame's own timestamp, so every frame carries the time it was made (to the ms).
+    clock = f"%{{pts\\:gmtime\\:{epoch}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}}"
+    font = f"fontfile={FONT}:" if FONT.exists() else ""
+    label = spec.label.replace("'", "").replace(":", " ").replace("\\", " ")[:24]
+    size = max(12, spec.height // 18)
+    drawtext = (
+        f"drawtext={font}text='{label}  {clock}  #%{{frame_num}}':x=10:y=h-th-10:"
+        f"fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=4"
+    )
+    argv = [
+        ffmpeg,
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc2=size={spec.width}x{spec.height}:rate={spec.fps}",
+    ]
+    if spec.audio:
+        argv += ["-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"]
+    argv += [
+        "-vf",
+        drawtext,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-tune",
+        "zerolatency",
+        "-pix_fmt",
+        "yuv420p",
+        "-g",
+        str(spec.fps),
+        "-keyint_min",
+        str(spec.fps),
+        "-sc_threshold",
+        "0",
+        "-b:v",
+        f"{spec.bitrate_kbps}k",
+        "-maxrate",
+        f"{spec.bitrate_kbps}k",
+        "-bufsize",
+        f"{spec.bitrate_kbps}k",
+    ]
+    if spec.audio:
+        argv += ["-c:a", "aac", "-b:a", "64k"]
+    argv += ["-f", "rtsp", "-rtsp_transport", "tcp", publish_url]
+    return argv
+
+
+class SyntheticCamera:
+    def __init__(self, publish_url: str, log_path: Path, spec: CameraSpec | None = None) -> None:
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
+            raise VidStreamError("ffmpeg is not installed", "run `make run` once, or apt-get install ffmpeg")
+        self.publish_url = publish_url
+        self.spec = spec or CameraSpec()
+        self._ffmpeg = ffmpeg
+        self._log_path = log_path
+        self.process: ManagedProcess | None = None
+
+    def start(self) -> None:
+        if self.process and self.process.running:
+            return
+        # A fresh argv each start, so the burnt-in clock's epoch is the restart time.
+        self.process = ManagedProcess(
+            "camera", camera_argv(self.publish_url, self.spec, self._ffmpeg), self._log_path
+        )
+        self.process.start()
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.stop(timeout=3)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.process and self.process.running)
