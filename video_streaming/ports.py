@@ -71,7 +71,5 @@ class StorageService(abc.ABC):
     async def stat_file(self, remote_path: str) -> StoredObject | None:
         raise NotImplementedError
 
-    async def download_file(
-        self, remote_path: str, local_path: str, progress: ProgressCallback | None = None
-    ) -> None:
+    async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
         raise NotImplementedError

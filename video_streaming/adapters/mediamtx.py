@@ -25,9 +25,7 @@ _PAGE_SIZE = 1000
 
 def _check_path_name(name: str) -> str:
     if not name or len(name) > 200 or not _PATH_NAME.fullmatch(name) or ".." in name:
-        raise InvalidInput(
-            f"{name[:60]!r} is not a valid MediaMTX path name", "use letters, digits, - _ . ~ and /"
-        )
+        raise InvalidInput(f"{name[:60]!r} is not a valid MediaMTX path name", "use letters, digits, - _ . ~ and /")
     return name
 
 
@@ -136,9 +134,7 @@ class MediaMTXClientImpl(MediaMTXClient):
             return True
         if response.status_code == 404:
             return False
-        raise VidStreamError(
-            f"MediaMTX answered {response.status_code}: {mask_url(self._error_text(response))}"
-        )
+        raise VidStreamError(f"MediaMTX answered {response.status_code}: {mask_url(self._error_text(response))}")
 
     async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
         name = quote(_check_path_name(stream_id), safe="/")
@@ -161,13 +157,9 @@ class MediaMTXClientImpl(MediaMTXClient):
         paths: dict[str, dict[str, Any]] = {}
         page = 0
         while True:
-            response = await self._request(
-                "GET", "/v3/paths/list", params={"page": page, "itemsPerPage": _PAGE_SIZE}
-            )
+            response = await self._request("GET", "/v3/paths/list", params={"page": page, "itemsPerPage": _PAGE_SIZE})
             if response.status_code != 200:
-                raise VidStreamError(
-                    f"MediaMTX answered {response.status_code}: {self._error_text(response)}"
-                )
+                raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
             data = response.json()
             for item in data.get("items") or []:
                 summary = summarize_path(item)
@@ -180,9 +172,7 @@ class MediaMTXClientImpl(MediaMTXClient):
         response = await self._request("GET", "/v3/config/paths/list", params={"itemsPerPage": 10000})
         if response.status_code != 200:
             raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
-        return [
-            item["name"] for item in response.json().get("items") or [] if item.get("name") != "all_others"
-        ]
+        return [item["name"] for item in response.json().get("items") or [] if item.get("name") != "all_others"]
 
     async def ping(self) -> None:
         response = await self._request("GET", "/v3/paths/list", params={"itemsPerPage": 1})

@@ -6,7 +6,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from video_streaming.domain.clock import require_aware
@@ -152,13 +152,26 @@ def recording_prefix(camera_key: str, recording_id: uuid.UUID, recording_started
     return f"{camera_key}/{day:%Y/%m/%d}/{recording_id}/"
 
 
-def segment_file_name(segment_start: datetime) -> str:
+def segment_file_name(segment_start: datetime, attempt: int = 0) -> str:
+    """`20261126T141500Z-0.mp4`: the segment's UTC start, then the recorder attempt (a restart within the
+    same second must not overwrite the previous file)."""
     moment = require_aware(segment_start, "segment start")
-    return f"{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z.mp4"
+    return f"{moment:%Y%m%dT%H%M%S}Z-{attempt}.mp4"
 
 
-def segment_key(
-    camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime, segment_start: datetime
-) -> str:
-    """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/{segment_start}.mp4`, UTC, safe for any camera name."""
-    return recording_prefix(camera_key, recording_id, recording_started_at) + segment_file_name(segment_start)
+_SEGMENT_FILE = re.compile(r"(\d{8}T\d{6})Z-(\d+)\.mp4")
+
+
+def parse_segment_file_name(name: str) -> tuple[datetime, int] | None:
+    match = _SEGMENT_FILE.fullmatch(name)
+    if not match:
+        return None
+    start = datetime.strptime(match[1], "%Y%m%dT%H%M%S").replace(tzinfo=UTC)
+    return start, int(match[2])
+
+
+def segment_key(camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime, file_name: str) -> str:
+    """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/{segment_start}-{attempt}.mp4`, safe for any camera name."""
+    if parse_segment_file_name(file_name) is None:
+        raise InvalidInput(f"{file_name!r} is not a segment file name")
+    return recording_prefix(camera_key, recording_id, recording_started_at) + file_name

@@ -38,9 +38,7 @@ class Recording:
 
     def stop(self, at: datetime | None = None) -> None:
         if self.status is not RecordingStatus.RECORDING:
-            raise InvalidTransition(
-                f"cannot stop a recording that is {self.status.value}", "it has already ended"
-            )
+            raise InvalidTransition(f"cannot stop a recording that is {self.status.value}", "it has already ended")
         self.status = RecordingStatus.STOPPED
         self.ended_at = require_aware(at, "stop time") if at else utc_now()
 

@@ -32,9 +32,7 @@ def find_binary(name: str) -> Path:
     on_path = shutil.which(name)
     if on_path:
         return Path(on_path)
-    raise BinaryMissing(
-        f"{name} is not installed", f"run `make run` or `bash tools/build_{name}.sh` once to build it"
-    )
+    raise BinaryMissing(f"{name} is not installed", f"run `make run` or `bash tools/build_{name}.sh` once to build it")
 
 
 def project_file(name: str) -> Path:

@@ -129,8 +129,7 @@ class MediaMTXServer:
         while time.monotonic() < deadline:
             if not self.process.running:
                 raise ServerUnreachable(
-                    f"MediaMTX exited at start (code {self.process.returncode}): "
-                    f"{self.process.log_tail(800)}",
+                    f"MediaMTX exited at start (code {self.process.returncode}): {self.process.log_tail(800)}",
                     "check that its ports are free",
                 )
             try:

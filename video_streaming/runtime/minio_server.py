@@ -86,6 +86,4 @@ class MinIOServer:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise ServerUnreachable(
-            f"MinIO did not become ready within {timeout:.0f} s", self.process.log_tail(800)
-        )
+        raise ServerUnreachable(f"MinIO did not become ready within {timeout:.0f} s", self.process.log_tail(800))

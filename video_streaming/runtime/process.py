@@ -14,9 +14,7 @@ from video_streaming.domain.camera import mask_url
 
 
 class ManagedProcess:
-    def __init__(
-        self, name: str, argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None
-    ) -> None:
+    def __init__(self, name: str, argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None) -> None:
         self.name = name
         self.argv = list(argv)
         self.log_path = log_path

@@ -94,9 +94,7 @@ class SyntheticCamera:
         if self.process and self.process.running:
             return
         # A fresh argv each start, so the burnt-in clock's epoch is the restart time.
-        self.process = ManagedProcess(
-            "camera", camera_argv(self.publish_url, self.spec, self._ffmpeg), self._log_path
-        )
+        self.process = ManagedProcess("camera", camera_argv(self.publish_url, self.spec, self._ffmpeg), self._log_path)
         self.process.start()
 
     def stop(self) -> None:

@@ -1,0 +1,77 @@
+"""A local folder standing in for S3, for setups without an object store (and for quick trials)."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from video_streaming.adapters.s3 import sha256_of
+from video_streaming.domain.errors import InvalidInput, NotFound, VerificationFailed
+from video_streaming.ports import ProgressCallback, StorageService, StoredObject
+
+
+class LocalFolderStorage(StorageService):
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, remote_path: str) -> Path:
+        candidate = (self.root / remote_path).resolve()
+        if not candidate.is_relative_to(self.root) or candidate == self.root:
+            raise InvalidInput(f"{remote_path!r} points outside the archive folder")
+        return candidate
+
+    async def upload_file(self, local_path: str, remote_path: str, progress: ProgressCallback | None = None) -> str:
+        target = self._path(remote_path)
+
+        def copy() -> str:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + ".part")
+            shutil.copyfile(local_path, temporary)
+            if sha256_of(temporary) != sha256_of(Path(local_path)):
+                temporary.unlink()
+                raise VerificationFailed(f"{remote_path}: copy differs from the original")
+            temporary.replace(target)
+            if progress:
+                progress(target.stat().st_size)
+            return target.as_uri()
+
+        return await asyncio.to_thread(copy)
+
+    async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
+        path = self._path(remote_path)
+        if not path.exists():
+            raise NotFound(f"{remote_path}: not in the archive")
+        return path.as_uri()
+
+    async def delete_file(self, remote_path: str) -> None:
+        self._path(remote_path).unlink(missing_ok=True)
+
+    async def list_files(self, prefix: str = "") -> list[StoredObject]:
+        def walk() -> list[StoredObject]:
+            found = []
+            for path in sorted(self.root.rglob("*")):
+                key = path.relative_to(self.root).as_posix()
+                if path.is_file() and key.startswith(prefix) and not key.endswith(".part"):
+                    stat = path.stat()
+                    found.append(StoredObject(key, stat.st_size, "", datetime.fromtimestamp(stat.st_mtime, UTC)))
+            return found
+
+        return await asyncio.to_thread(walk)
+
+    async def stat_file(self, remote_path: str) -> StoredObject | None:
+        path = self._path(remote_path)
+        if not path.exists():
+            return None
+        stat = path.stat()
+        return StoredObject(remote_path, stat.st_size, "", datetime.fromtimestamp(stat.st_mtime, UTC))
+
+    async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
+        source = self._path(remote_path)
+        if not source.exists():
+            raise NotFound(f"{remote_path}: not in the archive")
+        await asyncio.to_thread(shutil.copyfile, source, local_path)
+        if progress:
+            progress(source.stat().st_size)

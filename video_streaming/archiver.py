@@ -1,0 +1,164 @@
+"""Archiver: closed segment -> upload -> verify -> catalog -> only then delete the local copy.
+
+Retries with exponential back-off while the archive is unreachable; the queue is the catalog itself,
+so it resumes after a restart with nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from video_streaming.adapters.s3 import sha256_of
+from video_streaming.catalog import Catalog, SegmentRow, SegmentState
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.ports import StorageService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ArchiverStatus:
+    pending: int = 0
+    in_flight: dict[int, tuple[str, int, int]] = field(default_factory=dict)  # id -> (name, sent, size)
+    uploaded_segments: int = 0
+    uploaded_bytes: int = 0
+    last_error: str = ""
+    retry_in: float = 0.0
+
+
+class Archiver:
+    def __init__(
+        self,
+        catalog: Catalog,
+        storage: StorageService,
+        *,
+        concurrency: int = 2,
+        keep_local: bool = False,
+        min_backoff: float = 0.5,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self.catalog = catalog
+        self.storage = storage
+        self.concurrency = concurrency
+        self.keep_local = keep_local
+        self.min_backoff = min_backoff
+        self.max_backoff = max_backoff
+        self.status = ArchiverStatus()
+        # The seed's port has no progress argument; our adapters accept one.
+        self._reports_progress = "progress" in inspect.signature(storage.upload_file).parameters
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="archiver")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def wake(self) -> None:
+        """A segment closed: look at the queue now rather than at the next tick."""
+        self._wake.set()
+
+    async def drain(self, timeout: float) -> bool:
+        """Wait until nothing is waiting for upload. True when drained within `timeout`."""
+        self.wake()
+        try:
+            async with asyncio.timeout(timeout):
+                while self.catalog.pending_upload_count() > 0 or self.status.in_flight:
+                    self._idle.clear()
+                    self.wake()
+                    await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    async def _run(self) -> None:
+        backoff = self.min_backoff
+        while True:
+            pending = await asyncio.to_thread(self.catalog.segments, None, SegmentState.CLOSED, None, None, None, 64)
+            self.status.pending = len(pending)
+            if not pending:
+                self._idle.set()
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+                continue
+            results = await self._upload_batch(pending)
+            if any(not ok for ok in results):
+                self.status.retry_in = backoff
+                self._idle.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.sleep(backoff), timeout=backoff + 1)
+                backoff = min(backoff * 2, self.max_backoff)
+            else:
+                backoff = self.min_backoff
+                self.status.retry_in = 0.0
+                self.status.last_error = ""
+
+    async def _upload_batch(self, segments: list[SegmentRow]) -> list[bool]:
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def one(segment: SegmentRow) -> bool:
+            async with semaphore:
+                return await self.archive_segment(segment)
+
+        return list(await asyncio.gather(*(one(segment) for segment in segments)))
+
+    async def archive_segment(self, segment: SegmentRow) -> bool:
+        local = Path(segment.local_path) if segment.local_path else None
+        if local is None or not local.exists():
+            # Not on disk: maybe a previous run uploaded it and crashed before noting it.
+            return await self._adopt_if_archived(segment)
+        size = local.stat().st_size
+        self.status.in_flight[segment.id] = (segment.file_name, 0, size)
+
+        def progress(sent: int) -> None:
+            name, done, total = self.status.in_flight.get(segment.id, (segment.file_name, 0, size))
+            self.status.in_flight[segment.id] = (name, done + sent, total)
+
+        try:
+            sha256 = await asyncio.to_thread(sha256_of, local)
+            if self._reports_progress:
+                await self.storage.upload_file(str(local), segment.object_key, progress)  # type: ignore[call-arg]
+            else:
+                await self.storage.upload_file(str(local), segment.object_key)
+        except VidStreamError as error:
+            self.status.last_error = str(error)
+            await asyncio.to_thread(self.catalog.mark_upload_failed, segment.id, str(error))
+            log.warning("upload of %s failed, will retry: %s", segment.file_name, error)
+            return False
+        finally:
+            self.status.in_flight.pop(segment.id, None)
+        # Verified by the storage adapter: record it, then (and only then) remove the local copy.
+        await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha256, size)
+        self.status.uploaded_segments += 1
+        self.status.uploaded_bytes += size
+        if not self.keep_local:
+            local.unlink(missing_ok=True)
+            await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
+        return True
+
+    async def _adopt_if_archived(self, segment: SegmentRow) -> bool:
+        try:
+            stored = await self.storage.stat_file(segment.object_key)
+        except VidStreamError as error:
+            self.status.last_error = str(error)
+            return False
+        if stored is not None and stored.size > 0:
+            sha = (stored.metadata or {}).get("sha256", "")
+            await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha, stored.size)
+            await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
+            return True
+        log.error("segment %s is neither on disk nor in the archive", segment.file_name)
+        await asyncio.to_thread(self.catalog.mark_missing, segment.id)
+        return True

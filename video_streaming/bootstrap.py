@@ -1,0 +1,174 @@
+"""The composition root: builds VidStreamCore from settings (real adapters), and the embedded
+default stack (app-managed MediaMTX, local MinIO, synthetic demo cameras)."""
+
+from __future__ import annotations
+
+import logging
+import secrets as random_secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from video_streaming.adapters.ffmpeg import FFmpegRecorder
+from video_streaming.adapters.local_storage import LocalFolderStorage
+from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.adapters.s3 import S3Storage
+from video_streaming.archiver import Archiver
+from video_streaming.catalog import Catalog
+from video_streaming.config import Settings, config_dir
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.camera import Camera, SourceUrl
+from video_streaming.domain.errors import InvalidInput
+from video_streaming.ports import StorageService
+from video_streaming.retention import RetentionEnforcer
+from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
+from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
+from video_streaming.runtime.ports import free_tcp_port, free_udp_port, is_listening
+from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
+from video_streaming.secrets import SecretStore
+from video_streaming.service import PlaybackUrls, StreamingService
+
+log = logging.getLogger(__name__)
+DEMO_NAMESPACE = uuid.UUID("6f1c3f7e-8d2a-4a0e-9a3c-5b1d0e7c2a11")
+DEMO_NAMES = ["Entrance", "Parking", "Loading dock", "Lobby", "Corridor", "Warehouse", "Gate", "Roof",
+              "Server room", "Reception", "Stairs", "Yard", "Garage", "Office", "Kitchen", "Back door"]  # fmt: skip
+
+
+def _port_or_free(preferred: int, udp: bool = False) -> int:
+    if udp:
+        return free_udp_port()
+    return preferred if not is_listening("127.0.0.1", preferred) else free_tcp_port()
+
+
+@dataclass
+class EmbeddedStack:
+    """Servers the app owns in the embedded default; stopped with the app."""
+
+    mediamtx: MediaMTXServer
+    minio: MinIOServer | None
+    cameras: list[SyntheticCamera] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for camera in self.cameras:
+            camera.stop()
+        self.mediamtx.stop()
+        if self.minio is not None:
+            self.minio.stop()
+
+
+def start_embedded_stack(settings: Settings, store: SecretStore) -> EmbeddedStack:
+    run_dir = settings.data_path / "run"
+    endpoints = MediaMTXEndpoints(
+        host="127.0.0.1",
+        api_port=_port_or_free(settings.mediamtx.api_port),
+        rtsp_port=_port_or_free(settings.mediamtx.rtsp_port),
+        rtmp_port=_port_or_free(settings.mediamtx.rtmp_port),
+        hls_port=_port_or_free(settings.mediamtx.hls_port),
+        srt_port=_port_or_free(settings.mediamtx.srt_port, udp=True),
+        api_user="vidstream-api",
+        api_password=random_secrets.token_urlsafe(24),  # new for every run of the app-owned server
+    )
+    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints)
+    mediamtx.start()
+    minio = None
+    if settings.storage.kind == "embedded-minio":
+        credentials = MinIOCredentials(
+            access_key=store.get_or_create("embedded-minio-access-key", lambda: MinIOCredentials.generate().access_key),
+            secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
+        )
+        minio = MinIOServer(settings.data_path / "minio", credentials)
+        minio.start()
+    stack = EmbeddedStack(mediamtx, minio)
+    for index in range(settings.demo_cameras):
+        camera = SyntheticCamera(
+            endpoints.rtsp_url(f"demo/cam{index + 1}"),
+            run_dir / f"demo-camera-{index + 1}.log",
+            CameraSpec(label=DEMO_NAMES[index % len(DEMO_NAMES)], audio=False),
+        )
+        camera.start()
+        stack.cameras.append(camera)
+    return stack
+
+
+def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> StorageService:
+    storage = settings.storage
+    if storage.kind == "local":
+        return LocalFolderStorage(Path(storage.local_path).expanduser() if storage.local_path
+                                  else settings.data_path / "archive")  # fmt: skip
+    if storage.kind == "embedded-minio":
+        if stack is None or stack.minio is None:
+            raise InvalidInput("the embedded MinIO archive needs the embedded stack")
+        return S3Storage(stack.minio.endpoint_url, storage.bucket, stack.minio.credentials.access_key,
+                         stack.minio.credentials.secret_key)  # fmt: skip
+    secret = store.get("s3-secret-key") or ""
+    if not storage.access_key or not secret:
+        raise InvalidInput("S3 credentials are not set", "run `vidstream config s3` or set them in Settings")
+    return S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
+                     region=storage.region, allow_insecure_remote=storage.allow_insecure)  # fmt: skip
+
+
+def build_core(
+    settings: Settings,
+    store: SecretStore,
+    stack: EmbeddedStack | None = None,
+    *,
+    storage: StorageService | None = None,
+    catalog_path: Path | None = None,
+) -> VidStreamCore:
+    if stack is not None:
+        endpoints = stack.mediamtx.endpoints
+        mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
+                                      username=endpoints.api_user, password=endpoints.api_password)  # fmt: skip
+        host = endpoints.host
+        urls = PlaybackUrls(
+            rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",
+            srt_base=f"srt://{host}:{endpoints.srt_port}", rtmp_base=f"rtmp://{host}:{endpoints.rtmp_port}",
+        )  # fmt: skip
+    else:
+        m = settings.mediamtx
+        mediamtx = MediaMTXClientImpl(m.host, m.api_port, username=m.username or None,
+                                      password=store.get("mediamtx-api"), scheme=m.api_scheme)  # fmt: skip
+        urls = PlaybackUrls(
+            rtsp_base=f"rtsp://{m.host}:{m.rtsp_port}", hls_base=f"http://{m.host}:{m.hls_port}",
+            srt_base=f"srt://{m.host}:{m.srt_port}", rtmp_base=f"rtmp://{m.host}:{m.rtmp_port}",
+        )  # fmt: skip
+    catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
+    storage = storage or build_storage(settings, store, stack)
+    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds)
+    cameras_by_id = catalog.camera
+
+    def camera_key(camera_id: object) -> str:
+        camera = cameras_by_id(str(camera_id))
+        return camera.key if camera else "camera"
+
+    service = StreamingService(mediamtx, recorder, storage, urls=urls, recordings_dir=settings.recordings_path,
+                               camera_keys=camera_key)  # fmt: skip
+    return VidStreamCore(
+        service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
+        retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=storage, secrets=store,
+        recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
+    )  # fmt: skip
+
+
+def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:
+    """The demo cameras keep fixed ids across runs (their recordings stay theirs); their URLs follow
+    this run's ports."""
+    cameras = []
+    for index, synthetic in enumerate(stack.cameras):
+        camera_id = uuid.uuid5(DEMO_NAMESPACE, f"demo-{index + 1}")
+        existing = core.catalog.camera(str(camera_id))
+        name = existing.name if existing else DEMO_NAMES[index % len(DEMO_NAMES)]
+        retention = existing.retention if existing else Camera.create(name, synthetic.publish_url).retention
+        camera = Camera(name=name, source=SourceUrl(synthetic.publish_url), id=camera_id, retention=retention)
+        core.catalog.save_camera(camera)
+        cameras.append(camera)
+    return cameras
+
+
+def default_secret_store(settings: Settings) -> SecretStore:
+    return SecretStore(config_dir() / "secrets.json")
+
+
+async def ensure_archive_ready(core: VidStreamCore) -> None:
+    if isinstance(core.storage, S3Storage):
+        await core.storage.ensure_bucket()

@@ -1,0 +1,404 @@
+"""SQLite (WAL) catalog of cameras, recordings, segments, gaps and the audit trail.
+
+One transaction per state change, so a crash leaves the catalog consistent. Times are stored as UTC
+epoch seconds (REAL) for cheap range queries and converted to aware datetimes at the boundary."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from video_streaming.domain.camera import Camera, SourceUrl
+from video_streaming.domain.recording import Recording, RecordingStatus
+from video_streaming.domain.retention import RetentionPolicy
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS cameras (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
+    sub_stream_url TEXT, retention_days INTEGER NOT NULL, max_bytes INTEGER, locked INTEGER NOT NULL DEFAULT 0,
+    enabled INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recordings (
+    id TEXT PRIMARY KEY, camera_id TEXT NOT NULL, stream_id TEXT NOT NULL, status TEXT NOT NULL,
+    started_at REAL NOT NULL, ended_at REAL, retention_days INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0,
+    storage_prefix TEXT NOT NULL, local_dir TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
+    deleted_at REAL
+);
+CREATE INDEX IF NOT EXISTS recordings_by_camera ON recordings(camera_id, started_at);
+CREATE INDEX IF NOT EXISTS recordings_by_start ON recordings(started_at);
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL, camera_id TEXT NOT NULL, file_name TEXT NOT NULL,
+    local_path TEXT, object_key TEXT NOT NULL, start REAL NOT NULL, duration REAL NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0, sha256 TEXT NOT NULL DEFAULT '', state TEXT NOT NULL,
+    partial INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '',
+    archived_at REAL, UNIQUE(recording_id, file_name)
+);
+CREATE INDEX IF NOT EXISTS segments_by_camera ON segments(camera_id, start);
+CREATE INDEX IF NOT EXISTS segments_by_state ON segments(state);
+CREATE INDEX IF NOT EXISTS segments_by_recording ON segments(recording_id, start);
+CREATE TABLE IF NOT EXISTS gaps (
+    id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+class SegmentState(StrEnum):
+    CLOSED = "closed"  # on local disk, waiting for upload
+    ARCHIVED = "archived"  # verified in S3 (local copy may or may not remain)
+    MISSING = "missing"  # neither on disk nor in S3 (found by `vidstream check`)
+    EXPIRED = "expired"  # removed by retention
+
+
+def to_epoch(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def from_epoch(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    id: int
+    recording_id: str
+    camera_id: str
+    file_name: str
+    local_path: str | None
+    object_key: str
+    start: datetime
+    duration: float
+    size: int
+    sha256: str
+    state: SegmentState
+    partial: bool
+    attempts: int
+    last_error: str
+
+    @property
+    def end(self) -> datetime:
+        from datetime import timedelta
+
+        return self.start + timedelta(seconds=self.duration)
+
+
+@dataclass(frozen=True)
+class RecordingRow:
+    id: str
+    camera_id: str
+    camera_name: str
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    retention_days: int
+    locked: bool
+    storage_prefix: str
+    local_dir: str
+    last_error: str
+    segments: int
+    archived_segments: int
+    size: int
+    duration: float
+
+    def to_recording(self) -> Recording:
+        recording = Recording(
+            stream_id=None,
+            retention_policy=RetentionPolicy(self.retention_days, locked=self.locked),
+            id=uuid.UUID(self.id),
+            camera_id=self.camera_id,
+            status=RecordingStatus(self.status),
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            storage_path=self.storage_prefix,
+            last_error=self.last_error,
+        )
+        return recording
+
+    @property
+    def state(self) -> str:
+        """What the operator sees: recording / local / uploading / archived."""
+        if self.status == RecordingStatus.RECORDING:
+            return "recording"
+        if self.segments and self.archived_segments == self.segments:
+            return "archived"
+        return "uploading" if self.archived_segments else "local"
+
+
+def _segment(row: sqlite3.Row) -> SegmentRow:
+    return SegmentRow(
+        id=row["id"], recording_id=row["recording_id"], camera_id=row["camera_id"], file_name=row["file_name"],
+        local_path=row["local_path"], object_key=row["object_key"], start=from_epoch(row["start"]) or datetime.now(UTC),
+        duration=row["duration"], size=row["size"], sha256=row["sha256"], state=SegmentState(row["state"]),
+        partial=bool(row["partial"]), attempts=row["attempts"], last_error=row["last_error"],
+    )  # fmt: skip
+
+
+class Catalog:
+    """Thread-safe: one connection guarded by a lock (each call is a short transaction)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._db.execute(sql, params))
+
+    # ---- cameras -----------------------------------------------------------------------------------
+
+    def save_camera(self, camera: Camera) -> None:
+        with self._transaction() as db:
+            db.execute(
+                """INSERT INTO cameras (id, name, source_url, username, sub_stream_url, retention_days, max_bytes,
+                   locked, enabled, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(id) DO UPDATE SET name=excluded.name, source_url=excluded.source_url,
+                   username=excluded.username, sub_stream_url=excluded.sub_stream_url,
+                   retention_days=excluded.retention_days, max_bytes=excluded.max_bytes, locked=excluded.locked,
+                   enabled=excluded.enabled""",
+                (str(camera.id), camera.name, camera.source.url, camera.source.username,
+                 camera.sub_stream.url if camera.sub_stream else None, camera.retention.days,
+                 camera.retention.max_bytes, int(camera.retention.locked), int(camera.enabled),
+                 datetime.now(UTC).timestamp()),
+            )  # fmt: skip
+
+    def cameras(self) -> list[Camera]:
+        """Cameras without their passwords (those live in the keyring; see secrets.py)."""
+        return [
+            Camera(
+                name=row["name"],
+                source=SourceUrl(row["source_url"], row["username"]),
+                id=uuid.UUID(row["id"]),
+                sub_stream=SourceUrl(row["sub_stream_url"]) if row["sub_stream_url"] else None,
+                retention=RetentionPolicy(row["retention_days"], row["max_bytes"], bool(row["locked"])),
+                enabled=bool(row["enabled"]),
+            )
+            for row in self._query("SELECT * FROM cameras ORDER BY created_at, name")
+        ]
+
+    def camera(self, camera_id: uuid.UUID | str) -> Camera | None:
+        return next((c for c in self.cameras() if str(c.id) == str(camera_id)), None)
+
+    def remove_camera(self, camera_id: uuid.UUID | str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM cameras WHERE id=?", (str(camera_id),))
+
+    # ---- recordings --------------------------------------------------------------------------------
+
+    def add_recording(self, recording: Recording, camera_id: str, local_dir: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                """INSERT OR IGNORE INTO recordings (id, camera_id, stream_id, status, started_at, retention_days,
+                   locked, storage_prefix, local_dir) VALUES (?,?,?,?,?,?,?,?,?)""",
+                (str(recording.id), camera_id, str(recording.stream_id), recording.status.value,
+                 recording.started_at.timestamp(), recording.retention_policy.days,
+                 int(recording.retention_policy.locked), recording.storage_path, local_dir),
+            )  # fmt: skip
+
+    def finish_recording(self, recording_id: uuid.UUID | str, status: str, ended_at: datetime, error: str = "") -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE recordings SET status=?, ended_at=COALESCE(ended_at, ?), last_error=? WHERE id=?",
+                (status, ended_at.timestamp(), error, str(recording_id)),
+            )
+
+    def mark_recording_deleted(self, recording_id: str, at: datetime) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE recordings SET deleted_at=? WHERE id=?", (at.timestamp(), recording_id))
+            db.execute(
+                "UPDATE segments SET state=?, local_path=NULL WHERE recording_id=?",
+                (SegmentState.EXPIRED.value, recording_id),
+            )
+
+    _RECORDING_SELECT = """
+        SELECT r.*, COALESCE(c.name, r.camera_id) AS camera_name,
+               COUNT(s.id) AS n_segments,
+               SUM(CASE WHEN s.state='archived' THEN 1 ELSE 0 END) AS n_archived,
+               COALESCE(SUM(s.size), 0) AS total_size, COALESCE(SUM(s.duration), 0) AS total_duration
+        FROM recordings r LEFT JOIN cameras c ON c.id = r.camera_id
+        LEFT JOIN segments s ON s.recording_id = r.id
+    """
+
+    def _recording_row(self, row: sqlite3.Row) -> RecordingRow:
+        return RecordingRow(
+            id=row["id"], camera_id=row["camera_id"], camera_name=row["camera_name"], status=row["status"],
+            started_at=from_epoch(row["started_at"]) or datetime.now(UTC), ended_at=from_epoch(row["ended_at"]),
+            retention_days=row["retention_days"], locked=bool(row["locked"]), storage_prefix=row["storage_prefix"],
+            local_dir=row["local_dir"], last_error=row["last_error"], segments=row["n_segments"] or 0,
+            archived_segments=row["n_archived"] or 0, size=row["total_size"] or 0,
+            duration=row["total_duration"] or 0.0,
+        )  # fmt: skip
+
+    def recordings(
+        self,
+        camera_id: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+        limit: int = 1000,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[RecordingRow]:
+        where = ["r.deleted_at IS NULL"]
+        params: list[Any] = []
+        if camera_id:
+            where.append("r.camera_id = ?")
+            params.append(camera_id)
+        if since:
+            where.append("COALESCE(r.ended_at, 1e12) >= ?")
+            params.append(since.timestamp())
+        if until:
+            where.append("r.started_at <= ?")
+            params.append(until.timestamp())
+        if status:
+            where.append("r.status = ?")
+            params.append(status)
+        order = "DESC" if newest_first else "ASC"
+        sql = (f"{self._RECORDING_SELECT} WHERE {' AND '.join(where)} GROUP BY r.id "
+               f"ORDER BY r.started_at {order} LIMIT ? OFFSET ?")  # fmt: skip
+        return [self._recording_row(row) for row in self._query(sql, [*params, limit, offset])]
+
+    def recording(self, recording_id: uuid.UUID | str) -> RecordingRow | None:
+        rows = self._query(f"{self._RECORDING_SELECT} WHERE r.id = ? GROUP BY r.id", (str(recording_id),))
+        return self._recording_row(rows[0]) if rows else None
+
+    def count_recordings(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM recordings WHERE deleted_at IS NULL")[0][0])
+
+    # ---- segments ----------------------------------------------------------------------------------
+
+    def add_segment(
+        self, recording_id: str, camera_id: str, local_path: Path, object_key: str, start: datetime,
+        duration: float, size: int, partial: bool = False,
+    ) -> int:  # fmt: skip
+        with self._transaction() as db:
+            db.execute(
+                """INSERT INTO segments (recording_id, camera_id, file_name, local_path, object_key, start, duration,
+                   size, state, partial) VALUES (?,?,?,?,?,?,?,?,?,?)
+                   ON CONFLICT(recording_id, file_name) DO UPDATE SET duration=excluded.duration,
+                   size=excluded.size, partial=excluded.partial WHERE segments.state='closed'""",
+                (recording_id, camera_id, local_path.name, str(local_path), object_key, start.timestamp(),
+                 duration, size, SegmentState.CLOSED.value, int(partial)),
+            )  # fmt: skip
+            row = db.execute(
+                "SELECT id FROM segments WHERE recording_id=? AND file_name=?",
+                (recording_id, local_path.name),
+            ).fetchone()
+            return int(row[0])
+
+    def segments(
+        self, recording_id: str | None = None, state: SegmentState | None = None, camera_id: str | None = None,
+        since: datetime | None = None, until: datetime | None = None, limit: int = 100_000,
+    ) -> list[SegmentRow]:  # fmt: skip
+        where, params = ["1=1"], []  # type: list[str], list[Any]
+        if recording_id:
+            where.append("recording_id=?")
+            params.append(recording_id)
+        if state:
+            where.append("state=?")
+            params.append(state.value)
+        if camera_id:
+            where.append("camera_id=?")
+            params.append(camera_id)
+        if since:
+            where.append("start + duration >= ?")
+            params.append(since.timestamp())
+        if until:
+            where.append("start <= ?")
+            params.append(until.timestamp())
+        sql = f"SELECT * FROM segments WHERE {' AND '.join(where)} ORDER BY start LIMIT ?"
+        return [_segment(row) for row in self._query(sql, [*params, limit])]
+
+    def segment(self, segment_id: int) -> SegmentRow | None:
+        rows = self._query("SELECT * FROM segments WHERE id=?", (segment_id,))
+        return _segment(rows[0]) if rows else None
+
+    def known_segment_paths(self) -> set[str]:
+        return {row[0] for row in self._query("SELECT local_path FROM segments WHERE local_path IS NOT NULL")}
+
+    def mark_archived(self, segment_id: int, sha256: str, size: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE segments SET state=?, sha256=?, size=?, archived_at=?, last_error='' WHERE id=?",
+                (SegmentState.ARCHIVED.value, sha256, size, datetime.now(UTC).timestamp(), segment_id),
+            )
+
+    def mark_upload_failed(self, segment_id: int, error: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE segments SET attempts=attempts+1, last_error=? WHERE id=?", (error, segment_id))
+
+    def mark_local_removed(self, segment_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE segments SET local_path=NULL WHERE id=?", (segment_id,))
+
+    def mark_missing(self, segment_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE segments SET state=?, local_path=NULL WHERE id=?",
+                       (SegmentState.MISSING.value, segment_id))  # fmt: skip
+
+    def pending_upload_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM segments WHERE state='closed'")[0][0])
+
+    # ---- gaps and audit ----------------------------------------------------------------------------
+
+    def open_gap(self, recording_id: str, started_at: datetime, reason: str) -> int:
+        with self._transaction() as db:
+            cursor = db.execute("INSERT INTO gaps (recording_id, started_at, reason) VALUES (?,?,?)",
+                                (recording_id, started_at.timestamp(), reason))  # fmt: skip
+            return int(cursor.lastrowid or 0)
+
+    def close_gap(self, recording_id: str, started_at: datetime, ended_at: datetime) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE gaps SET ended_at=? WHERE recording_id=? AND started_at=? AND ended_at IS NULL",
+                       (ended_at.timestamp(), recording_id, started_at.timestamp()))  # fmt: skip
+
+    def gaps(self, recording_id: str) -> list[tuple[datetime, datetime | None, str]]:
+        rows = self._query("SELECT * FROM gaps WHERE recording_id=? ORDER BY started_at", (recording_id,))
+        return [(from_epoch(r["started_at"]) or datetime.now(UTC), from_epoch(r["ended_at"]), r["reason"])
+                for r in rows]  # fmt: skip
+
+    def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO audit (at, actor, action, target, detail) VALUES (?,?,?,?,?)",
+                       (datetime.now(UTC).timestamp(), actor, action, target, detail))  # fmt: skip
+
+    def audit_log(self, limit: int = 200) -> list[tuple[datetime, str, str, str, str]]:
+        rows = self._query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
+        return [(from_epoch(r["at"]) or datetime.now(UTC), r["actor"], r["action"], r["target"], r["detail"])
+                for r in rows]  # fmt: skip

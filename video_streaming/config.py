@@ -1,0 +1,126 @@
+"""Configuration: a TOML file under the platform's config dir; secrets come from SecretStore."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from video_streaming.domain.errors import InvalidInput
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir("vidstream"))
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("vidstream"))
+
+
+@dataclass(frozen=True)
+class MediaMTXSettings:
+    embedded: bool = True
+    host: str = "127.0.0.1"
+    api_port: int = 9997
+    api_scheme: str = "http"
+    username: str = ""  # password: secret "mediamtx-api"
+    rtsp_port: int = 8554
+    srt_port: int = 8890
+    hls_port: int = 8888
+    rtmp_port: int = 1935
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    kind: str = "embedded-minio"  # "s3", "local" or "embedded-minio"
+    endpoint_url: str = ""
+    bucket: str = "vidstream"
+    region: str = "us-east-1"
+    access_key: str = ""  # secret key: secret "s3-secret-key"
+    local_path: str = ""
+    allow_insecure: bool = False
+
+
+@dataclass(frozen=True)
+class RecordingSettings:
+    segment_seconds: int = 60
+    directory: str = ""
+    min_free_mb: int = 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    mediamtx: MediaMTXSettings = field(default_factory=MediaMTXSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    recording: RecordingSettings = field(default_factory=RecordingSettings)
+    demo_cameras: int = 4
+    data_dir: str = ""
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser() if self.data_dir else data_dir()
+
+    @property
+    def recordings_path(self) -> Path:
+        directory = self.recording.directory
+        return Path(directory).expanduser() if directory else self.data_path / "recordings"
+
+
+_SECTIONS: dict[str, type] = {
+    "mediamtx": MediaMTXSettings,
+    "storage": StorageSettings,
+    "recording": RecordingSettings,
+}
+
+
+def _build(cls: type, section: str, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise InvalidInput(f"[{section}] must be a table of settings")
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(raw) - known
+    if unknown:
+        raise InvalidInput(f"unknown setting(s) in [{section}]: {', '.join(sorted(unknown))}",
+                           f"known settings: {', '.join(sorted(known))}")  # fmt: skip
+    defaults = cls()
+    for key, value in raw.items():
+        expected = type(getattr(defaults, key))
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise InvalidInput(f"[{section}] {key} must be {expected.__name__}, got {value!r}"[:200])
+    return cls(**raw)
+
+
+def parse_settings(text: str) -> Settings:
+    """Parse a config file's text. Raises InvalidInput with the line that is wrong."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"the configuration file is not valid TOML: {error}", "fix or delete it") from None
+    top_known = {*_SECTIONS, "demo_cameras", "data_dir"}
+    if unknown := set(raw) - top_known:
+        raise InvalidInput(f"unknown setting(s): {', '.join(sorted(unknown))}"[:300])
+    sections = {name: _build(cls, name, raw.get(name, {})) for name, cls in _SECTIONS.items()}
+    demo = raw.get("demo_cameras", 4)
+    if not isinstance(demo, int) or isinstance(demo, bool) or not 0 <= demo <= 16:
+        raise InvalidInput("demo_cameras must be a whole number from 0 to 16")
+    data = raw.get("data_dir", "")
+    if not isinstance(data, str):
+        raise InvalidInput("data_dir must be text")
+    settings = Settings(demo_cameras=demo, data_dir=data, **sections)
+    if settings.recording.segment_seconds < 2 or settings.recording.segment_seconds > 3600:
+        raise InvalidInput("recording segment_seconds must be from 2 to 3600")
+    if settings.storage.kind not in {"s3", "local", "embedded-minio"}:
+        raise InvalidInput(f"storage kind {settings.storage.kind!r} is unknown", "use s3, local or embedded-minio")
+    return settings
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    target = path or config_dir() / "config.toml"
+    if not target.exists():
+        if path is not None:
+            raise InvalidInput(f"configuration file {path} does not exist")
+        return Settings()
+    return parse_settings(target.read_text(encoding="utf-8", errors="replace"))

@@ -1,0 +1,356 @@
+"""VidStreamCore: cameras, live streams, recordings, archive and retention wired together.
+
+The desktop app and the headless recorder both drive this object; it holds no Qt and no I/O library
+of its own (those are behind the ports and adapters it is given by bootstrap.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from video_streaming.adapters.ffmpeg import (
+    FFmpegRecorder,
+    RecorderEvent,
+    RecordingFailedEvent,
+    RecordingGap,
+    SegmentClosed,
+    probe_duration,
+)
+from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.archiver import Archiver
+from video_streaming.catalog import Catalog
+from video_streaming.domain.camera import (
+    Camera,
+    SourceUrl,
+    mask_url,
+    parse_segment_file_name,
+    parse_source_url,
+    segment_key,
+)
+from video_streaming.domain.errors import DiskFull, InvalidInput, NotFound, VidStreamError
+from video_streaming.domain.recording import Recording
+from video_streaming.domain.result import Result
+from video_streaming.domain.stream import Stream
+from video_streaming.ports import StorageService
+from video_streaming.retention import RetentionEnforcer, disk_state
+from video_streaming.secrets import SecretStore
+from video_streaming.service import StreamingService
+
+log = logging.getLogger(__name__)
+Alert = Callable[[str, str], None]  # (level, message): "warning" / "error"
+
+
+def camera_secret_name(camera_id: uuid.UUID | str) -> str:
+    return f"camera-password:{camera_id}"
+
+
+@dataclass
+class Health:
+    mediamtx_ok: bool = False
+    mediamtx_error: str = ""
+    storage_ok: bool = False
+    storage_error: str = ""
+    paths: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cameras_online: int = 0
+    cameras_total: int = 0
+    recordings: int = 0
+    upload_queue: int = 0
+    disk_free_bytes: int = 0
+    disk_low: bool = False
+
+
+class VidStreamCore:
+    def __init__(
+        self,
+        *,
+        service: StreamingService,
+        catalog: Catalog,
+        recorder: FFmpegRecorder,
+        archiver: Archiver,
+        retention: RetentionEnforcer,
+        mediamtx: MediaMTXClientImpl,
+        storage: StorageService,
+        secrets: SecretStore,
+        recordings_dir: Path,
+        min_free_bytes: int = 1024**3,
+    ) -> None:
+        self.service = service
+        self.catalog = catalog
+        self.recorder = recorder
+        self.archiver = archiver
+        self.retention = retention
+        self.mediamtx = mediamtx
+        self.storage = storage
+        self.secrets = secrets
+        self.recordings_dir = recordings_dir
+        self.min_free_bytes = min_free_bytes
+        self.alert_listeners: list[Alert] = []
+        self.streams: dict[str, Stream] = {}  # camera id -> live stream
+        self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
+        self._open_gaps: dict[str, datetime] = {}
+        self._mediamtx_was_down = False
+        recorder.on_event = self._on_recorder_event
+
+    # ---- alerts ------------------------------------------------------------------------------------
+
+    def alert(self, level: str, message: str) -> None:
+        log.log(logging.ERROR if level == "error" else logging.WARNING, "%s", mask_url(message))
+        for listener in list(self.alert_listeners):
+            listener(level, mask_url(message))
+
+    # ---- cameras -----------------------------------------------------------------------------------
+
+    def cameras(self) -> list[Camera]:
+        return self.catalog.cameras()
+
+    def camera(self, camera_id: str) -> Camera:
+        camera = self.catalog.camera(camera_id)
+        if camera is None:
+            raise NotFound(f"no camera with id {camera_id}")
+        return camera
+
+    def save_camera(self, camera: Camera, password: str | None = None) -> None:
+        """Store a camera; its password goes to the secret store, never to the catalog."""
+        if password is not None:
+            if password:
+                self.secrets.set(camera_secret_name(camera.id), password)
+            else:
+                self.secrets.delete(camera_secret_name(camera.id))
+        self.catalog.save_camera(camera)
+
+    def add_camera(
+        self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
+        camera_id: uuid.UUID | None = None,
+    ) -> Result[Camera]:  # fmt: skip
+        """`url` may carry user:password; they are split off and the password kept as a secret."""
+        try:
+            camera = Camera.create(name, url, sub_stream_url=sub_stream_url, retention_days=retention_days,
+                                   camera_id=camera_id)  # fmt: skip
+            self.save_camera(camera, camera.source.password)
+            camera = Camera(camera.name, SourceUrl(camera.source.url, camera.source.username), camera.id,
+                            camera.sub_stream, camera.retention, camera.enabled)  # fmt: skip
+        except VidStreamError as error:
+            return Result.from_exception(error)
+        self.catalog.audit("operator", "camera-add", str(camera.id), camera.name)
+        return Result.ok(camera)
+
+    async def remove_camera(self, camera_id: str) -> None:
+        await self.stop_camera(camera_id)
+        self.secrets.delete(camera_secret_name(camera_id))
+        self.catalog.remove_camera(camera_id)
+        self.catalog.audit("operator", "camera-remove", camera_id)
+
+    def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
+        source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
+        password = self.secrets.get(camera_secret_name(camera.id)) or ""
+        return SourceUrl(source.url, source.username or camera.source.username, password).with_credentials()
+
+    # ---- live --------------------------------------------------------------------------------------
+
+    async def start_camera(self, camera_id: str) -> Result[Stream]:
+        if (existing := self.streams.get(camera_id)) is not None and existing.is_active():
+            return Result.ok(existing)
+        try:
+            camera = self.camera(camera_id)
+        except VidStreamError as error:
+            return Result.from_exception(error)
+        result = await self.service.start_stream(str(camera.id), self.source_with_credentials(camera))
+        if result.is_success:
+            self.streams[camera_id] = result.value
+        return result
+
+    async def stop_camera(self, camera_id: str) -> None:
+        await self.stop_recording(camera_id)
+        stream = self.streams.pop(camera_id, None)
+        if stream is not None:
+            await self.service.stop_stream(stream)
+
+    def live_urls(self, camera_id: str) -> dict[str, str]:
+        stream = self.streams.get(camera_id)
+        return self.service.playback_urls(stream) if stream else {}
+
+    # ---- recording ---------------------------------------------------------------------------------
+
+    def is_recording(self, camera_id: str) -> bool:
+        return camera_id in self.active_recordings
+
+    async def record(self, camera_id: str) -> Result[Recording]:
+        if (existing := self.active_recordings.get(camera_id)) is not None:
+            return Result.ok(existing)
+        disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
+        if disk.low:
+            error = DiskFull(
+                f"only {disk.free_bytes // 2**20} MiB free for recordings",
+                "free disk space; recordings already made are kept until archived",
+            )
+            self.alert("error", str(error))
+            return Result.from_exception(error)
+        stream_result = await self.start_camera(camera_id)
+        if stream_result.is_failure:
+            return Result(error=stream_result.error)
+        camera = self.camera(camera_id)
+        result = await self.service.start_recording(stream_result.value, retention_policy=camera.retention)
+        if result.is_success:
+            recording = result.value
+            self.active_recordings[camera_id] = recording
+            local_dir = self.service.recording_dirs[recording.id]
+            self.catalog.add_recording(recording, camera_id, str(local_dir))
+            self.catalog.audit("operator", "record-start", str(recording.id), camera.name)
+        return result
+
+    async def stop_recording(self, camera_id: str) -> Result[Recording]:
+        recording = self.active_recordings.pop(camera_id, None)
+        if recording is None:
+            return Result.fail("not_found", "this camera is not recording")
+        result = await self.service.stop_recording(recording)
+        if result.is_success and recording.ended_at is not None:
+            self.catalog.finish_recording(recording.id, recording.status.value, recording.ended_at)
+            self.catalog.audit("operator", "record-stop", str(recording.id))
+        self.archiver.wake()
+        return result
+
+    async def record_all(self) -> list[Result[Recording]]:
+        return [await self.record(str(camera.id)) for camera in self.cameras() if camera.enabled]
+
+    async def stop_all_recordings(self) -> None:
+        for camera_id in list(self.active_recordings):
+            await self.stop_recording(camera_id)
+
+    def _recording_by_id(self, recording_id: uuid.UUID) -> tuple[str, Recording] | None:
+        return next(((c, r) for c, r in self.active_recordings.items() if r.id == recording_id), None) or next(
+            ((str(r.camera_id), r) for r in self.service.recordings.values() if r.id == recording_id), None
+        )
+
+    def _on_recorder_event(self, event: RecorderEvent) -> None:
+        found = self._recording_by_id(event.recording_id)
+        if found is None:
+            return
+        camera_id, recording = found
+        if isinstance(event, SegmentClosed):
+            self._catalog_segment(camera_id, recording, event.path, event.start, event.duration, event.partial)
+        elif isinstance(event, RecordingGap):
+            if event.ended_at is None:
+                self.catalog.open_gap(str(recording.id), event.started_at, event.reason)
+                self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {event.reason}")
+            else:
+                self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
+                self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
+        elif isinstance(event, RecordingFailedEvent):
+            self.active_recordings.pop(camera_id, None)
+            with contextlib.suppress(VidStreamError):
+                recording.mark_error(event.error.message)
+            self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
+            self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
+
+    def _camera_name(self, camera_id: str) -> str:
+        camera = self.catalog.camera(camera_id)
+        return camera.name if camera else camera_id
+
+    def _catalog_segment(
+        self,
+        camera_id: str,
+        recording: Recording,
+        path: Path,
+        start: datetime,
+        duration: float,
+        partial: bool,
+    ) -> None:
+        camera = self.catalog.camera(camera_id)
+        camera_key = camera.key if camera else "camera"
+        key = segment_key(camera_key, recording.id, recording.started_at, path.name)
+        size = path.stat().st_size if path.exists() else 0
+        self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
+        self.archiver.wake()
+
+    # ---- health and recovery -----------------------------------------------------------------------
+
+    async def poll(self) -> Health:
+        """One MediaMTX list call for every path, whatever the number of cameras."""
+        health = Health(cameras_total=len(self.streams), recordings=len(self.active_recordings))
+        try:
+            health.paths = await self.mediamtx.list_paths()
+            health.mediamtx_ok = True
+        except VidStreamError as error:
+            health.mediamtx_error = str(error)
+            self._mediamtx_was_down = True
+        if health.mediamtx_ok:
+            missing = [s for s in self.streams.values() if s.path_name not in health.paths]
+            if missing:  # MediaMTX restarted (or someone removed our paths): provision them again
+                await self.reprovision()
+            self._mediamtx_was_down = False
+        health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
+        health.upload_queue = self.catalog.pending_upload_count()
+        status = self.archiver.status
+        health.storage_ok = not status.last_error
+        health.storage_error = status.last_error
+        disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
+        health.disk_free_bytes, health.disk_low = disk.free_bytes, disk.low
+        return health
+
+    async def reprovision(self) -> None:
+        for camera_id, stream in list(self.streams.items()):
+            camera = self.catalog.camera(camera_id)
+            if camera is not None:
+                stream.source_url = self.source_with_credentials(camera)
+            result = await self.service.restore_stream(stream)
+            if result.is_failure:
+                self.alert("warning", f"{self._camera_name(camera_id)}: {result.error}")
+
+    async def recover(self) -> int:
+        """After a crash: close recordings left open, adopt segment files the catalog never heard of.
+        Returns how many files were adopted. Nothing is deleted here."""
+        adopted = 0
+        known = self.catalog.known_segment_paths()
+        for row in self.catalog.recordings(status="recording", limit=100_000):
+            if any(r.id == uuid.UUID(row.id) for r in self.active_recordings.values()):
+                continue
+            local_dir = Path(row.local_dir)
+            ended = row.started_at
+            for path in sorted(local_dir.glob("*.mp4")) if local_dir.is_dir() else []:
+                parsed = parse_segment_file_name(path.name)
+                if parsed is None or str(path) in known:
+                    ended = max(ended, parsed[0]) if parsed else ended
+                    continue
+                if path.stat().st_size == 0:
+                    continue
+                duration = await probe_duration(path)
+                camera = self.catalog.camera(row.camera_id)
+                key = segment_key(camera.key if camera else "camera", uuid.UUID(row.id), row.started_at, path.name)
+                self.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration,
+                                         path.stat().st_size, partial=True)  # fmt: skip
+                adopted += 1
+                from datetime import timedelta
+
+                ended = max(ended, parsed[0] + timedelta(seconds=duration))
+            self.catalog.finish_recording(row.id, "stopped", ended, "interrupted: the recorder stopped unexpectedly")
+            self.catalog.audit("system", "recover", row.id, f"adopted {adopted} segment(s)")
+        self.archiver.wake()
+        return adopted
+
+    async def start(self) -> None:
+        await self.recover()
+        self.archiver.start()
+
+    async def close(self) -> None:
+        await self.stop_all_recordings()
+        for camera_id in list(self.streams):
+            with contextlib.suppress(VidStreamError):
+                await self.stop_camera(camera_id)
+        await self.recorder.close()
+        await self.archiver.drain(timeout=5)
+        await self.archiver.stop()
+        await self.mediamtx.aclose()
+
+
+def validate_url_for_test(url: str) -> Result[SourceUrl]:
+    try:
+        return Result.ok(parse_source_url(url))
+    except InvalidInput as error:
+        return Result.from_exception(error)

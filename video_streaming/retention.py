@@ -1,0 +1,116 @@
+"""Retention: expire recordings whose time is up (archive and local disk), enforce per-camera size
+caps, and guard the local disk. Nothing unarchived is ever deleted to make room."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
+from video_streaming.domain.clock import Clock, utc_now
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.ports import StorageService
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    expired: list[str] = field(default_factory=list)  # recording ids removed for age
+    over_cap: list[str] = field(default_factory=list)  # recording ids removed for a camera's size cap
+    objects_deleted: int = 0
+    local_files_deleted: int = 0
+    errors: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+class RetentionEnforcer:
+    def __init__(self, catalog: Catalog, storage: StorageService, *, clock: Clock = utc_now) -> None:
+        self.catalog = catalog
+        self.storage = storage
+        self.clock = clock
+
+    async def sweep(self, dry_run: bool = False) -> SweepReport:
+        report = SweepReport(dry_run=dry_run)
+        now = self.clock()
+        rows = await asyncio.to_thread(self.catalog.recordings, None, None, None, None, 1_000_000, 0, False)
+        finished = [row for row in rows if row.status != "recording"]
+        for row in finished:
+            if row.to_recording().should_be_deleted(now):
+                report.expired.append(row.id)
+        for row in self._over_size_caps(finished, set(report.expired)):
+            report.over_cap.append(row.id)
+        if dry_run:
+            return report
+        by_id = {row.id: row for row in finished}
+        for recording_id in report.expired + report.over_cap:
+            await self._delete_recording(by_id[recording_id], now, report)
+        return report
+
+    @staticmethod
+    def _delete_local(row: RecordingRow, segments: list[SegmentRow]) -> int:
+        deleted = 0
+        for segment in segments:
+            if segment.local_path and Path(segment.local_path).exists():
+                Path(segment.local_path).unlink()
+                deleted += 1
+        if row.local_dir and Path(row.local_dir).is_dir():
+            shutil.rmtree(row.local_dir, ignore_errors=True)
+        return deleted
+
+    def _over_size_caps(self, finished: list[RecordingRow], already: set[str]) -> list[RecordingRow]:
+        caps = {str(c.id): c.retention.max_bytes for c in self.catalog.cameras() if c.retention.max_bytes}
+        doomed: list[RecordingRow] = []
+        for camera_id, cap in caps.items():
+            mine = [r for r in finished if r.camera_id == camera_id and r.id not in already]
+            total = sum(r.size for r in mine)
+            for row in sorted(mine, key=lambda r: r.started_at):  # oldest first
+                if total <= (cap or 0):
+                    break
+                if row.locked or row.archived_segments < row.segments:
+                    continue  # locked by policy, or not yet safe in the archive
+                doomed.append(row)
+                total -= row.size
+        return doomed
+
+    async def _delete_recording(self, row: RecordingRow, now: datetime, report: SweepReport) -> None:
+        segments = await asyncio.to_thread(self.catalog.segments, row.id)
+        try:
+            keys = {s.object_key for s in segments if s.state == SegmentState.ARCHIVED}
+            keys |= {o.key for o in await self.storage.list_files(row.storage_prefix)} if row.storage_prefix else set()
+            for key in sorted(keys):
+                await self.storage.delete_file(key)
+                report.objects_deleted += 1
+        except VidStreamError as error:
+            report.errors.append(f"{row.id}: {error}")
+            log.warning("retention could not delete %s from the archive yet: %s", row.id, error)
+            return  # try again next sweep; the catalog still lists it
+        report.local_files_deleted += await asyncio.to_thread(self._delete_local, row, segments)
+        await asyncio.to_thread(self.catalog.mark_recording_deleted, row.id, now)
+        await asyncio.to_thread(
+            self.catalog.audit,
+            "retention",
+            "expire",
+            row.id,
+            f"{row.camera_name} {row.started_at:%Y-%m-%d %H:%M}",
+        )
+        log.info("retention removed recording %s of %s", row.id, row.camera_name)
+
+
+@dataclass(frozen=True)
+class DiskState:
+    free_bytes: int
+    total_bytes: int
+    low: bool
+
+
+def disk_state(path: Path, min_free_bytes: int) -> DiskState:
+    """Free space where recordings are written; `low` means new recordings must stop (never delete
+    unarchived footage to make room)."""
+    path.mkdir(parents=True, exist_ok=True)
+    usage = shutil.disk_usage(path)
+    return DiskState(usage.free, usage.total, usage.free < min_free_bytes)

@@ -1,0 +1,321 @@
+"""One tile's live picture: a libvlc player that reports honestly whether video is on screen and keeps
+reconnecting by itself when the camera drops.
+
+libvlc says "Playing" long before a picture exists and keeps saying it after the camera has gone (an SRT
+read simply stops delivering), so "live" is taken from the video output and frozen playback is caught
+by a watchdog that looks at VLC's decoded-frame counters.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import vlc
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from vidstream_desktop.wall.vlc_backend import (
+    Transport,
+    attach_player_to_widget,
+    detect_transports,
+    media_options,
+    retire_player,
+    shared_instance,
+)
+
+log = logging.getLogger(__name__)
+
+
+class PlayerState(StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    OFFLINE = "offline"  # temporary: a reconnect is scheduled
+    ERROR = "error"  # permanent until the next play(): retrying cannot help
+    STOPPED = "stopped"
+
+
+# libvlc events watched per connection, and the short names they travel under to the Qt thread.
+WATCHED_EVENTS: dict[str, str] = {
+    "MediaPlayerVout": "vout",
+    "MediaPlayerPlaying": "playing",
+    "MediaPlayerEncounteredError": "error",
+    "MediaPlayerEndReached": "ended",
+}
+
+
+@dataclass(frozen=True)
+class StreamTarget:
+    url: str
+    transport: Transport
+    caching_ms: int
+
+
+@dataclass(frozen=True)
+class FrameSample:
+    at: float
+    displayed: int
+
+
+class LivePlayer(QObject):
+    """Owns the libvlc player of one tile. All methods are for the Qt thread and return at once."""
+
+    state_changed = Signal(str, str)  # state (a PlayerState value), human-readable detail
+    stats_updated = Signal(float, float)  # displayed frames per second, received kbit/s
+    # libvlc calls back on its own threads; this queued signal carries events over to the Qt thread.
+    _vlc_event = Signal(int, str, float)  # connection generation, event name, monotonic time
+
+    WATCHDOG_INTERVAL_MS = 1000
+    STALL_TIMEOUT_S = 3.0  # no new frame for this long while live: the camera stopped sending
+    SILENT_CONNECT_TIMEOUT_S = 4.0  # not one byte since connecting: nobody is publishing
+    CONNECT_TIMEOUT_S = 12.0  # bytes arrive but no picture (waiting for a key frame, say)
+    BACKOFF_INITIAL_S = 0.5
+    BACKOFF_MAX_S = 8.0
+
+    def __init__(self, surface: QWidget, parent: QObject | None = None, instance: Any = None) -> None:
+        super().__init__(parent)
+        self._surface = surface
+        self._instance = instance
+        self._player: Any = None
+        self._media: Any = None
+        self._events: Any = None  # python-vlc keeps callbacks on this object: hold it while attached
+        self._generation = 0
+        self._target: StreamTarget | None = None
+        self._state = PlayerState.STOPPED
+        self._detail = ""
+        self._muted = True  # a wall of cameras all talking at once helps nobody
+        self._backoff_s = self.BACKOFF_INITIAL_S
+        self._connect_started = 0.0
+        self._last_progress = 0.0
+        self._last_frame_counts = (-1, -1)
+        self._frame_samples: deque[FrameSample] = deque(maxlen=4)
+        self.time_to_first_frame_ms: float | None = None
+
+        self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(self.WATCHDOG_INTERVAL_MS)
+        self._watchdog.timeout.connect(self._check_progress)
+        self._reconnect_timer = QTimer(self)
+        self._reconnect_timer.setSingleShot(True)
+        self._reconnect_timer.timeout.connect(self._connect)
+
+    # ----------------------------------------------------------------------------------------------
+    # Public API
+
+    @property
+    def state(self) -> PlayerState:
+        return self._state
+
+    @property
+    def detail(self) -> str:
+        return self._detail
+
+    @property
+    def target(self) -> StreamTarget | None:
+        return self._target
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    @property
+    def next_retry_s(self) -> float:
+        """The delay the next reconnect will wait."""
+        return self._backoff_s
+
+    def play(self, url: str, transport: Transport, caching_ms: int = 100) -> None:
+        self._target = StreamTarget(url, Transport(transport), caching_ms)
+        self._backoff_s = self.BACKOFF_INITIAL_S
+        self._reconnect_timer.stop()
+        if not url:
+            self._release_player()
+            self._set_state(PlayerState.ERROR, self.tr("no stream address"))
+            return
+        if self._target.transport not in detect_transports():
+            self._release_player()
+            self._set_state(
+                PlayerState.ERROR,
+                self.tr("this VLC cannot open {transport} streams").format(transport=transport.label),
+            )
+            return
+        self._connect()
+
+    def stop(self) -> None:
+        self._target = None
+        self._reconnect_timer.stop()
+        self._watchdog.stop()
+        self._release_player()
+        self._frame_samples.clear()
+        self._set_state(PlayerState.STOPPED, "")
+
+    def set_muted(self, muted: bool) -> None:
+        self._muted = muted
+        if self._player is not None:
+            self._player.audio_set_mute(muted)
+
+    def snapshot(self, path: str | Path) -> bool:
+        """Write the current picture at its native size to `path` (PNG). False when nothing is shown."""
+        if self._player is None or self._state is not PlayerState.LIVE:
+            return False
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return bool(self._player.video_take_snapshot(0, str(path), 0, 0) == 0)
+
+    def decoded_frames(self) -> int:
+        stats = self._read_stats()
+        return int(stats.decoded_video) if stats is not None else 0
+
+    def displayed_frames(self) -> int:
+        stats = self._read_stats()
+        return int(stats.displayed_pictures) if stats is not None else 0
+
+    def video_size(self) -> tuple[int, int]:
+        if self._player is None:
+            return (0, 0)
+        try:
+            width, height = self._player.video_get_size(0)
+        except vlc.VLCException:
+            return (0, 0)
+        return (int(width), int(height))
+
+    # ----------------------------------------------------------------------------------------------
+    # Connection lifecycle
+
+    @Slot()
+    def _connect(self) -> None:
+        target = self._target
+        if target is None:
+            return
+        self._release_player()
+        instance = self._instance or shared_instance()
+        self._generation += 1
+        generation = self._generation
+        player = instance.media_player_new()
+        attach_player_to_widget(player, self._surface)
+        media = instance.media_new(target.url)
+        for option in media_options(target.transport, target.caching_ms):
+            media.add_option(option)
+        player.set_media(media)
+        player.audio_set_mute(self._muted)
+        events = player.event_manager()
+        for vlc_name, short_name in WATCHED_EVENTS.items():
+            events.event_attach(getattr(vlc.EventType, vlc_name), self._make_callback(generation, short_name))
+        self._player, self._media, self._events = player, media, events
+        self._connect_started = time.monotonic()
+        self._last_progress = self._connect_started
+        self._last_frame_counts = (-1, -1)
+        self._frame_samples.clear()
+        self._set_state(PlayerState.CONNECTING, self.tr("connecting over {transport}").format(
+            transport=target.transport.label))
+        if player.play() != 0:
+            self._go_offline(self.tr("VLC could not start the stream"))
+            return
+        self._watchdog.start()
+
+    def _make_callback(self, generation: int, name: str) -> Any:
+        emit = self._vlc_event.emit
+
+        def on_event(_event: Any) -> None:
+            # On a VLC thread: libvlc must not be called from here, and widgets not touched.
+            emit(generation, name, time.monotonic())
+
+        return on_event
+
+    def _release_player(self) -> None:
+        """Detach from the current player and hand it to the reaper thread to stop and release."""
+        player, events = self._player, self._events
+        self._player = self._media = self._events = None
+        self._generation += 1  # late events of the old player are ignored
+        if player is None:
+            return
+        for vlc_name in WATCHED_EVENTS:
+            # Detaching waits for a callback in flight, so none can fire once this loop is done.
+            events.event_detach(getattr(vlc.EventType, vlc_name))
+        retire_player(player)
+
+    def _go_offline(self, detail: str) -> None:
+        self._watchdog.stop()
+        self._release_player()
+        self._frame_samples.clear()
+        self._set_state(PlayerState.OFFLINE, detail)
+        if self._target is not None:
+            log.debug("%s offline (%s); retry in %.1f s", self._target.url, detail, self._backoff_s)
+            self._reconnect_timer.start(int(self._backoff_s * 1000))
+            self._backoff_s = min(self._backoff_s * 2, self.BACKOFF_MAX_S)
+
+    def _go_live(self, first_frame_at: float) -> None:
+        self.time_to_first_frame_ms = max(0.0, (first_frame_at - self._connect_started) * 1000)
+        self._backoff_s = self.BACKOFF_INITIAL_S
+        self._last_progress = time.monotonic()
+        self._set_state(PlayerState.LIVE, "")
+        if self._player is not None:
+            self._player.audio_set_mute(self._muted)
+
+    def _set_state(self, state: PlayerState, detail: str) -> None:
+        if (state, detail) == (self._state, self._detail):
+            return
+        self._state, self._detail = state, detail
+        self.state_changed.emit(state.value, detail)
+
+    # ----------------------------------------------------------------------------------------------
+    # What libvlc and the watchdog report
+
+    @Slot(int, str, float)
+    def _on_vlc_event(self, generation: int, name: str, at: float) -> None:
+        if generation != self._generation or self._player is None:
+            return  # from a player already retired
+        if name in ("vout", "playing"):
+            if self._state is PlayerState.CONNECTING and self._video_is_out():
+                self._go_live(at)
+        elif name == "error":
+            self._go_offline(self.tr("offline: the stream could not be opened"))
+        elif name == "ended":
+            self._go_offline(self.tr("offline: the stream ended"))
+
+    def _video_is_out(self) -> bool:
+        if self._player is None or self._player.has_vout() <= 0:
+            return False
+        return self.video_size() != (0, 0)
+
+    @Slot()
+    def _check_progress(self) -> None:
+        if self._player is None:
+            return
+        now = time.monotonic()
+        stats = self._read_stats()
+        if self._state is PlayerState.CONNECTING:
+            if self._video_is_out():  # the Vout event can precede the size being known
+                self._go_live(now)
+                return
+            waited = now - self._connect_started
+            received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
+            if not received and waited > self.SILENT_CONNECT_TIMEOUT_S:
+                self._go_offline(self.tr("offline: camera not sending"))
+            elif waited > self.CONNECT_TIMEOUT_S:
+                self._go_offline(self.tr("offline: no picture within {seconds:.0f} s").format(seconds=waited))
+            return
+        if self._state is not PlayerState.LIVE or stats is None:
+            return
+        counts = (int(stats.decoded_video), int(stats.displayed_pictures))
+        if counts != self._last_frame_counts:
+            self._last_frame_counts = counts
+            self._last_progress = now
+        elif now - self._last_progress > self.STALL_TIMEOUT_S:
+            self._go_offline(self.tr("offline: camera not sending"))
+            return
+        self._frame_samples.append(FrameSample(now, counts[1]))
+        first, last = self._frame_samples[0], self._frame_samples[-1]
+        if last.at > first.at:
+            fps = (last.displayed - first.displayed) / (last.at - first.at)
+            # libvlc reports bitrates in bytes per microsecond: times 8000 gives kbit/s.
+            self.stats_updated.emit(max(fps, 0.0), max(float(stats.demux_bitrate) * 8000, 0.0))
+
+    def _read_stats(self) -> Any:
+        if self._media is None:
+            return None
+        stats = vlc.MediaStats()
+        return stats if self._media.get_stats(stats) else None

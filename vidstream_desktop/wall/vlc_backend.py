@@ -1,0 +1,291 @@
+"""libvlc for the wall: one shared instance, embedding a player in a Qt widget, and which transports the
+local libvlc can actually open.
+
+Player teardown lives here too: `MediaPlayer.stop()` on a live network stream joins VLC's input and
+output threads, so retired players are stopped and released on a worker thread, never the Qt thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import vlc
+from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
+
+
+class Transport(StrEnum):
+    """How a tile reads a camera from MediaMTX. Declared in the order of lowest live delay."""
+
+    SRT = "srt"
+    RTSP = "rtsp"
+    RTMP = "rtmp"
+    HLS = "hls"
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+# SRT first: its delay is network-caching + SRT latency, nothing else. VLC's RTSP demux adds a fixed
+# ~250 ms. RTMP through libavformat stays seconds behind and HLS is seconds by design.
+DEFAULT_ORDER: tuple[Transport, ...] = (Transport.SRT, Transport.RTSP, Transport.RTMP, Transport.HLS)
+
+# Every plugin a transport needs, by file stem (libvlc's module file names are the same on all platforms).
+REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
+    Transport.SRT: ("libaccess_srt_plugin",),
+    Transport.RTSP: ("liblive555_plugin",),
+    Transport.RTMP: ("libavio_plugin",),
+    Transport.HLS: ("libadaptive_plugin", "libhttp_plugin"),
+}
+
+SRT_LATENCY_MS = 20
+# HLS delivers whole segments: a sub-second cache only makes the player starve between them.
+HLS_MIN_CACHING_MS = 1500
+
+INSTANCE_ARGS: tuple[str, ...] = (
+    "--no-osd",  # no title, volume or snapshot path drawn over the picture
+    "--no-video-title-show",
+    "--no-snapshot-preview",
+    "--quiet",
+)
+LINUX_INSTANCE_ARGS: tuple[str, ...] = (
+    "--no-xlib",  # Qt owns the X connection; libvlc must not call XInitThreads behind its back
+    # Software output works everywhere, including Xvfb and remote X where there is no GPU.
+    "--vout=xcb_x11",
+)
+
+
+def instance_args(platform: str = sys.platform) -> list[str]:
+    args = list(INSTANCE_ARGS)
+    if platform.startswith("linux"):
+        args += LINUX_INSTANCE_ARGS
+    extra = os.environ.get("VIDSTREAM_VLC_ARGS", "").split()
+    return args + extra
+
+
+_instance: Any = None
+_instance_lock = threading.Lock()
+
+
+def shared_instance() -> Any:
+    """The one `vlc.Instance` of the process: every tile's player is created from it, so plugins are
+    loaded once and all players share VLC's clock and threads."""
+    global _instance
+    with _instance_lock:
+        if _instance is None:
+            _instance = vlc.Instance(instance_args())
+            if _instance is None:
+                raise RuntimeError("libvlc could not be initialised (is VLC installed?)")
+            _quieten_libsrt()
+    return _instance
+
+
+def _quieten_libsrt() -> None:
+    """libsrt logs every rejected handshake to stderr, about a hundred lines a second while a camera
+    is offline, and libvlc has no switch for it. Lower libsrt's own level (syslog LOG_CRIT)."""
+    if not sys.platform.startswith("linux"):
+        return
+    for name in ("srt-gnutls", "srt-openssl", "srt"):
+        found = ctypes.util.find_library(name)
+        if not found:
+            continue
+        try:
+            ctypes.CDLL(found).srt_setloglevel(ctypes.c_int(2))
+        except (OSError, AttributeError):
+            continue
+        return
+
+
+def attach_player_to_widget(player: Any, widget: QWidget, platform: str = sys.platform) -> None:
+    """Make `player` draw into `widget`'s native window and leave mouse and keys to Qt."""
+    handle = int(widget.winId())
+    if platform.startswith("linux") or platform.startswith("freebsd"):
+        player.set_xwindow(handle)
+    elif platform == "win32":
+        player.set_hwnd(handle)
+    elif platform == "darwin":
+        player.set_nsobject(handle)
+    else:
+        raise NotImplementedError(f"no libvlc embedding for platform {platform!r}")
+    # Otherwise VLC's window swallows double-clicks, hover and drops meant for the tile.
+    player.video_set_mouse_input(False)
+    player.video_set_key_input(False)
+
+
+def media_options(transport: Transport, caching_ms: int) -> list[str]:
+    """libvlc media options for a live read over `transport` with `caching_ms` of network buffer."""
+    caching = max(0, int(caching_ms))
+    if transport is Transport.HLS:
+        caching = max(caching, HLS_MIN_CACHING_MS)
+    options = [f":network-caching={caching}"]
+    if transport is Transport.SRT:
+        options.append(f":latency={SRT_LATENCY_MS}")  # VLC takes SRT latency in ms (ffmpeg in µs)
+    elif transport is Transport.RTSP:
+        options.append(":rtsp-tcp")  # interleaved over TCP survives packet loss that UDP would not
+    return options
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which transports this libvlc can open
+
+
+def _loaded_library_dir(stem: str) -> Path | None:
+    """Directory of a shared library already mapped into this process (Linux only)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    for line in maps.splitlines():
+        fields = line.split(maxsplit=5)  # address perms offset device inode [pathname]
+        if len(fields) == 6 and f"/{stem}.so" in fields[5]:
+            return Path(fields[5]).parent
+    return None
+
+
+def plugin_dir_candidates(platform: str = sys.platform) -> list[Path]:
+    candidates: list[Path] = []
+    for configured in (os.environ.get("VLC_PLUGIN_PATH"), getattr(vlc, "plugin_path", None)):
+        if configured:
+            candidates += [Path(part) for part in str(configured).split(os.pathsep) if part]
+    if platform.startswith("linux"):
+        vlc.libvlc_get_version()  # make sure libvlccore is mapped, so its real location can be read
+        core_dir = _loaded_library_dir("libvlccore")
+        if core_dir is not None:
+            candidates.append(core_dir / "vlc" / "plugins")
+        multiarch = getattr(sys.implementation, "_multiarch", "x86_64-linux-gnu")
+        candidates += [
+            Path(f"/usr/lib/{multiarch}/vlc/plugins"),
+            Path("/usr/lib64/vlc/plugins"),
+            Path("/usr/lib/vlc/plugins"),
+            Path("/usr/local/lib/vlc/plugins"),
+        ]
+    elif platform == "darwin":
+        candidates.append(Path("/Applications/VLC.app/Contents/MacOS/plugins"))
+    elif platform == "win32":
+        for root in (os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)")):
+            if root:
+                candidates.append(Path(root) / "VideoLAN" / "VLC" / "plugins")
+    return candidates
+
+
+def find_plugin_dir(platform: str = sys.platform) -> Path | None:
+    for candidate in plugin_dir_candidates(platform):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def plugin_stems(plugin_dir: Path) -> set[str]:
+    """Module file stems under a libvlc plugin directory (`libaccess_srt_plugin`, ...)."""
+    suffixes = {".so", ".dll", ".dylib"}
+    return {path.stem for path in plugin_dir.rglob("lib*_plugin.*") if path.suffix in suffixes}
+
+
+def transports_from_plugins(stems: Iterable[str], order: Sequence[Transport] = DEFAULT_ORDER) -> list[Transport]:
+    available = set(stems)
+    return [t for t in order if all(plugin in available for plugin in REQUIRED_PLUGINS[t])]
+
+
+def fallback_transports(platform: str = sys.platform) -> list[Transport]:
+    """A guess when the plugin directory cannot be found (a frozen app with plugins built in, say).
+    VideoLAN's Windows and macOS builds ship live555 and SRT; Linux distributions often drop live555."""
+    if platform in ("win32", "darwin"):
+        return list(DEFAULT_ORDER)
+    return [Transport.SRT, Transport.RTMP, Transport.HLS]
+
+
+@cache
+def _detect_cached(platform: str) -> tuple[Transport, ...]:
+    plugin_dir = find_plugin_dir(platform)
+    if plugin_dir is None:
+        log.warning("libvlc plugin directory not found; assuming the usual transports")
+        return tuple(fallback_transports(platform))
+    found = transports_from_plugins(plugin_stems(plugin_dir))
+    log.info("libvlc plugins in %s open: %s", plugin_dir, ", ".join(t.label for t in found) or "nothing")
+    return tuple(found)
+
+
+def detect_transports(plugin_dir: Path | None = None, platform: str = sys.platform) -> list[Transport]:
+    """Transports the local libvlc can open, lowest latency first."""
+    if plugin_dir is not None:
+        return transports_from_plugins(plugin_stems(plugin_dir))
+    return list(_detect_cached(platform))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Retiring players off the Qt thread
+
+
+class _PlayerReaper:
+    """Stops and releases retired players one by one on a daemon thread."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self.last_stop_ms: float | None = None
+
+    def retire(self, player: Any) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="vlc-player-reaper", daemon=True)
+                self._thread.start()
+        self._queue.put(player)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every retired player is released; True when they all were."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            player = self._queue.get()
+            try:
+                started = time.perf_counter()
+                player.stop()
+                self.last_stop_ms = (time.perf_counter() - started) * 1000
+                player.release()
+            except Exception:  # a failing release must not kill the reaper for every other tile
+                log.exception("releasing a libvlc player failed")
+            finally:
+                self._queue.task_done()
+
+
+_reaper = _PlayerReaper()
+
+
+def retire_player(player: Any) -> None:
+    """Stop and release `player` without blocking the caller."""
+    _reaper.retire(player)
+
+
+def wait_for_retired_players(timeout: float = 5.0) -> bool:
+    return _reaper.wait_idle(timeout)
+
+
+def last_player_stop_ms() -> float | None:
+    """How long the most recent `MediaPlayer.stop()` on the reaper took."""
+    return _reaper.last_stop_ms
+
+
+# Players still stopping when Python exits would be torn down mid-call by interpreter shutdown.
+atexit.register(wait_for_retired_players, 3.0)
