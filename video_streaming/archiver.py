@@ -90,15 +90,13 @@ class Archiver:
             if not pending:
                 self._idle.set()
                 self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=5.0)
+                await _wait_for_event(self._wake, 5.0)
                 continue
             results = await self._upload_batch(pending)
             if any(not ok for ok in results):
                 self.status.retry_in = backoff
                 self._idle.set()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(asyncio.sleep(backoff), timeout=backoff + 1)
+                await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
             else:
                 backoff = self.min_backoff
@@ -162,3 +160,11 @@ class Archiver:
         log.error("segment %s is neither on disk nor in the archive", segment.file_name)
         await asyncio.to_thread(self.catalog.mark_missing, segment.id)
         return True
+
+
+async def _wait_for_event(event: asyncio.Event, timeout: float) -> None:
+    # Not asyncio.wait_for: on Python 3.11 it can swallow a cancel that races with the event being set,
+    # which left stop() waiting forever.
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await event.wait()

@@ -62,6 +62,10 @@ class RecordingFailedEvent:
     error: VidStreamError
 
 
+class NeedsFullProbe(RecordingFailed):
+    """Internal: retry with a longer probe (the source's SDP has no codec parameters)."""
+
+
 RecorderEvent = SegmentClosed | RecordingGap | RecordingFailedEvent
 EventSink = Callable[[RecorderEvent], None]
 
@@ -93,13 +97,20 @@ def classify_ffmpeg_error(stderr: str, returncode: int | None = None) -> VidStre
     return RecordingFailed(f"ffmpeg stopped: {last}")
 
 
-def recorder_argv(ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int) -> list[str]:
+FAST_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "100000", "-probesize", "32768"]
+# When the SDP lacks the codec parameters (no sprop-parameter-sets), ffmpeg must wait for a key frame.
+FULL_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "3000000", "-probesize", "5000000"]
+
+
+def recorder_argv(
+    ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int, full_probe: bool = False
+) -> list[str]:
     return [
         ffmpeg, "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
         "-rtsp_transport", "tcp", "-timeout", "5000000",  # 5 s socket timeout: a dead source ends ffmpeg
-        # MediaMTX's SDP already carries the codec parameters: a short probe starts recording in ~0.2 s
-        # instead of ~1.4 s (measured with 640x360@25 H.264 + AAC on loopback).
-        "-fflags", "nobuffer", "-analyzeduration", "100000", "-probesize", "32768",
+        # When the SDP carries the codec parameters a short probe starts recording in ~0.3 s instead of
+        # ~1.4 s (measured with 640x360@25 H.264 + AAC on loopback).
+        *(FULL_PROBE if full_probe else FAST_PROBE),
         "-i", source_url,
         "-map", "0:v", "-map", "0:a?", "-c", "copy",
         "-f", "segment", "-segment_time", str(segment_seconds), "-reset_timestamps", "1",
@@ -124,6 +135,7 @@ class _Job:
     supervisor: asyncio.Task[None] | None = None
     first_bytes_at: float | None = None
     stderr_reader: asyncio.Task[None] | None = None
+    full_probe: bool = False
 
 
 class FFmpegRecorder(FFmpegService):
@@ -167,6 +179,15 @@ class FFmpegRecorder(FFmpegService):
         await self._spawn(job)
         try:
             await self._wait_first_bytes(job)
+        except NeedsFullProbe:
+            job.full_probe = True
+            job.attempt += 1
+            await self._spawn(job)
+            try:
+                await self._wait_first_bytes(job)
+            except VidStreamError:
+                await self._terminate(job)
+                raise
         except VidStreamError:
             await self._terminate(job)
             raise
@@ -175,7 +196,9 @@ class FFmpegRecorder(FFmpegService):
         return True
 
     async def _spawn(self, job: _Job) -> None:
-        argv = recorder_argv(self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt)
+        argv = recorder_argv(
+            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe
+        )
         job.first_bytes_at = None
         job.csv_offset = 0
         job.process = await asyncio.create_subprocess_exec(
@@ -207,7 +230,11 @@ class FFmpegRecorder(FFmpegService):
                 return
             if job.process.returncode is not None:
                 await asyncio.sleep(0.05)  # let stderr drain
-                raise classify_ffmpeg_error("\n".join(job.stderr_tail), job.process.returncode)
+                stderr = "\n".join(job.stderr_tail)
+                if "could not find codec parameters" in stderr.lower() and not job.full_probe:
+                    raise NeedsFullProbe("the source's description lacks codec parameters")
+                log.warning("recorder failed to start: %s", mask_url(" | ".join(job.stderr_tail)))
+                raise classify_ffmpeg_error(stderr, job.process.returncode)
             await asyncio.sleep(0.02)
         raise SourceUnavailable(
             f"no video reached the recorder within {self.start_timeout:.0f} s", "is the camera sending?"
@@ -244,6 +271,8 @@ class FFmpegRecorder(FFmpegService):
                     await self._wait_first_bytes(job)
                 except VidStreamError as retry_error:
                     await self._terminate(job)
+                    if isinstance(retry_error, NeedsFullProbe):
+                        job.full_probe = True
                     if isinstance(retry_error, DiskFull):
                         self._jobs.pop(job.recording_id, None)
                         self._emit(RecordingFailedEvent(job.recording_id, retry_error))

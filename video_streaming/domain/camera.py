@@ -149,14 +149,14 @@ def recording_prefix(camera_key: str, recording_id: uuid.UUID, recording_started
     if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{0,63}", camera_key):
         raise InvalidInput(f"camera key {camera_key!r} is not a safe archive prefix")
     day = require_aware(recording_started_at, "recording start")
-    return f"{camera_key}/{day:%Y/%m/%d}/{recording_id}/"
+    return f"{camera_key}/{day.year:04d}/{day.month:02d}/{day.day:02d}/{recording_id}/"
 
 
 def segment_file_name(segment_start: datetime, attempt: int = 0) -> str:
     """`20261126T141500Z-0.mp4`: the segment's UTC start, then the recorder attempt (a restart within the
     same second must not overwrite the previous file)."""
     moment = require_aware(segment_start, "segment start")
-    return f"{moment:%Y%m%dT%H%M%S}Z-{attempt}.mp4"
+    return f"{moment.year:04d}{moment:%m%dT%H%M%S}Z-{attempt}.mp4"
 
 
 _SEGMENT_FILE = re.compile(r"(\d{8}T\d{6})Z-(\d+)\.mp4")

@@ -3,14 +3,17 @@ reconnecting by itself when the camera drops.
 
 libvlc says "Playing" long before a picture exists and keeps saying it after the camera has gone (an SRT
 read simply stops delivering), so "live" is taken from the video output and frozen playback is caught
-by a watchdog that looks at VLC's decoded-frame counters.
+by a watchdog that looks at VLC's decoded-frame counters. SRT reads are preceded by one handshake of our
+own (srt_probe), so libvlc is never left looping against a server that refuses the stream.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import time
 from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +23,7 @@ import vlc
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from vidstream_desktop.wall.srt_probe import ProbeOutcome, ProbeResult, probe_srt_async
 from vidstream_desktop.wall.vlc_backend import (
     Transport,
     attach_player_to_widget,
@@ -49,6 +53,20 @@ WATCHED_EVENTS: dict[str, str] = {
 }
 
 
+def vout_count(event: Any) -> int:
+    """The video output count of a MediaPlayerVout event. python-vlc declares the field 64 bits wide
+    where libvlc writes a C int, so only the low 32 bits are meaningful."""
+    return ctypes.c_int32(int(event.u.new_count) & 0xFFFFFFFF).value
+
+
+def _probe_result(done: Future[ProbeResult]) -> ProbeResult:
+    try:
+        return done.result()
+    except Exception as error:  # a broken probe must not keep the camera off the wall: let libvlc try
+        log.warning("SRT probe failed: %s", error)
+        return ProbeResult(ProbeOutcome.NOT_PROBED, str(error))
+
+
 @dataclass(frozen=True)
 class StreamTarget:
     url: str
@@ -63,12 +81,14 @@ class FrameSample:
 
 
 class LivePlayer(QObject):
-    """Owns the libvlc player of one tile. All methods are for the Qt thread and return at once."""
+    """Owns the libvlc player of one tile. All methods are for the Qt thread; none waits on the network
+    (stopping happens on a worker thread), only snapshot() waits up to a frame for the next picture."""
 
     state_changed = Signal(str, str)  # state (a PlayerState value), human-readable detail
     stats_updated = Signal(float, float)  # displayed frames per second, received kbit/s
     # libvlc calls back on its own threads; this queued signal carries events over to the Qt thread.
-    _vlc_event = Signal(int, str, float)  # connection generation, event name, monotonic time
+    _vlc_event = Signal(int, str, float, int)  # connection generation, event name, monotonic time, vouts
+    _probe_done = Signal(int, object)  # connection generation, ProbeResult; from a probe thread
 
     WATCHDOG_INTERVAL_MS = 1000
     STALL_TIMEOUT_S = 3.0  # no new frame for this long while live: the camera stopped sending
@@ -77,10 +97,14 @@ class LivePlayer(QObject):
     BACKOFF_INITIAL_S = 0.5
     BACKOFF_MAX_S = 8.0
 
-    def __init__(self, surface: QWidget, parent: QObject | None = None, instance: Any = None) -> None:
+    def __init__(
+        self, surface: QWidget, parent: QObject | None = None, instance: Any = None, probe_srt: bool = True
+    ) -> None:
         super().__init__(parent)
         self._surface = surface
         self._instance = instance
+        self._probe_srt = probe_srt
+        self.last_probe: ProbeResult | None = None
         self._player: Any = None
         self._media: Any = None
         self._events: Any = None  # python-vlc keeps callbacks on this object: hold it while attached
@@ -95,8 +119,10 @@ class LivePlayer(QObject):
         self._last_frame_counts = (-1, -1)
         self._frame_samples: deque[FrameSample] = deque(maxlen=4)
         self.time_to_first_frame_ms: float | None = None
+        self.connection_count = 0  # connects since construction, reconnects included
 
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
+        self._probe_done.connect(self._on_probe_done, Qt.ConnectionType.QueuedConnection)
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(self.WATCHDOG_INTERVAL_MS)
         self._watchdog.timeout.connect(self._check_progress)
@@ -136,13 +162,14 @@ class LivePlayer(QObject):
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("no stream address"))
             return
+        label = self._target.transport.label
         if self._target.transport not in detect_transports():
             self._release_player()
             self._set_state(
-                PlayerState.ERROR,
-                self.tr("this VLC cannot open {transport} streams").format(transport=transport.label),
+                PlayerState.ERROR, self.tr("this VLC cannot open {transport} streams").format(transport=label)
             )
             return
+        self._set_state(PlayerState.CONNECTING, self.tr("connecting over {transport}").format(transport=label))
         self._connect()
 
     def stop(self) -> None:
@@ -159,7 +186,8 @@ class LivePlayer(QObject):
             self._player.audio_set_mute(muted)
 
     def snapshot(self, path: str | Path) -> bool:
-        """Write the current picture at its native size to `path` (PNG). False when nothing is shown."""
+        """Write the next picture at its native size to `path` (PNG; libvlc waits for it, up to a frame
+        interval, ~15-45 ms measured at 25 fps). False when nothing is shown."""
         if self._player is None or self._state is not PlayerState.LIVE:
             return False
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +219,33 @@ class LivePlayer(QObject):
         if target is None:
             return
         self._release_player()
+        self.connection_count += 1
+        self._connect_started = time.monotonic()
+        if self._state is not PlayerState.OFFLINE:  # a retry stays "offline" until there is something to show
+            self._set_state(
+                PlayerState.CONNECTING,
+                self.tr("connecting over {transport}").format(transport=target.transport.label),
+            )
+        if target.transport is Transport.SRT and self._probe_srt:
+            generation = self._generation
+            emit = self._probe_done.emit
+            probe_srt_async(target.url).add_done_callback(lambda done: emit(generation, _probe_result(done)))
+            return
+        self._start_vlc(target)
+
+    @Slot(int, object)
+    def _on_probe_done(self, generation: int, result: ProbeResult) -> None:
+        if generation != self._generation or self._target is None:
+            return  # stopped or re-targeted while the probe ran
+        self.last_probe = result
+        if result.outcome is ProbeOutcome.REFUSED:
+            self._go_offline(self.tr("offline: camera not sending"))
+        elif result.outcome is ProbeOutcome.UNREACHABLE:
+            self._go_offline(self.tr("offline: server not reachable"))
+        else:
+            self._start_vlc(self._target)
+
+    def _start_vlc(self, target: StreamTarget) -> None:
         instance = self._instance or shared_instance()
         self._generation += 1
         generation = self._generation
@@ -205,12 +260,12 @@ class LivePlayer(QObject):
         for vlc_name, short_name in WATCHED_EVENTS.items():
             events.event_attach(getattr(vlc.EventType, vlc_name), self._make_callback(generation, short_name))
         self._player, self._media, self._events = player, media, events
-        self._connect_started = time.monotonic()
-        self._last_progress = self._connect_started
+        self._last_progress = time.monotonic()
         self._last_frame_counts = (-1, -1)
         self._frame_samples.clear()
-        self._set_state(PlayerState.CONNECTING, self.tr("connecting over {transport}").format(
-            transport=target.transport.label))
+        self._set_state(
+            PlayerState.CONNECTING, self.tr("connecting over {transport}").format(transport=target.transport.label)
+        )
         if player.play() != 0:
             self._go_offline(self.tr("VLC could not start the stream"))
             return
@@ -219,9 +274,10 @@ class LivePlayer(QObject):
     def _make_callback(self, generation: int, name: str) -> Any:
         emit = self._vlc_event.emit
 
-        def on_event(_event: Any) -> None:
+        def on_event(event: Any) -> None:
             # On a VLC thread: libvlc must not be called from here, and widgets not touched.
-            emit(generation, name, time.monotonic())
+            count = vout_count(event) if name == "vout" else 0
+            emit(generation, name, time.monotonic(), count)
 
         return on_event
 
@@ -264,17 +320,17 @@ class LivePlayer(QObject):
     # ----------------------------------------------------------------------------------------------
     # What libvlc and the watchdog report
 
-    @Slot(int, str, float)
-    def _on_vlc_event(self, generation: int, name: str, at: float) -> None:
+    @Slot(int, str, float, int)
+    def _on_vlc_event(self, generation: int, name: str, at: float, vouts: int) -> None:
         if generation != self._generation or self._player is None:
             return  # from a player already retired
-        if name in ("vout", "playing"):
-            if self._state is PlayerState.CONNECTING and self._video_is_out():
-                self._go_live(at)
-        elif name == "error":
+        if name == "error":
             self._go_offline(self.tr("offline: the stream could not be opened"))
         elif name == "ended":
             self._go_offline(self.tr("offline: the stream ended"))
+        elif self._state is PlayerState.CONNECTING and (vouts > 0 or self._video_is_out()):
+            # A video output exists once the first picture is decoded; its size may not be known yet.
+            self._go_live(at)
 
     def _video_is_out(self) -> bool:
         if self._player is None or self._player.has_vout() <= 0:

@@ -1,18 +1,16 @@
 """libvlc for the wall: one shared instance, embedding a player in a Qt widget, and which transports the
 local libvlc can actually open.
 
-Player teardown lives here too: `MediaPlayer.stop()` on a live network stream joins VLC's input and
-output threads, so retired players are stopped and released on a worker thread, never the Qt thread.
+Player teardown lives here too: `MediaPlayer.stop()` joins VLC's input and output threads. Measured here
+that is 20-40 ms for a live SRT player, up to ~650 ms for one still connecting, and forever for one
+caught in libvlc's SRT reconnect loop, so retired players are stopped and released off the Qt thread.
 """
 
 from __future__ import annotations
 
 import atexit
-import ctypes
-import ctypes.util
 import logging
 import os
-import queue
 import sys
 import threading
 import time
@@ -24,6 +22,8 @@ from typing import Any
 
 import vlc
 from PySide6.QtWidgets import QWidget
+
+from vidstream_desktop.wall.srt_probe import load_libsrt
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ INSTANCE_ARGS: tuple[str, ...] = (
     "--quiet",
 )
 LINUX_INSTANCE_ARGS: tuple[str, ...] = (
-    "--no-xlib",  # Qt owns the X connection; libvlc must not call XInitThreads behind its back
+    "--no-xlib",  # Xlib modules need XInitThreads() before any X call, long past in a Qt app: xcb only
     # Software output works everywhere, including Xvfb and remote X where there is no GPU.
     "--vout=xcb_x11",
 )
@@ -91,24 +91,8 @@ def shared_instance() -> Any:
             _instance = vlc.Instance(instance_args())
             if _instance is None:
                 raise RuntimeError("libvlc could not be initialised (is VLC installed?)")
-            _quieten_libsrt()
+            load_libsrt()  # also turns libsrt's per-handshake stderr logging down
     return _instance
-
-
-def _quieten_libsrt() -> None:
-    """libsrt logs every rejected handshake to stderr, about a hundred lines a second while a camera
-    is offline, and libvlc has no switch for it. Lower libsrt's own level (syslog LOG_CRIT)."""
-    if not sys.platform.startswith("linux"):
-        return
-    for name in ("srt-gnutls", "srt-openssl", "srt"):
-        found = ctypes.util.find_library(name)
-        if not found:
-            continue
-        try:
-            ctypes.CDLL(found).srt_setloglevel(ctypes.c_int(2))
-        except (OSError, AttributeError):
-            continue
-        return
 
 
 def attach_player_to_widget(player: Any, widget: QWidget, platform: str = sys.platform) -> None:
@@ -232,42 +216,44 @@ def detect_transports(plugin_dir: Path | None = None, platform: str = sys.platfo
 
 
 class _PlayerReaper:
-    """Stops and releases retired players one by one on a daemon thread."""
+    """Stops and releases each retired player on a thread of its own.
+
+    One thread per player rather than one queue: a `stop()` that hangs inside libvlc (it can, see
+    srt_probe) must not hold up the release of every other tile's players."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+        self._pending = 0
+        self._idle = threading.Condition()
         self.last_stop_ms: float | None = None
 
     def retire(self, player: Any) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="vlc-player-reaper", daemon=True)
-                self._thread.start()
-        self._queue.put(player)
+        with self._idle:
+            self._pending += 1
+        threading.Thread(target=self._stop_and_release, args=(player,), name="vlc-player-stop", daemon=True).start()
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until every retired player is released; True when they all were."""
-        deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
-    def _run(self) -> None:
-        while True:
-            player = self._queue.get()
-            try:
-                started = time.perf_counter()
-                player.stop()
-                self.last_stop_ms = (time.perf_counter() - started) * 1000
-                player.release()
-            except Exception:  # a failing release must not kill the reaper for every other tile
-                log.exception("releasing a libvlc player failed")
-            finally:
-                self._queue.task_done()
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def _stop_and_release(self, player: Any) -> None:
+        try:
+            started = time.perf_counter()
+            player.stop()
+            self.last_stop_ms = (time.perf_counter() - started) * 1000
+            if self.last_stop_ms > 1000:
+                log.warning("stopping a libvlc player took %.0f ms", self.last_stop_ms)
+            player.release()
+        except Exception:  # a failing release must not go unnoticed, nor take the process down
+            log.exception("releasing a libvlc player failed")
+        finally:
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
 
 
 _reaper = _PlayerReaper()
@@ -280,6 +266,10 @@ def retire_player(player: Any) -> None:
 
 def wait_for_retired_players(timeout: float = 5.0) -> bool:
     return _reaper.wait_idle(timeout)
+
+
+def players_still_stopping() -> int:
+    return _reaper.pending
 
 
 def last_player_stop_ms() -> float | None:

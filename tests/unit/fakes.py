@@ -1,0 +1,66 @@
+"""In-memory fakes of the three seed ports (unit tests only; adapters are tested on real servers)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from video_streaming.ports import FFmpegService, MediaMTXClient, StorageService, StoredObject
+
+
+class FakeMediaMTX(MediaMTXClient):
+    def __init__(self, ready_after_polls: int = 0, never_ready: bool = False) -> None:
+        self.paths: dict[str, str] = {}
+        self.polls: dict[str, int] = {}
+        self.ready_after_polls = ready_after_polls
+        self.never_ready = never_ready
+
+    async def start_stream(self, stream_id: str, source_url: str) -> bool:
+        self.paths[stream_id] = source_url
+        return True
+
+    async def stop_stream(self, stream_id: str) -> bool:
+        return self.paths.pop(stream_id, None) is not None
+
+    async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
+        self.polls[stream_id] = self.polls.get(stream_id, 0) + 1
+        ready = stream_id in self.paths and not self.never_ready and self.polls[stream_id] > self.ready_after_polls
+        return {"exists": stream_id in self.paths, "ready": ready}
+
+
+class FakeFFmpeg(FFmpegService):
+    def __init__(self, fail: bool = False) -> None:
+        self.running: dict[uuid.UUID, tuple[str, str]] = {}
+        self.fail = fail
+
+    async def start_recording(self, recording_id: uuid.UUID, source_url: str, output_path: str) -> bool:
+        if self.fail:
+            return False
+        self.running[recording_id] = (source_url, output_path)
+        return True
+
+    async def stop_recording(self, recording_id: uuid.UUID) -> bool:
+        return self.running.pop(recording_id, None) is not None
+
+
+class FakeStorage(StorageService):
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    async def upload_file(self, local_path: str, remote_path: str) -> str:
+        self.objects[remote_path] = Path(local_path).read_bytes()
+        return f"fake://{remote_path}"
+
+    async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
+        return f"fake://{remote_path}?expires={expires_in}"
+
+    async def delete_file(self, remote_path: str) -> None:
+        self.objects.pop(remote_path, None)
+
+    async def list_files(self, prefix: str = "") -> list[StoredObject]:
+        return [StoredObject(k, len(v), "") for k, v in self.objects.items() if k.startswith(prefix)]
+
+    async def stat_file(self, remote_path: str) -> StoredObject | None:
+        data = self.objects.get(remote_path)
+        return None if data is None else StoredObject(remote_path, len(data), "")

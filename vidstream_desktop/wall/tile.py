@@ -1,0 +1,257 @@
+"""One cell of the wall: a native video surface that libvlc draws into, and the info bar under it.
+
+The tile only shows; connecting, reconnecting and deciding what "live" means is LivePlayer's job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QEnterEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from vidstream_desktop.wall.info_bar import TileInfoBar, repolish
+from vidstream_desktop.wall.live_player import LivePlayer, PlayerState
+from vidstream_desktop.wall.mime import camera_id_from_mime, carries_camera
+from vidstream_desktop.wall.vlc_backend import Transport
+
+
+class VideoSurface(QWidget):
+    """A black native window of its own, so libvlc can be given its handle. Mouse events are left to
+    bubble up to the tile: VLC is told not to take them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tileVideo")
+        # Native for VLC, without making every ancestor native too (that costs flicker and memory).
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), Qt.GlobalColor.black)
+        self.setPalette(palette)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+        # Painted on the surface itself: VLC's own window covers it while a picture is shown.
+        self.hint = QLabel(self)
+        self.hint.setObjectName("tileHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.hint)
+
+
+class VideoTile(QFrame):
+    record_clicked = Signal()
+    snapshot_clicked = Signal()
+    mute_toggled = Signal(bool)
+    maximize_clicked = Signal()
+    double_clicked = Signal()
+    camera_dropped = Signal(str)  # camera id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setMinimumSize(160, 90)
+        self._camera_id = ""
+        self._camera_name = ""
+        self._transport: Transport | None = None
+        self._url = ""
+        self._caching_ms = 100
+        self._recording = False
+        self._problem: str | None = None  # a reason known from elsewhere, shown while not live
+
+        self.surface = VideoSurface(self)
+        self.bar = TileInfoBar(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.setSpacing(0)
+        layout.addWidget(self.surface, 1)
+        layout.addWidget(self.bar)
+
+        self.player = LivePlayer(self.surface, self)
+        self.player.state_changed.connect(self._show_state)
+        self.player.stats_updated.connect(self.set_stats)
+
+        self.bar.record_clicked.connect(self.record_clicked)
+        self.bar.snapshot_clicked.connect(self.snapshot_clicked)
+        self.bar.maximize_clicked.connect(self.maximize_clicked)
+        self.bar.mute_toggled.connect(self._on_mute_toggled)
+        self._show_state(PlayerState.STOPPED.value, "")
+
+    # ----------------------------------------------------------------------------------------------
+    # Read-only state
+
+    @property
+    def camera_id(self) -> str:
+        return self._camera_id
+
+    @property
+    def camera_name(self) -> str:
+        return self._camera_name
+
+    @property
+    def transport(self) -> Transport | None:
+        return self._transport
+
+    @property
+    def state(self) -> str:
+        return self.player.state.value
+
+    @property
+    def is_recording(self) -> bool:
+        return self._recording
+
+    @property
+    def is_muted(self) -> bool:
+        return self.player.muted
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._camera_id
+
+    # ----------------------------------------------------------------------------------------------
+    # Commands
+
+    def assign(self, camera_id: str, name: str, url: str, transport: Transport, caching_ms: int = 100) -> None:
+        """Show camera `camera_id` read from `url`; replaces whatever the tile showed."""
+        self._camera_id, self._camera_name = camera_id, name
+        self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
+        self._problem = None
+        self.bar.set_name(name)
+        self.bar.set_transport(self._transport.label)
+        self.player.play(url, self._transport, caching_ms)
+
+    def clear(self) -> None:
+        self.player.stop()
+        self._camera_id = self._camera_name = self._url = ""
+        self._transport = None
+        self._problem = None
+        self.bar.set_name("")
+        self.bar.set_transport("")
+        self.set_recording(False)
+        self._show_state(PlayerState.STOPPED.value, "")
+
+    def suspend(self) -> None:
+        """Stop the stream but keep the assignment, for a tile the layout does not show."""
+        self.player.stop()
+
+    def resume(self) -> None:
+        """Reconnect a suspended tile to its camera."""
+        if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:
+            self.player.play(self._url, self._transport, self._caching_ms)
+
+    def set_recording(self, recording: bool) -> None:
+        self._recording = recording
+        self.bar.set_recording(recording)
+
+    def set_muted(self, muted: bool) -> None:
+        self.player.set_muted(muted)
+        self.bar.set_muted(muted)
+
+    def set_stats(self, fps: float | None, kbps: float | None) -> None:
+        parts = []
+        if fps is not None:
+            parts.append(self.tr("{fps:.0f} fps").format(fps=fps))
+        if kbps is not None:
+            if kbps >= 1000:
+                parts.append(self.tr("{mbps:.1f} Mb/s").format(mbps=kbps / 1000))
+            else:
+                parts.append(self.tr("{kbps:.0f} kb/s").format(kbps=kbps))
+        self.bar.set_stats_text(" · ".join(parts))
+
+    def set_problem(self, reason: str | None) -> None:
+        """A reason the caller knows better than the player (from the server's API: "unauthorized",
+        "no such path"); shown instead of the player's guess while the tile is not live."""
+        self._problem = reason
+        self._show_state(self.player.state.value, self.player.detail)
+
+    def snapshot(self, path: str | Path) -> bool:
+        return self.player.snapshot(path)
+
+    # ----------------------------------------------------------------------------------------------
+    # Presentation
+
+    def _on_mute_toggled(self, muted: bool) -> None:
+        self.player.set_muted(muted)
+        self.mute_toggled.emit(muted)
+
+    def _show_state(self, state: str, detail: str) -> None:
+        texts = {
+            PlayerState.LIVE.value: self.tr("LIVE"),
+            PlayerState.CONNECTING.value: self.tr("CONNECTING"),
+            PlayerState.OFFLINE.value: self.tr("OFFLINE"),
+            PlayerState.ERROR.value: self.tr("ERROR"),
+            PlayerState.STOPPED.value: self.tr("STOPPED"),
+        }
+        if state != PlayerState.LIVE.value and self._problem:
+            detail = self._problem
+        empty = not self._camera_id
+        self.bar.set_state(state, "" if empty else texts.get(state, state.upper()), detail)
+        self.bar.set_clock_visible(not empty)
+        if state != PlayerState.LIVE.value:
+            self.set_stats(None, None)
+        if empty:
+            hint = self.tr("Drag a camera here")
+        elif state == PlayerState.CONNECTING.value:
+            hint = self.tr("Connecting…")
+        elif state in (PlayerState.OFFLINE.value, PlayerState.ERROR.value):
+            hint = detail or self.tr("Camera offline")
+        else:
+            hint = ""
+        self.surface.hint.setText(hint)
+        self.surface.hint.setProperty("state", "empty" if empty else state)
+        repolish(self.surface.hint)
+
+    # ----------------------------------------------------------------------------------------------
+    # Mouse and drops
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self.bar.set_tools_visible(not self.is_empty)  # nothing to record, mute or snap in an empty tile
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.bar.set_tools_visible(False)
+        super().leaveEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.double_clicked.emit()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if carries_camera(event.mimeData()):
+            event.acceptProposedAction()
+            self._set_drop_target(True)
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if carries_camera(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_target(False)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_target(False)
+        camera_id = camera_id_from_mime(event.mimeData())
+        if camera_id is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.camera_dropped.emit(camera_id)
+
+    def _set_drop_target(self, active: bool) -> None:
+        self.setProperty("dropTarget", active)
+        repolish(self)
