@@ -1,6 +1,7 @@
 """Shared fixtures: real MediaMTX, MinIO and synthetic cameras (see tests/fixtures/servers.py)."""
 
 from tests.fixtures.core import core_factory  # noqa: F401
+from tests.fixtures.qt import qasync_loop  # noqa: F401
 from tests.fixtures.servers import (  # noqa: F401 - pytest discovers fixtures by name
     camera,
     camera_factory,

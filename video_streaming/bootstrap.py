@@ -56,7 +56,10 @@ class EmbeddedStack:
             self.minio.stop()
 
 
-def start_embedded_stack(settings: Settings, store: SecretStore) -> EmbeddedStack:
+def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archive: bool = True) -> EmbeddedStack:
+    """Start MediaMTX, the demo cameras and (for the embedded archive) MinIO. With
+    `wait_for_archive=False` MinIO is launched but not waited for: the wall needs only MediaMTX, and
+    the archiver retries until MinIO answers."""
     run_dir = settings.data_path / "run"
     endpoints = MediaMTXEndpoints(
         host="127.0.0.1",
@@ -77,7 +80,10 @@ def start_embedded_stack(settings: Settings, store: SecretStore) -> EmbeddedStac
             secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
         )
         minio = MinIOServer(settings.data_path / "minio", credentials)
-        minio.start()
+        if wait_for_archive:
+            minio.start()
+        else:
+            minio.process.start()
     stack = EmbeddedStack(mediamtx, minio)
     for index in range(settings.demo_cameras):
         camera = SyntheticCamera(

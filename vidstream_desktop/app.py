@@ -1,0 +1,118 @@
+"""`vidstream-desktop`: QApplication on a qasync event loop; opens the wall on the embedded default
+(app-managed MediaMTX, synthetic demo cameras, local MinIO archive) or on a configured setup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from video_streaming.config import Settings, load_settings
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.log_setup import configure_logging
+from vidstream_desktop.controllers.session import AppSession, SessionOptions
+from vidstream_desktop.main_window import MainWindow
+from vidstream_desktop.resources import RESOURCES_DIR, load_theme
+
+log = logging.getLogger("vidstream_desktop")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="vidstream-desktop", description="VidStream camera wall")
+    parser.add_argument("--demo", action="store_true", help="force the embedded demo (MediaMTX, cameras, MinIO)")
+    parser.add_argument("--config", type=Path, help="a config.toml describing a real setup")
+    parser.add_argument("--data-dir", type=Path, help="where the catalog and recordings live")
+    parser.add_argument(
+        "--screenshot", type=Path, help="save a screenshot of the screen after --wait seconds, then quit"
+    )
+    parser.add_argument("--wait", type=float, default=6.0, help="seconds before --screenshot / --quit-after")
+    parser.add_argument("--quit-after", type=float, help="quit after this many seconds (smoke tests)")
+    parser.add_argument("--lang", help="user-interface language, e.g. pt_BR")
+    return parser.parse_args(argv)
+
+
+def install_translation(app: QApplication, language: str | None) -> QTranslator | None:
+    translator = QTranslator(app)
+    locale = QLocale(language) if language else QLocale.system()
+    if translator.load(locale, "vidstream", "_", str(RESOURCES_DIR / "i18n")):
+        app.installTranslator(translator)
+        return translator
+    return None
+
+
+def build_settings(args: argparse.Namespace) -> tuple[Settings, bool]:
+    settings = load_settings(args.config) if args.config else load_settings()
+    demo = args.demo or (args.config is None and settings.mediamtx.embedded)
+    if args.data_dir:
+        settings = Settings(settings.mediamtx, settings.storage, settings.recording, settings.demo_cameras,
+                            str(args.data_dir))  # fmt: skip
+    return settings, demo
+
+
+async def run_app(app: QApplication, args: argparse.Namespace) -> int:
+    qsettings = QSettings()
+    window = MainWindow(qsettings)
+    window.show()
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    try:
+        settings, demo = build_settings(args)
+    except VidStreamError as error:
+        QMessageBox.critical(window, window.tr("Configuration error"), str(error))
+        return 2
+    session = AppSession(SessionOptions(settings=settings, demo=demo))
+    try:
+        core = await session.start()
+        wall = window.attach_core(core)
+        await wall.populate()
+    except VidStreamError as error:
+        log.error("start-up failed: %s", error)
+        window.show_alert("error", str(error))
+        QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
+    if args.screenshot:
+        def screenshot_and_close() -> None:
+            save_screenshot(args.screenshot)
+            window.close()
+
+        QTimer.singleShot(int(args.wait * 1000), screenshot_and_close)
+    elif args.quit_after:
+        QTimer.singleShot(int(args.quit_after * 1000), window.close)
+    await closed.wait()
+    window.grid.stop_all()
+    if window.wall is not None:
+        await window.wall.shutdown()
+    await session.stop()
+    return 0
+
+
+def save_screenshot(path: Path) -> None:
+    screen = QGuiApplication.primaryScreen()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    screen.grabWindow(0).save(str(path))
+    log.info("screenshot saved to %s", path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    configure_logging()
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("VidStream")
+    app.setOrganizationName("VidStream")
+    app.setQuitOnLastWindowClosed(False)  # the qasync loop ends the app after an orderly shutdown
+    install_translation(app, args.lang)
+    load_theme(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return int(loop.run_until_complete(run_app(app, args)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Add / edit a camera: name, URL, credentials (kept in the keyring, masked), sub-stream, retention,
+transport, and a "Test connection" that probes the source through MediaMTX."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from video_streaming.domain.camera import parse_source_url, validate_camera_name
+from video_streaming.domain.errors import InvalidInput
+from video_streaming.domain.retention import MAX_RETENTION_DAYS
+
+
+@dataclass(frozen=True)
+class CameraForm:
+    name: str
+    url: str  # without credentials
+    username: str
+    password: str | None  # None: unchanged
+    sub_stream_url: str
+    retention_days: int
+    transport: str  # "" = automatic
+
+
+Probe = Callable[[str], Awaitable[str]]  # full URL -> human result; raises VidStreamError with the reason
+
+
+class CameraDialog(QDialog):
+    def __init__(
+        self,
+        probe: Probe,
+        transports: list[str],
+        initial: CameraForm | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Edit camera") if initial else self.tr("Add camera"))
+        self.setMinimumWidth(520)
+        self._probe = probe
+        self._probe_task: asyncio.Task[None] | None = None
+        self.name = QLineEdit()
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("rtsp://camera.local:554/stream1")
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sub_stream = QLineEdit()
+        self.sub_stream.setPlaceholderText(self.tr("optional, used in small tiles"))
+        self.retention = QSpinBox()
+        self.retention.setRange(1, MAX_RETENTION_DAYS)
+        self.retention.setValue(30)
+        self.retention.setSuffix(self.tr(" days"))
+        self.transport = QComboBox()
+        self.transport.addItem(self.tr("Automatic (lowest latency)"), "")
+        for transport in transports:
+            self.transport.addItem(transport.upper(), transport)
+        self.error = QLabel()
+        self.error.setObjectName("errorLabel")
+        self.error.setStyleSheet("color: #e5484d")
+        self.error.setWordWrap(True)
+        self.probe_result = QLabel()
+        self.probe_result.setWordWrap(True)
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self._start_probe)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Source URL"), self.url)
+        form.addRow(self.tr("User"), self.username)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Sub-stream URL"), self.sub_stream)
+        form.addRow(self.tr("Keep recordings"), self.retention)
+        form.addRow(self.tr("Live transport"), self.transport)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.probe_result)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        if initial:
+            self.name.setText(initial.name)
+            self.url.setText(initial.url)
+            self.username.setText(initial.username)
+            self.password.setPlaceholderText(self.tr("unchanged"))
+            self.sub_stream.setText(initial.sub_stream_url)
+            self.retention.setValue(initial.retention_days)
+            self.transport.setCurrentIndex(max(0, self.transport.findData(initial.transport)))
+        self._password_changed = initial is None
+        self.password.textEdited.connect(self._mark_password_changed)
+
+    def _mark_password_changed(self, *_: object) -> None:
+        self._password_changed = True
+
+    def form(self) -> CameraForm:
+        return CameraForm(
+            name=self.name.text().strip(),
+            url=self.url.text().strip(),
+            username=self.username.text().strip(),
+            password=self.password.text() if self._password_changed else None,
+            sub_stream_url=self.sub_stream.text().strip(),
+            retention_days=self.retention.value(),
+            transport=str(self.transport.currentData() or ""),
+        )
+
+    def validate(self) -> str:
+        """Empty when valid, else what is wrong and how to fix it (shown in the dialog)."""
+        form = self.form()
+        try:
+            validate_camera_name(form.name)
+            source = parse_source_url(form.url)
+            if source.password:
+                raise InvalidInput("put the password in the Password field, not in the URL")
+            if form.sub_stream_url:
+                parse_source_url(form.sub_stream_url)
+        except InvalidInput as error:
+            return str(error)
+        return ""
+
+    def full_url(self) -> str:
+        from video_streaming.domain.camera import SourceUrl
+
+        form = self.form()
+        source = parse_source_url(form.url)
+        return SourceUrl(source.url, form.username or source.username, form.password or "").with_credentials()
+
+    def _accept_if_valid(self) -> None:
+        problem = self.validate()
+        self.error.setText(problem)
+        if not problem:
+            self.accept()
+
+    def _start_probe(self) -> None:
+        problem = self.validate()
+        self.error.setText(problem)
+        if problem:
+            return
+        self.test_button.setEnabled(False)
+        self.probe_result.setText(self.tr("Testing…"))
+        self._probe_task = asyncio.ensure_future(self._run_probe(self.full_url()))
+
+    async def _run_probe(self, url: str) -> None:
+        try:
+            text = await self._probe(url)
+            self.probe_result.setStyleSheet("color: #30a46c")
+            self.probe_result.setText(self.tr("Connected: {0}").format(text))
+        except Exception as error:  # every failure is shown, none crashes the dialog
+            self.probe_result.setStyleSheet("color: #e5484d")
+            self.probe_result.setText(self.tr("Failed: {0}").format(error))
+        finally:
+            self.test_button.setEnabled(True)

@@ -1,0 +1,1 @@
+"""Controllers: the behaviour between thin widgets and the headless core."""

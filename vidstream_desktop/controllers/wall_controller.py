@@ -1,0 +1,254 @@
+"""Behaviour of the live wall: which camera plays in which tile, recording, snapshots, health.
+
+Widgets (CameraGrid, VideoTile, CameraListWidget) stay thin; this object talks to the core with
+coroutines on the qasync loop, so the window never waits for the network."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
+
+from video_streaming.core import Health, VidStreamCore
+from video_streaming.domain.camera import slugify
+from vidstream_desktop.wall.camera_list import CameraListWidget
+from vidstream_desktop.wall.grid import CameraGrid
+from vidstream_desktop.wall.tile import VideoTile
+from vidstream_desktop.wall.vlc_backend import Transport
+
+log = logging.getLogger(__name__)
+POLL_INTERVAL_MS = 1000
+
+
+def snapshot_folder() -> Path:
+    pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    return Path(pictures or Path.home()) / "VidStream"
+
+
+class WallController(QObject):
+    health_changed = Signal(object)  # Health
+    message = Signal(str)  # transient status-bar text
+    alert = Signal(str, str)  # level, text
+    recording_changed = Signal(str, bool)  # camera id, recording
+
+    def __init__(
+        self,
+        core: VidStreamCore,
+        grid: CameraGrid,
+        camera_list: CameraListWidget,
+        transports: list[Transport],
+        settings: QSettings,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.grid = grid
+        self.camera_list = camera_list
+        self.transports = transports or [Transport.HLS]
+        self.settings = settings
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.last_health: Health | None = None
+        grid.camera_dropped_on_tile.connect(self._on_drop)
+        grid.record_clicked.connect(self._on_record_clicked)
+        grid.snapshot_clicked.connect(self._on_snapshot_clicked)
+        grid.layout_changed.connect(self._save_wall)
+        camera_list.camera_activated.connect(self._on_camera_activated)
+        core.alert_listeners.append(lambda level, text: self.alert.emit(level, text))
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(POLL_INTERVAL_MS)
+        self._poll_timer.timeout.connect(lambda: self._spawn(self.refresh_health()))
+
+    # ---- helpers -----------------------------------------------------------------------------------
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("wall task failed", exc_info=error)
+            self.alert.emit("error", str(error))
+
+    def transport_for(self, camera_id: str) -> Transport:
+        """The camera's override if the local libvlc can open it, else the lowest-latency one."""
+        override = str(self.settings.value(f"cameras/{camera_id}/transport", "") or "")
+        if override in {t.value for t in self.transports}:
+            return Transport(override)
+        return self.transports[0]
+
+    def set_transport(self, camera_id: str, transport: str) -> None:
+        self.settings.setValue(f"cameras/{camera_id}/transport", transport)
+        for tile in self.tiles_showing(camera_id):
+            self._spawn(self.show_camera(tile, camera_id))
+
+    def tiles_showing(self, camera_id: str) -> list[VideoTile]:
+        return [tile for tile in self.grid.all_tiles() if tile.camera_id == camera_id]
+
+    # ---- start-up and layout -----------------------------------------------------------------------
+
+    def reload_camera_list(self) -> None:
+        cameras = self.core.cameras()
+        self.camera_list.set_cameras([(str(c.id), c.name) for c in cameras])
+
+    async def populate(self) -> None:
+        """Restore the saved wall, or fill tiles with the cameras in order."""
+        self.reload_camera_list()
+        cameras = [c for c in self.core.cameras() if c.enabled]
+        known = {str(c.id) for c in cameras}
+        layout = str(self.settings.value("wall/layout", "") or "")
+        if layout:
+            self.grid.set_layout(layout)
+        saved = self.settings.value("wall/assignment", []) or []
+        assignment = [c for c in (saved if isinstance(saved, list) else [saved]) if c in known]
+        if not assignment:
+            assignment = [str(c.id) for c in cameras]
+        tiles = self.grid.all_tiles()
+        await asyncio.gather(
+            *(
+                self.show_camera(tiles[i], camera_id)
+                for i, camera_id in enumerate(assignment)
+                if i < len(tiles) and camera_id
+            )
+        )
+        self._poll_timer.start()
+
+    def _save_wall(self, *_: object) -> None:
+        self.settings.setValue("wall/layout", self.grid.layout_name)
+        self.settings.setValue("wall/assignment", [tile.camera_id for tile in self.grid.all_tiles()])
+
+    def save_named_layout(self, name: str) -> None:
+        self.settings.setValue(f"layouts/{name}/grid", self.grid.layout_name)
+        self.settings.setValue(f"layouts/{name}/assignment", [tile.camera_id for tile in self.grid.all_tiles()])
+
+    def named_layouts(self) -> list[str]:
+        self.settings.beginGroup("layouts")
+        names = sorted(self.settings.childGroups())
+        self.settings.endGroup()
+        return names
+
+    async def restore_named_layout(self, name: str) -> None:
+        grid_name = str(self.settings.value(f"layouts/{name}/grid", "") or "")
+        if not grid_name:
+            return
+        self.grid.set_layout(grid_name)
+        assignment = self.settings.value(f"layouts/{name}/assignment", []) or []
+        tiles = self.grid.all_tiles()
+        for index, camera_id in enumerate(assignment if isinstance(assignment, list) else [assignment]):
+            if index < len(tiles) and camera_id and camera_id != tiles[index].camera_id:
+                await self.show_camera(tiles[index], str(camera_id))
+        self._save_wall()
+
+    # ---- live ------------------------------------------------------------------------------------
+
+    async def show_camera(self, tile: VideoTile, camera_id: str) -> None:
+        camera = self.core.catalog.camera(camera_id)
+        if camera is None:
+            return
+        result = await self.core.start_camera(camera_id)
+        if result.is_failure:
+            tile.assign(camera_id, camera.name, "", self.transport_for(camera_id))
+            tile.set_problem(str(result.error))
+            self.alert.emit("warning", f"{camera.name}: {result.error}")
+            return
+        transport = self.transport_for(camera_id)
+        url = self.core.live_urls(camera_id).get(transport.value, "")
+        tile.assign(camera_id, camera.name, url, transport)
+        tile.set_recording(self.core.is_recording(camera_id))
+        self._save_wall()
+
+    def _on_drop(self, index: int, camera_id: str) -> None:
+        self._spawn(self.show_camera(self.grid.tile_at(index), camera_id))
+
+    def _on_camera_activated(self, camera_id: str) -> None:
+        tile = self.grid.first_empty_tile() or (self.grid.tiles()[0] if self.grid.tiles() else None)
+        if tile is not None:
+            self._spawn(self.show_camera(tile, camera_id))
+
+    # ---- recording -------------------------------------------------------------------------------
+
+    def _on_record_clicked(self, index: int) -> None:
+        camera_id = self.grid.tile_at(index).camera_id
+        if camera_id:
+            self._spawn(self.toggle_recording(camera_id))
+
+    async def toggle_recording(self, camera_id: str) -> bool:
+        """Start or stop recording the camera. Returns whether it is recording afterwards."""
+        camera = self.core.catalog.camera(camera_id)
+        name = camera.name if camera else camera_id
+        if self.core.is_recording(camera_id):
+            await self.core.stop_recording(camera_id)
+            self.message.emit(self.tr("Stopped recording {0}").format(name))
+        else:
+            result = await self.core.record(camera_id)
+            if result.is_failure:
+                self.alert.emit("error", self.tr("Cannot record {0}: {1}").format(name, result.error))
+            else:
+                self.message.emit(self.tr("Recording {0}").format(name))
+        self._show_recording(camera_id)
+        return self.core.is_recording(camera_id)
+
+    def _show_recording(self, camera_id: str) -> None:
+        recording = self.core.is_recording(camera_id)
+        for tile in self.tiles_showing(camera_id):
+            tile.set_recording(recording)
+        self.recording_changed.emit(camera_id, recording)
+
+    async def record_all(self) -> None:
+        for camera in self.core.cameras():
+            if camera.enabled and not self.core.is_recording(str(camera.id)):
+                await self.toggle_recording(str(camera.id))
+
+    async def stop_all(self) -> None:
+        for camera_id in list(self.core.active_recordings):
+            await self.toggle_recording(camera_id)
+
+    # ---- snapshots ---------------------------------------------------------------------------------
+
+    def _on_snapshot_clicked(self, index: int) -> None:
+        tile = self.grid.tile_at(index)
+        if not tile.camera_id:
+            return
+        folder = snapshot_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{slugify(tile.camera_name)}-{datetime.now():%Y%m%d-%H%M%S}.png"
+        if tile.snapshot(path):
+            self.message.emit(self.tr("Snapshot saved to {0}").format(path))
+        else:
+            self.alert.emit("warning", self.tr("No picture to save yet for {0}").format(tile.camera_name))
+
+    # ---- health ------------------------------------------------------------------------------------
+
+    async def refresh_health(self) -> Health:
+        health = await self.core.poll()
+        self.last_health = health
+        for camera_id, stream in list(self.core.streams.items()):
+            state = health.paths.get(stream.path_name, {})
+            online = bool(state.get("ready"))
+            self.camera_list.set_status(camera_id, online, self.core.is_recording(camera_id))
+            for tile in self.tiles_showing(camera_id):
+                if not health.mediamtx_ok:
+                    tile.set_problem(self.tr("media server unreachable"))
+                elif not state:
+                    tile.set_problem(self.tr("no such path on the media server"))
+                elif not online:
+                    tile.set_problem(self.tr("offline: the camera is not sending"))
+                else:
+                    tile.set_problem(None)
+        for camera_id in list(self.core.streams):
+            if self.core.is_recording(camera_id) != any(t.is_recording for t in self.tiles_showing(camera_id)):
+                self._show_recording(camera_id)
+        self.health_changed.emit(health)
+        return health
+
+    async def shutdown(self) -> None:
+        self._poll_timer.stop()
+        for task in list(self._tasks):
+            task.cancel()

@@ -1,0 +1,330 @@
+"""The main window: the live wall, the camera list, recordings, and health in the status bar."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from video_streaming.core import Health, VidStreamCore
+from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.domain.retention import RetentionPolicy
+from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
+from vidstream_desktop.controllers.wall_controller import WallController
+from vidstream_desktop.help_dialog import HelpDialog
+from vidstream_desktop.resources import icon
+from vidstream_desktop.status_panel import AMBER, RED, HealthBar
+from vidstream_desktop.wall.camera_list import CameraListWidget
+from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
+from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("VidStream")
+        self.resize(1400, 860)
+        self.core: VidStreamCore | None = None
+        self.wall: WallController | None = None
+        self.transports: list[Transport] = detect_transports()
+        self.grid = CameraGrid(layout_name="2x2")
+        self.camera_list = CameraListWidget()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.grid, icon("camera"), self.tr("Live"))
+        self.recordings_panel: QWidget | None = None
+        self.setCentralWidget(self.tabs)
+        dock = QDockWidget(self.tr("Cameras"), self)
+        dock.setObjectName("camerasDock")
+        dock.setWidget(self.camera_list)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.health_bar = HealthBar(self.statusBar())
+        self.alert_label = QLabel()
+        self._alert_shown = ""
+        self.statusBar().addWidget(self.alert_label, 1)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_toolbar()
+        self.grid.layout_changed.connect(self._sync_layout_buttons)
+        self._sync_layout_buttons(self.grid.layout_name)
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)  # type: ignore[arg-type]
+        self.statusBar().showMessage(self.tr("Starting the media server and cameras…"))
+
+    # ---- toolbar and shortcuts ---------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, icon_name: str, slot: Callable[[], Any], shortcut: str = "") -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setToolTip(f"{text} ({shortcut})")
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work in full screen, with the toolbar hidden
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar(self.tr("Wall"))
+        toolbar.setObjectName("wallToolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        for number, name in enumerate(LAYOUT_ORDER, start=1):
+            action = self._action(f"layout:{name}", self.tr("Layout {0}").format(name), LAYOUT_ICONS[name],
+                                  self._layout_setter(name), f"Alt+{number}")  # fmt: skip
+            action.setCheckable(True)
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self._action("record_all", self.tr("Record all"), "record", self._record_all, "Ctrl+R"))
+        toolbar.addAction(
+            self._action("stop_all", self.tr("Stop all recordings"), "stop", self._stop_all, "Ctrl+Shift+R")
+        )
+        toolbar.addSeparator()
+        toolbar.addAction(self._action("add_camera", self.tr("Add camera"), "add", self.add_camera, "Ctrl+N"))
+        toolbar.addAction(self._action("edit_camera", self.tr("Edit camera"), "edit", self.edit_camera, "Ctrl+E"))
+        toolbar.addAction(self._action("remove_camera", self.tr("Remove camera"), "remove", self.remove_camera, "Del"))
+        toolbar.addSeparator()
+        toolbar.addAction(
+            self._action("save_layout", self.tr("Save layout as…"), "layout-2x2", self.save_layout, "Ctrl+S")
+        )
+        toolbar.addAction(
+            self._action("load_layout", self.tr("Open saved layout…"), "layout-3x3", self.load_layout, "Ctrl+O")
+        )
+        toolbar.addAction(
+            self._action("fullscreen", self.tr("Full screen"), "fullscreen", self.toggle_full_screen, "F11")
+        )
+        toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
+        self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
+
+    def _layout_setter(self, name: str) -> Callable[[], None]:
+        def set_layout() -> None:
+            self.grid.set_layout(name)
+
+        return set_layout
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        rows = [
+            (a.shortcut().toString(), a.text()) for a in self.actions_by_name.values() if not a.shortcut().isEmpty()
+        ]
+        rows.append((self.tr("Double-click a tile"), self.tr("Maximise it / back to the wall")))
+        rows.append((self.tr("Drag a camera onto a tile"), self.tr("Show that camera there")))
+        return rows
+
+    def _sync_layout_buttons(self, current: str) -> None:
+        for name in LAYOUT_ORDER:
+            self.actions_by_name[f"layout:{name}"].setChecked(name == current)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def _escape(self) -> None:
+        if self.grid.maximized_tile is not None:
+            self.grid.toggle_maximize(self.grid.maximized_tile)
+        elif self.isFullScreen():
+            self.showNormal()
+
+    def show_help(self) -> None:
+        HelpDialog(self.shortcuts(), self).exec()
+
+    # ---- core ----------------------------------------------------------------------------------------
+
+    def attach_core(self, core: VidStreamCore) -> WallController:
+        self.core = core
+        self.wall = WallController(core, self.grid, self.camera_list, self.transports, self.settings, self)
+        self.wall.health_changed.connect(self._on_health)
+        self.wall.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.wall.alert.connect(self.show_alert)
+        self.statusBar().clearMessage()
+        self._attach_recordings(core)
+        return self.wall
+
+    def _attach_recordings(self, core: VidStreamCore) -> None:
+        try:
+            from vidstream_desktop.recordings import RecordingsPanel  # type: ignore[attr-defined]
+        except ImportError:
+            return
+        self.recordings_panel = RecordingsPanel(core, self)
+        self.tabs.addTab(self.recordings_panel, icon("play"), self.tr("Recordings"))
+
+    def _on_health(self, health: Health) -> None:
+        self.health_bar.update(health)
+
+    def show_alert(self, level: str, text: str) -> None:
+        color = {"error": RED, "warning": AMBER}.get(level, "#8b949e")
+        self.alert_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
+        self.alert_label.setToolTip(text)
+        self._alert_shown = text
+        QTimer.singleShot(15000, lambda: self._clear_alert_if_still(text))
+
+    def _clear_alert_if_still(self, text: str) -> None:
+        if self._alert_shown == text:
+            self.alert_label.clear()
+
+    def _spawn(self, coroutine: Any) -> None:
+        if self.wall is not None:
+            self.wall._spawn(coroutine)
+
+    def _record_all(self) -> None:
+        if self.wall:
+            self._spawn(self.wall.record_all())
+
+    def _stop_all(self) -> None:
+        if self.wall:
+            self._spawn(self.wall.stop_all())
+
+    # ---- cameras -------------------------------------------------------------------------------------
+
+    async def probe_camera(self, url: str) -> str:
+        """Provision the URL on MediaMTX for a moment and report what it sends."""
+        if self.core is None:
+            raise VidStreamError("the media server is still starting")
+        service = self.core.service
+        result = await service.start_stream("probe", url)
+        if result.is_failure:
+            raise VidStreamError(str(result.error))
+        try:
+            status = await service.stream_status(result.value)
+            video = status.get("video") or {}
+            size = f" {video.get('width')}x{video.get('height')}" if video.get("width") else ""
+            return ", ".join(status.get("tracks", [])) + size
+        finally:
+            await service.stop_stream(result.value)
+
+    def _dialog(self, initial: CameraForm | None) -> CameraDialog:
+        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self)
+
+    def add_camera(self) -> None:
+        if self.core is None or self.wall is None:
+            return
+        dialog = self._dialog(None)
+        if dialog.exec() != CameraDialog.DialogCode.Accepted:
+            return
+        form = dialog.form()
+        result = self.core.add_camera(form.name, dialog.full_url(), sub_stream_url=form.sub_stream_url or None,
+                                      retention_days=form.retention_days)  # fmt: skip
+        if result.is_failure:
+            QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))
+            return
+        camera_id = str(result.value.id)
+        if form.transport:
+            self.wall.set_transport(camera_id, form.transport)
+        self.wall.reload_camera_list()
+        tile = self.grid.first_empty_tile()
+        if tile is not None:
+            self._spawn(self.wall.show_camera(tile, camera_id))
+
+    def _selected_camera(self) -> Camera | None:
+        camera_id = self.camera_list.selected_camera_id()
+        return self.core.catalog.camera(camera_id) if self.core and camera_id else None
+
+    def edit_camera(self) -> None:
+        camera = self._selected_camera()
+        if camera is None or self.core is None or self.wall is None:
+            return
+        initial = CameraForm(camera.name, camera.source.url, camera.source.username, None,
+                             camera.sub_stream.url if camera.sub_stream else "", camera.retention.days,
+                             str(self.settings.value(f"cameras/{camera.id}/transport", "") or ""))  # fmt: skip
+        dialog = self._dialog(initial)
+        if dialog.exec() != CameraDialog.DialogCode.Accepted:
+            return
+        form = dialog.form()
+        source = parse_source_url(form.url)
+        updated = Camera(
+            name=form.name, source=SourceUrl(source.url, form.username), id=camera.id,
+            sub_stream=parse_source_url(form.sub_stream_url) if form.sub_stream_url else None,
+            retention=RetentionPolicy(form.retention_days, camera.retention.max_bytes, camera.retention.locked),
+            enabled=camera.enabled,
+        )  # fmt: skip
+        self.core.save_camera(updated, form.password)
+        self.wall.set_transport(str(camera.id), form.transport)
+        self.wall.reload_camera_list()
+        self._spawn(self._restart_camera(str(camera.id)))
+
+    async def _restart_camera(self, camera_id: str) -> None:
+        if self.core is None or self.wall is None:
+            return
+        recording = self.core.is_recording(camera_id)
+        await self.core.stop_camera(camera_id)
+        for tile in self.wall.tiles_showing(camera_id):
+            await self.wall.show_camera(tile, camera_id)
+        if recording:
+            await self.wall.toggle_recording(camera_id)
+
+    def remove_camera(self) -> None:
+        camera = self._selected_camera()
+        if camera is None or self.core is None or self.wall is None:
+            return
+        answer = QMessageBox.question(
+            self, self.tr("Remove camera"),
+            self.tr("Remove {0}? Its recordings stay in the archive until their retention ends.").format(camera.name),
+        )  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for tile in self.wall.tiles_showing(str(camera.id)):
+            tile.clear()
+        self._spawn(self._remove(str(camera.id)))
+
+    async def _remove(self, camera_id: str) -> None:
+        if self.core is not None and self.wall is not None:
+            await self.core.remove_camera(camera_id)
+            self.wall.reload_camera_list()
+
+    # ---- layouts -------------------------------------------------------------------------------------
+
+    def save_layout(self) -> None:
+        if self.wall is None:
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Save layout"), self.tr("Name of this layout:"))
+        if ok and name.strip():
+            self.wall.save_named_layout(name.strip().replace("/", "-"))
+
+    def load_layout(self) -> None:
+        if self.wall is None:
+            return
+        names = self.wall.named_layouts()
+        if not names:
+            self.statusBar().showMessage(self.tr("No saved layouts yet (Ctrl+S saves one)"), 5000)
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("Open layout"), self.tr("Layout:"), names, 0, False)
+        if ok:
+            self._spawn(self.wall.restore_named_layout(name))
+
+    # ---- closing -------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        super().closeEvent(event)
+
+
+async def wait_closed(window: MainWindow) -> None:
+    closed = asyncio.Event()
+    window.destroyed.connect(closed.set)
+    await closed.wait()

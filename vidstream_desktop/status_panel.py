@@ -1,0 +1,81 @@
+"""Status bar widgets: MediaMTX and archive reachability, cameras online, recordings, upload queue, disk."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from video_streaming.core import Health
+
+GREEN, AMBER, RED, DIM = "#30a46c", "#f5a524", "#e5484d", "#8b949e"
+
+
+class StatusIndicator(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.level = "unknown"
+        self.setContentsMargins(8, 0, 8, 0)
+
+    def show_state(self, text: str, color: str, tooltip: str) -> None:
+        self.level = {GREEN: "ok", AMBER: "warning", RED: "error"}.get(color, "unknown")
+        self.setText(f"<span style='color:{color}'>●</span> {text}")
+        self.setToolTip(tooltip)
+
+
+class HealthBar:
+    """Fills a QStatusBar with indicators and updates them from a core Health snapshot."""
+
+    def __init__(self, status_bar: QStatusBar) -> None:
+        self.mediamtx = StatusIndicator()
+        self.archive = StatusIndicator()
+        self.cameras = StatusIndicator()
+        self.recordings = StatusIndicator()
+        self.uploads = StatusIndicator()
+        self.disk = StatusIndicator()
+        for widget in (self.mediamtx, self.archive, self.cameras, self.recordings, self.uploads, self.disk):
+            status_bar.addPermanentWidget(widget)
+        tr = status_bar.tr
+        self.mediamtx.show_state(tr("Media server"), DIM, tr("starting…"))
+        self.archive.show_state(tr("Archive"), DIM, tr("starting…"))
+
+    def update(self, health: Health) -> None:
+        tr = self.mediamtx.tr
+        if health.mediamtx_ok:
+            self.mediamtx.show_state(tr("Media server"), GREEN, tr("MediaMTX answers"))
+        else:
+            self.mediamtx.show_state(
+                tr("Media server"),
+                RED,
+                tr("{0}\nLive view and recording need it: check that MediaMTX runs.").format(health.mediamtx_error),
+            )
+        if health.storage_ok:
+            self.archive.show_state(tr("Archive"), GREEN, tr("Recordings are uploaded and verified"))
+        else:
+            self.archive.show_state(
+                tr("Archive"),
+                AMBER,
+                tr("{0}\nRecordings stay on this disk and upload when it is back.").format(health.storage_error),
+            )
+        offline = health.cameras_total - health.cameras_online
+        self.cameras.show_state(
+            tr("Cameras {0}/{1}").format(health.cameras_online, health.cameras_total),
+            GREEN if offline == 0 else AMBER,
+            tr("All cameras send video") if offline == 0 else tr("{0} camera(s) offline").format(offline),
+        )
+        self.recordings.show_state(
+            tr("Recording {0}").format(health.recordings),
+            RED if health.recordings else DIM,
+            tr("Cameras being recorded now"),
+        )
+        self.uploads.show_state(
+            tr("Upload queue {0}").format(health.upload_queue),
+            GREEN if health.upload_queue < 5 else AMBER,
+            tr("Closed segments waiting for upload to the archive"),
+        )
+        free_gib = health.disk_free_bytes / 2**30
+        self.disk.show_state(
+            tr("Disk {0:.1f} GiB free").format(free_gib),
+            RED if health.disk_low else GREEN,
+            tr("Recording stops before the disk fills; free space to resume")
+            if health.disk_low
+            else tr("Free space for recordings"),
+        )
