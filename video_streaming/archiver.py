@@ -83,6 +83,17 @@ class Archiver:
         return True
 
     async def _run(self) -> None:
+        while True:
+            try:
+                await self._archive_forever()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bug must not end archiving for the rest of the day
+                log.exception("archiver loop failed; restarting it in 5 s")
+                self.status.last_error = "internal error in the archiver (see the log)"
+                await asyncio.sleep(5)
+
+    async def _archive_forever(self) -> None:
         backoff = self.min_backoff
         while True:
             pending = await asyncio.to_thread(self.catalog.segments, None, SegmentState.CLOSED, None, None, None, 64)

@@ -206,10 +206,12 @@ class VidStreamCore:
         return result
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
-        recording = self.active_recordings.pop(camera_id, None)
+        recording = self.active_recordings.get(camera_id)
         if recording is None:
             return Result.fail("not_found", "this camera is not recording")
+        # Still listed as recording until ffmpeg has closed the last segment: the REC dot stays honest.
         result = await self.service.stop_recording(recording)
+        self.active_recordings.pop(camera_id, None)
         if result.is_success and recording.ended_at is not None:
             self.catalog.finish_recording(recording.id, recording.status.value, recording.ended_at)
             self.catalog.audit("operator", "record-stop", str(recording.id))

@@ -61,12 +61,14 @@ class WallController(QObject):
         core.alert_listeners.append(lambda level, text: self.alert.emit(level, text))
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(POLL_INTERVAL_MS)
-        self._poll_timer.timeout.connect(lambda: self._spawn(self.refresh_health()))
+        self._poll_timer.timeout.connect(self._poll)
+        self._loop = asyncio.get_event_loop()
+        self._polling: asyncio.Task[Any] | None = None
 
     # ---- helpers -----------------------------------------------------------------------------------
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coroutine)
+        task = self._loop.create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
         return task
@@ -76,6 +78,11 @@ class WallController(QObject):
         if not task.cancelled() and (error := task.exception()) is not None:
             log.error("wall task failed", exc_info=error)
             self.alert.emit("error", str(error))
+
+    def _poll(self) -> None:
+        # Skip a tick rather than pile up polls when the server is slow, or when no loop is running.
+        if self._loop.is_running() and (self._polling is None or self._polling.done()):
+            self._polling = self._spawn(self.refresh_health())
 
     def transport_for(self, camera_id: str) -> Transport:
         """The camera's override if the local libvlc can open it, else the lowest-latency one."""

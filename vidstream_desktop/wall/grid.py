@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from vidstream_desktop.wall.tile import VideoTile
@@ -74,9 +74,8 @@ class CameraGrid(QWidget):
         self._spec = LAYOUT_SPECS[layout_name]
         self._maximized: VideoTile | None = None
         self._apply()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.stop_all)
+        # No aboutToQuit hook: under qasync every run_until_complete ends a QApplication.exec(), which
+        # emits aboutToQuit; the app calls stop_all() itself on shutdown instead.
 
     # ----------------------------------------------------------------------------------------------
     # Queries

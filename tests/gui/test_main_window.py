@@ -1,0 +1,181 @@
+"""The main window on the real core (MediaMTX + synthetic cameras + MinIO): the wall plays, one click
+records into the catalog and onto disk, a dropped camera shows offline and comes back, health shows
+in the status bar, and the camera dialog refuses a malformed URL.
+
+Each scenario is one coroutine on the qasync loop, as the app runs: Qt paints, VLC plays and the
+core's tasks progress together while the test awaits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+
+from tests.fixtures.core import CoreFactory
+from tests.fixtures.qt import run
+from tests.fixtures.servers import CameraFactory, S3Target
+from tests.gui.test_wall import mean_brightness, screen_pixels
+from video_streaming.catalog import SegmentState
+from video_streaming.core import VidStreamCore
+from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from video_streaming.runtime.synthetic_camera import SyntheticCamera
+from vidstream_desktop.camera_dialog import CameraDialog
+from vidstream_desktop.main_window import MainWindow
+from vidstream_desktop.resources import load_theme
+from vidstream_desktop.wall.tile import VideoTile
+
+pytest.importorskip("vlc")
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qapp, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    load_theme(qapp)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    main_window = MainWindow(settings)
+    main_window.resize(1280, 800)
+    main_window.show()
+    yield main_window
+    main_window.grid.stop_all()
+    main_window.close()
+    main_window.deleteLater()
+
+
+async def until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
+    started = time.monotonic()
+    while not predicate():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        await asyncio.sleep(0.05)
+    return time.monotonic() - started
+
+
+async def moving_picture(tile: VideoTile) -> None:
+    # "live" is reported on VLC's first video output; give the first decoded picture a moment to land.
+    await until(lambda: mean_brightness(screen_pixels(tile.surface)) > 30, 3, f"{tile.camera_name} shows a picture")
+    first = screen_pixels(tile.surface)
+    await asyncio.sleep(0.6)
+    second = screen_pixels(tile.surface)
+    assert mean_brightness(first) > 30, "black tile"
+    assert first != second, "frozen tile"
+
+
+async def start_wall(
+    window: MainWindow, core: VidStreamCore, mediamtx: MediaMTXServer, camera_factory: CameraFactory, count: int
+) -> list[str]:
+    camera_ids = []
+    for index in range(1, count + 1):
+        camera_factory(f"cam{index}")
+        camera_ids.append(str(core.add_camera(f"Camera {index}", mediamtx.endpoints.rtsp_url(f"cam{index}")).value.id))
+    await core.start()
+    await window.attach_core(core).populate()
+    return camera_ids
+
+
+def test_demo_wall_plays_records_with_one_click_and_reports_health(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+
+    async def scenario() -> None:
+        camera_ids = await start_wall(window, core, mediamtx, camera_factory, 4)
+        tiles = window.grid.tiles()
+        assert [t.camera_id for t in tiles] == camera_ids
+        for tile in tiles:
+            await until(lambda tile=tile: tile.state == "live", 20, f"{tile.camera_name} live")
+        for tile in tiles:
+            await moving_picture(tile)
+
+        # One click on the tile's record button records through the core; the REC dot follows.
+        first = tiles[0]
+        window.grid.record_clicked.emit(0)
+        await until(lambda: core.is_recording(camera_ids[0]) and first.is_recording, 5, "recording started")
+        assert not tiles[1].is_recording
+        await asyncio.sleep(4.5)
+        recording = core.active_recordings[camera_ids[0]]
+        assert any(Path(core.service.recording_dirs[recording.id]).glob("*.mp4"))
+        window.grid.record_clicked.emit(0)
+        await until(lambda: not core.is_recording(camera_ids[0]) and not first.is_recording, 10, "recording stopped")
+        row = core.catalog.recording(recording.id)
+        assert row is not None and row.status == "stopped" and row.ended_at is not None
+        assert await core.archiver.drain(timeout=20), core.archiver.status
+        segments = core.catalog.segments(recording_id=str(recording.id))
+        assert segments and all(s.state is SegmentState.ARCHIVED for s in segments)
+
+        # Health reaches the status bar.
+        health = await window.wall.refresh_health()  # type: ignore[union-attr]
+        assert health.mediamtx_ok and health.cameras_online == 4
+        assert window.health_bar.mediamtx.level == "ok" and "4/4" in window.health_bar.cameras.text()
+
+    run(qasync_loop, scenario(), timeout=120)
+
+
+def test_layout_switch_keeps_cameras_and_a_dropped_camera_recovers(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+
+    async def scenario() -> None:
+        camera_ids = await start_wall(window, core, mediamtx, camera_factory, 2)
+        tile = window.grid.tiles()[0]
+        await until(lambda: tile.state == "live", 20, "live")
+        window.actions_by_name["layout:3x3"].trigger()
+        assert window.grid.layout_name == "3x3" and window.grid.tiles()[0] is tile
+        assert window.actions_by_name["layout:3x3"].isChecked()
+        window.actions_by_name["layout:2x2"].trigger()
+        assert window.grid.tiles()[0].camera_id == camera_ids[0]
+        await until(lambda: tile.state == "live", 20, "still live after the layout switch")
+
+        # The camera publishing cam1 stops: the tile says so, then recovers with no user action.
+        publisher = next(c for c in fixture_cameras(camera_factory) if c.publish_url.endswith("/cam1"))
+        publisher.stop()
+        await until(lambda: tile.state != "live", 15, "tile notices the camera dropped")
+        publisher.start()
+        await until(lambda: tile.state == "live", 25, "tile back live by itself")
+        await moving_picture(tile)
+
+    run(qasync_loop, scenario(), timeout=120)
+
+
+def fixture_cameras(factory: CameraFactory) -> list[SyntheticCamera]:
+    for cell in factory.__closure__ or ():
+        if isinstance(cell.cell_contents, list):
+            return list(cell.cell_contents)
+    raise AssertionError("camera_factory keeps no camera list")
+
+
+def test_camera_dialog_refuses_a_malformed_url(qtbot) -> None:  # type: ignore[no-untyped-def]
+    async def never_called(url: str) -> str:
+        raise AssertionError("the probe must not run for an invalid URL")
+
+    dialog = CameraDialog(never_called, ["srt", "hls"])
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Front door")
+    dialog.url.setText("htp:/front door")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() != CameraDialog.DialogCode.Accepted
+    assert "scheme" in dialog.error.text() or "spaces" in dialog.error.text()
+    dialog.url.setText("rtsp://admin:pw@10.0.0.5/stream")
+    dialog.buttons.accepted.emit()
+    assert "Password field" in dialog.error.text()
+    dialog.url.setText("rtsp://10.0.0.5/stream")
+    dialog.username.setText("admin")
+    dialog.password.setText("s3cret/!")
+    assert dialog.validate() == ""
+    assert dialog.full_url() == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
+    assert dialog.password.echoMode() == dialog.password.EchoMode.Password
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == CameraDialog.DialogCode.Accepted
+
+
+def test_help_lists_the_shortcuts(window: MainWindow) -> None:
+    keys = dict(window.shortcuts())
+    assert keys["F11"] == window.tr("Full screen")
+    assert "Alt+2" in keys and "Ctrl+R" in keys and "F1" in keys
