@@ -44,14 +44,15 @@ def _port_or_free(preferred: int, udp: bool = False) -> int:
 class EmbeddedStack:
     """Servers the app owns in the embedded default; stopped with the app."""
 
-    mediamtx: MediaMTXServer
+    mediamtx: MediaMTXServer | None
     minio: MinIOServer | None
     cameras: list[SyntheticCamera] = field(default_factory=list)
 
     def stop(self) -> None:
         for camera in self.cameras:
             camera.stop()
-        self.mediamtx.stop()
+        if self.mediamtx is not None:
+            self.mediamtx.stop()
         if self.minio is not None:
             self.minio.stop()
 
@@ -75,11 +76,7 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
     mediamtx.start()
     minio = None
     if settings.storage.kind == "embedded-minio":
-        credentials = MinIOCredentials(
-            access_key=store.get_or_create("embedded-minio-access-key", lambda: MinIOCredentials.generate().access_key),
-            secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
-        )
-        minio = MinIOServer(settings.data_path / "minio", credentials)
+        minio = embedded_minio(settings, store)
         if wait_for_archive:
             minio.start()
         else:
@@ -94,6 +91,15 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         camera.start()
         stack.cameras.append(camera)
     return stack
+
+
+def embedded_minio(settings: Settings, store: SecretStore) -> MinIOServer:
+    """The local archive's MinIO; its keys are generated on first use and kept in the secret store."""
+    credentials = MinIOCredentials(
+        access_key=store.get_or_create("embedded-minio-access-key", lambda: MinIOCredentials.generate().access_key),
+        secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
+    )
+    return MinIOServer(settings.data_path / "minio", credentials)
 
 
 def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> StorageService:
@@ -121,7 +127,7 @@ def build_core(
     storage: StorageService | None = None,
     catalog_path: Path | None = None,
 ) -> VidStreamCore:
-    if stack is not None:
+    if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
                                       username=endpoints.api_user, password=endpoints.api_password)  # fmt: skip

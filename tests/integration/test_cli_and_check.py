@@ -1,0 +1,86 @@
+"""The headless CLI end to end (embedded MediaMTX, MinIO and demo cameras), and `vidstream check`
+finding and repairing what a crash or an operator left behind."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fixtures.core import CoreFactory
+from tests.fixtures.servers import S3Target
+from video_streaming.catalog import SegmentState
+from video_streaming.consistency import check
+from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from video_streaming.runtime.synthetic_camera import SyntheticCamera
+
+
+def vidstream(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    return subprocess.run([sys.executable, "-m", "video_streaming.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)  # fmt: skip
+
+
+def test_cli_serves_records_lists_and_checks_the_demo(tmp_path: Path) -> None:
+    served = vidstream(tmp_path, "serve", "--demo", "--duration", "5")
+    assert served.returncode == 0, served.stderr[-2000:]
+    assert served.stdout.count(": ok") == 4
+
+    listed = vidstream(tmp_path, "recordings", "list")
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    rows = [line for line in listed.stdout.splitlines() if line.strip()]
+    assert len(rows) == 4 and all(line.endswith("archived") for line in rows)
+
+    checked = vidstream(tmp_path, "check")
+    assert checked.returncode == 0 and checked.stdout.strip().endswith("clean"), checked.stdout
+
+    secrets_file = tmp_path / "config" / "vidstream" / "secrets.json"
+    assert secrets_file.stat().st_mode & 0o777 == 0o600
+    assert "minioadmin" not in secrets_file.read_text()
+
+
+def test_cli_keeps_camera_passwords_out_of_output_and_catalog(tmp_path: Path) -> None:
+    added = vidstream(tmp_path, "cameras", "add", "Front door", "rtsp://admin:hunter2@192.0.2.10/stream")
+    assert added.returncode == 0, added.stderr[-2000:]
+    listed = vidstream(tmp_path, "cameras", "list")
+    assert "Front door" in listed.stdout and "hunter2" not in listed.stdout + listed.stderr
+    assert "admin:***@192.0.2.10" in listed.stdout
+    catalog = (tmp_path / "data" / "vidstream" / "catalog.sqlite3").read_bytes()
+    assert b"hunter2" not in catalog
+    bad = vidstream(tmp_path, "cameras", "add", "../../etc", "rtsp://x/y")
+    assert bad.returncode == 2 and "slashes" in bad.stderr
+
+
+async def test_check_finds_and_repairs_orphans_and_missing_segments(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
+) -> None:
+    core = core_factory(minio)
+    await core.start()
+    camera_id = str(core.add_camera("Hall", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+    recording = (await core.record(camera_id)).value
+    await asyncio.sleep(4.5)
+    await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=20)
+    assert (await check(core)).clean
+
+    segments = core.catalog.segments(recording_id=str(recording.id))
+    # Someone deletes an archived object behind our back, and an unknown file and object appear.
+    await core.storage.delete_file(segments[0].object_key)
+    local_dir = core.service.recording_dirs[recording.id]
+    stray = local_dir / "20260101T000000Z-9.mp4"
+    stray.write_bytes(b"\0" * 10)
+    minio.client().put_object(Bucket=minio.bucket, Key="unknown/2026/01/01/x/y.mp4", Body=b"x")  # type: ignore[attr-defined]
+
+    report = await check(core)
+    assert not report.clean
+    assert report.missing_remote == [segments[0].object_key]
+    assert report.local_orphans == [str(stray)]
+    assert report.remote_orphans == ["unknown/2026/01/01/x/y.mp4"]
+
+    repaired = await check(core, repair=True)
+    assert any("marked missing" in line for line in repaired.repaired)
+    assert any("adopted" in line for line in repaired.repaired)
+    assert core.catalog.segment(segments[0].id).state is SegmentState.MISSING  # type: ignore[union-attr]
+    assert stray.exists(), "check never deletes"

@@ -1,0 +1,258 @@
+"""`vidstream`: the headless side. A recorder daemon for servers without a screen, and commands for
+cameras, recordings, retention and consistency checks. Secrets are never printed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+
+from video_streaming.bootstrap import (
+    EmbeddedStack,
+    build_core,
+    default_secret_store,
+    embedded_minio,
+    ensure_archive_ready,
+    register_demo_cameras,
+    start_embedded_stack,
+)
+from video_streaming.config import Settings, load_settings
+from video_streaming.consistency import check
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.camera import mask_url
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.log_setup import configure_logging
+from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
+
+log = logging.getLogger("vidstream")
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vidstream", description="VidStream headless recorder and tools")
+    parser.add_argument("--config", type=Path, help="config.toml (default: the user's config dir)")
+    parser.add_argument("--data-dir", type=Path, help="catalog and recordings folder")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="record the configured cameras, archive and apply retention")
+    serve.add_argument("--demo", action="store_true", help="embedded MediaMTX, MinIO and demo cameras")
+    serve.add_argument("--no-record", action="store_true", help="stream only, do not record")
+    serve.add_argument("--duration", type=float, help="stop after this many seconds")
+
+    cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(dest="action", required=True)
+    add = cameras.add_parser("add")
+    add.add_argument("name")
+    add.add_argument("url", help="rtsp://user:password@host/path (the password goes to the keyring)")
+    add.add_argument("--retention-days", type=int, default=30)
+    add.add_argument("--sub-stream")
+    cameras.add_parser("list")
+    remove = cameras.add_parser("remove")
+    remove.add_argument("camera_id")
+
+    record = commands.add_parser("record", help="record one camera in the foreground")
+    record.add_argument("camera_id")
+    record.add_argument("--duration", type=float, default=60.0)
+
+    recordings = commands.add_parser("recordings", help="browse the archive").add_subparsers(
+        dest="action", required=True
+    )
+    listing = recordings.add_parser("list")
+    listing.add_argument("--camera")
+    listing.add_argument("--since", type=parse_time)
+    listing.add_argument("--until", type=parse_time)
+    listing.add_argument("--limit", type=int, default=100)
+    download = recordings.add_parser("download")
+    download.add_argument("recording_id")
+    download.add_argument("destination", type=Path)
+    url = recordings.add_parser("url", help="a presigned link to one segment")
+    url.add_argument("object_key")
+    url.add_argument("--expires", type=int, default=3600, help="seconds, at most 7 days")
+
+    retention = commands.add_parser("retention").add_subparsers(dest="action", required=True)
+    sweep = retention.add_parser("sweep")
+    sweep.add_argument("--dry-run", action="store_true")
+
+    checker = commands.add_parser("check", help="verify catalog, local files and archive agree")
+    checker.add_argument("--repair", action="store_true", help="adopt orphans and mark missing segments")
+
+    demo = commands.add_parser("demo-camera", help="publish a synthetic camera to a MediaMTX URL")
+    demo.add_argument("publish_url", help="e.g. rtsp://127.0.0.1:8554/demo/cam1")
+    demo.add_argument("--label", default="CAM")
+    demo.add_argument("--size", default="640x360")
+    demo.add_argument("--fps", type=int, default=25)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config) if args.config else load_settings()
+    if args.data_dir:
+        settings = Settings(settings.mediamtx, settings.storage, settings.recording, settings.demo_cameras,
+                            str(args.data_dir))  # fmt: skip
+    return settings
+
+
+async def with_core(
+    args: argparse.Namespace, action: Callable[[VidStreamCore], Awaitable[int]], embedded_servers: bool = False
+) -> int:
+    settings = settings_from(args)
+    store = default_secret_store(settings)
+    stack: EmbeddedStack | None = None
+    if embedded_servers:
+        stack = await asyncio.to_thread(start_embedded_stack, settings, store)
+    elif settings.storage.kind == "embedded-minio":
+        # Offline commands still need the local archive: it runs for the command's duration.
+        stack = EmbeddedStack(mediamtx=None, minio=embedded_minio(settings, store))
+        await asyncio.to_thread(stack.minio.start)  # type: ignore[union-attr]
+    try:
+        core = build_core(settings, store, stack)
+        if embedded_servers and stack is not None:
+            register_demo_cameras(core, stack)
+        try:
+            return await action(core)
+        finally:
+            await core.close()
+    finally:
+        if stack is not None:
+            await asyncio.to_thread(stack.stop)
+
+
+async def serve(core: VidStreamCore, args: argparse.Namespace) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await ensure_archive_ready(core)
+    await core.start()
+    for camera in core.cameras():
+        if not camera.enabled:
+            continue
+        result = await (core.start_camera(str(camera.id)) if args.no_record else core.record(str(camera.id)))
+        print(f"{camera.name}: {'ok' if result.is_success else result.error}", flush=True)
+    deadline = loop.time() + args.duration if args.duration else None
+    next_sweep = 0.0
+    while not stop.is_set():
+        health = await core.poll()
+        if loop.time() >= next_sweep:
+            report = await core.retention.sweep()
+            if report.expired or report.over_cap:
+                log.info("retention removed %d recording(s)", len(report.expired) + len(report.over_cap))
+            next_sweep = loop.time() + 3600
+        if not health.mediamtx_ok:
+            log.warning("media server unreachable: %s", health.mediamtx_error)
+        if deadline is not None and loop.time() >= deadline:
+            break
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+    await core.stop_all_recordings()
+    await core.archiver.drain(timeout=30)
+    return 0
+
+
+async def run_command(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        settings = settings_from(args)
+        embedded = args.demo or settings.mediamtx.embedded
+        return await with_core(args, lambda core: serve(core, args), embedded_servers=embedded)
+    if args.command == "demo-camera":
+        width, height = (int(v) for v in args.size.split("x"))
+        camera = SyntheticCamera(args.publish_url, Path("/dev/null"), CameraSpec(width, height, args.fps, args.label))
+        camera.start()
+        print(f"publishing to {mask_url(args.publish_url)}; Ctrl-C stops", flush=True)
+        try:
+            while camera.running:  # noqa: ASYNC110 - the camera is a child process, not an awaitable
+                await asyncio.sleep(0.5)
+        finally:
+            camera.stop()
+        return 0
+    return await with_core(args, lambda core: offline_command(core, args))
+
+
+async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
+    if args.command == "cameras":
+        if args.action == "add":
+            added = core.add_camera(args.name, args.url, sub_stream_url=args.sub_stream,
+                                    retention_days=args.retention_days)  # fmt: skip
+            if added.is_failure:
+                print(f"error: {added.error}", file=sys.stderr)
+                return 2
+            print(added.value.id)
+        elif args.action == "list":
+            for camera in core.cameras():
+                print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d")
+        elif args.action == "remove":
+            await core.remove_camera(args.camera_id)
+        return 0
+    if args.command == "record":
+        started = await core.record(args.camera_id)
+        if started.is_failure:
+            print(f"error: {started.error}", file=sys.stderr)
+            return 2
+        await asyncio.sleep(args.duration)
+        await core.stop_recording(args.camera_id)
+        await core.archiver.drain(timeout=60)
+        print(started.value.id)
+        return 0
+    if args.command == "recordings":
+        return await recordings_command(core, args)
+    if args.command == "retention":
+        sweep = await core.retention.sweep(dry_run=args.dry_run)
+        verb = "would remove" if args.dry_run else "removed"
+        print(f"{verb} {len(sweep.expired)} expired and {len(sweep.over_cap)} over-cap recording(s)")
+        for error in sweep.errors:
+            print(f"error: {error}", file=sys.stderr)
+        return 1 if sweep.errors else 0
+    if args.command == "check":
+        report = await check(core, repair=args.repair)
+        print("\n".join(report.lines()))
+        return 0 if report.clean or args.repair else 1
+    raise AssertionError(args.command)
+
+
+async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        for row in core.catalog.recordings(args.camera, args.since, args.until, limit=args.limit):
+            end = f"{row.ended_at:%Y-%m-%d %H:%M:%S}" if row.ended_at else "recording"
+            print(f"{row.id}  {row.camera_name:<20} {row.started_at:%Y-%m-%d %H:%M:%S} -> {end}  "
+                  f"{row.duration:7.1f} s  {row.size / 2**20:8.1f} MiB  {row.state}")  # fmt: skip
+        return 0
+    if args.action == "url":
+        result = await core.service.recording_url(args.object_key, args.expires)
+        if result.is_failure:
+            print(f"error: {result.error}", file=sys.stderr)
+            return 2
+        print(result.value)
+        return 0
+    if args.action == "download":
+        from video_streaming import export
+
+        exported = await export.download_recording(core, args.recording_id, args.destination)  # type: ignore[attr-defined]
+        print(getattr(exported, "path", exported))
+        return 0
+    raise AssertionError(args.action)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    configure_logging(logging.DEBUG if args.verbose else logging.INFO)
+    try:
+        return asyncio.run(run_command(args))
+    except VidStreamError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

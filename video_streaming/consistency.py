@@ -1,0 +1,107 @@
+"""`vidstream check`: every segment accounted for in the catalog, on local disk and in the archive.
+
+Modelled on Moonfire NVR's `check`: report first; `--repair` only adopts and marks, never deletes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from video_streaming.adapters.ffmpeg import probe_duration
+from video_streaming.adapters.s3 import SHA256_META
+from video_streaming.catalog import SegmentState
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.camera import parse_segment_file_name, segment_key
+
+
+@dataclass
+class CheckReport:
+    segments_checked: int = 0
+    objects_checked: int = 0
+    missing_local: list[str] = field(default_factory=list)  # closed in the catalog, file gone
+    missing_remote: list[str] = field(default_factory=list)  # archived in the catalog, object gone
+    mismatched: list[str] = field(default_factory=list)  # size or checksum differ
+    local_orphans: list[str] = field(default_factory=list)  # files the catalog does not know
+    remote_orphans: list[str] = field(default_factory=list)  # objects the catalog does not know
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing_local or self.missing_remote or self.mismatched or self.local_orphans
+                    or self.remote_orphans)  # fmt: skip
+
+    def lines(self) -> list[str]:
+        out = [f"checked {self.segments_checked} segment(s) and {self.objects_checked} archived object(s)"]
+        for title, items in (
+            ("missing on local disk", self.missing_local), ("missing in the archive", self.missing_remote),
+            ("size/checksum mismatch", self.mismatched), ("files unknown to the catalog", self.local_orphans),
+            ("objects unknown to the catalog", self.remote_orphans), ("repaired", self.repaired),
+        ):  # fmt: skip
+            if items:
+                out.append(f"{title}: {len(items)}")
+                out.extend(f"  {item}" for item in items[:50])
+        out.append("clean" if self.clean else "problems found")
+        return out
+
+
+async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
+    report = CheckReport()
+    catalog = core.catalog
+    segments = await asyncio.to_thread(catalog.segments, None, None, None, None, None, 10_000_000)
+    remote = {o.key: o for o in await core.storage.list_files("")}
+    report.objects_checked = len(remote)
+    known_keys = {s.object_key for s in segments}
+    known_paths = {s.local_path for s in segments if s.local_path}
+    for segment in segments:
+        report.segments_checked += 1
+        if segment.state is SegmentState.CLOSED:
+            if not segment.local_path or not Path(segment.local_path).exists():
+                if segment.object_key in remote:
+                    continue  # uploaded before a crash; the archiver adopts it
+                report.missing_local.append(segment.object_key)
+                if repair:
+                    catalog.mark_missing(segment.id)
+                    report.repaired.append(f"marked missing: {segment.object_key}")
+        elif segment.state is SegmentState.ARCHIVED:
+            stored = remote.get(segment.object_key)
+            if stored is None:
+                report.missing_remote.append(segment.object_key)
+                if repair:
+                    catalog.mark_missing(segment.id)
+                    report.repaired.append(f"marked missing: {segment.object_key}")
+                continue
+            if stored.size != segment.size:
+                report.mismatched.append(f"{segment.object_key}: {stored.size} bytes, catalog says {segment.size}")
+                continue
+            details = await core.storage.stat_file(segment.object_key)
+            stored_sha = (details.metadata or {}).get(SHA256_META, "") if details else ""
+            if segment.sha256 and stored_sha and stored_sha != segment.sha256:
+                report.mismatched.append(f"{segment.object_key}: checksum differs from the catalog")
+    report.remote_orphans = sorted(key for key in remote if key not in known_keys)
+    await _check_local_files(core, known_paths, report, repair)
+    return report
+
+
+async def _check_local_files(core: VidStreamCore, known: set[str], report: CheckReport, repair: bool) -> None:
+    active_dirs = {str(core.service.recording_dirs.get(r.id, "")) for r in core.active_recordings.values()}
+    for path in sorted(core.recordings_dir.rglob("*.mp4")) if core.recordings_dir.exists() else []:
+        if str(path) in known or str(path.parent) in active_dirs or path.name.endswith(".part"):
+            continue
+        report.local_orphans.append(str(path))
+        if not repair:
+            continue
+        parsed = parse_segment_file_name(path.name)
+        try:
+            recording_id = uuid.UUID(path.parent.name)
+        except ValueError:
+            continue
+        row = core.catalog.recording(recording_id)
+        if parsed is None or row is None:
+            continue
+        camera = core.catalog.camera(row.camera_id)
+        key = segment_key(camera.key if camera else "camera", recording_id, row.started_at, path.name)
+        duration = await probe_duration(path)
+        core.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration, path.stat().st_size, True)
+        report.repaired.append(f"adopted {path}")
