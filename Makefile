@@ -32,7 +32,8 @@ bench: setup
 	$(XVFB) $(PY) -m bench
 
 screenshot: setup
-	$(XVFB) $(PY) tools/screenshot.py resources/screenshots/wall.png
+	$(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1440x900x24") $(VENV)/bin/vidstream-desktop --demo --record-all \
+		--screenshot resources/screenshots/wall.png --wait 9
 
 clean-cache:
 	rm -rf "$(CACHE_DIR)"

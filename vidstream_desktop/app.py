@@ -35,6 +35,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--wait", type=float, default=6.0, help="seconds before --screenshot / --quit-after")
     parser.add_argument("--quit-after", type=float, help="quit after this many seconds (smoke tests)")
     parser.add_argument("--lang", help="user-interface language, e.g. pt_BR")
+    parser.add_argument("--record-all", action="store_true", help="start recording every camera at start-up")
     return parser.parse_args(argv)
 
 
@@ -72,13 +73,15 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
         core = await session.start()
         wall = window.attach_core(core)
         await wall.populate()
+        if args.record_all:
+            await wall.record_all()
     except VidStreamError as error:
         log.error("start-up failed: %s", error)
         window.show_alert("error", str(error))
         QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
     if args.screenshot:
         def screenshot_and_close() -> None:
-            save_screenshot(args.screenshot)
+            save_screenshot(args.screenshot, window)
             window.close()
 
         QTimer.singleShot(int(args.wait * 1000), screenshot_and_close)
@@ -92,10 +95,12 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     return 0
 
 
-def save_screenshot(path: Path) -> None:
+def save_screenshot(path: Path, window: MainWindow) -> None:
+    """The window as the operator sees it: from the screen, so VLC's pixels are included."""
     screen = QGuiApplication.primaryScreen()
+    frame = window.frameGeometry()
     path.parent.mkdir(parents=True, exist_ok=True)
-    screen.grabWindow(0).save(str(path))
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(str(path))
     log.info("screenshot saved to %s", path)
 
 
