@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets as random_secrets
 import uuid
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,26 @@ class EmbeddedStack:
     mediamtx: MediaMTXServer | None
     minio: MinIOServer | None
     cameras: list[SyntheticCamera] = field(default_factory=list)
+
+    def revive(self) -> list[str]:
+        """Restart app-owned processes that died (killed, crashed): MediaMTX on its same ports, then
+        the demo cameras that publish to it. Returns what was restarted (for the log and alerts)."""
+        revived = []
+        if self.mediamtx is not None and not self.mediamtx.process.running:
+            self.mediamtx.start()
+            revived.append("media server")
+        if self.minio is not None and not self.minio.process.running:
+            self.minio.process.start()
+            revived.append("archive server")
+        restarted = [camera for camera in self.cameras if not camera.running]
+        for camera in restarted:
+            camera.start()
+            revived.append(camera.spec.label)
+        if restarted and self.mediamtx is not None:
+            # Wait for the demo cameras to publish before the core re-provisions the paths that pull from
+            # them: a pull that fails first is retried by MediaMTX only 5 s later.
+            self.mediamtx.wait_paths_ready([urlsplit(c.publish_url).path.lstrip("/") for c in restarted], 5.0)
+        return revived
 
     def stop(self) -> None:
         for camera in self.cameras:

@@ -5,20 +5,22 @@ epoch seconds (REAL) for cheap range queries and converted to aware datetimes at
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from video_streaming.domain.camera import Camera, SourceUrl
+from video_streaming.domain.camera import Camera, SourceUrl, parse_segment_file_name
 from video_streaming.domain.recording import Recording, RecordingStatus
 from video_streaming.domain.retention import RetentionPolicy
+from video_streaming.ports import StoredObject
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -49,6 +51,7 @@ CREATE TABLE IF NOT EXISTS gaps (
     id INTEGER PRIMARY KEY, recording_id TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
     reason TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX IF NOT EXISTS gaps_by_recording ON gaps(recording_id, started_at);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
@@ -402,3 +405,158 @@ class Catalog:
         rows = self._query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
         return [(from_epoch(r["at"]) or datetime.now(UTC), r["actor"], r["action"], r["target"], r["detail"])
                 for r in rows]  # fmt: skip
+
+    # ---- browsing and merging the archive (recordings browser) -------------------------------------
+
+    def _browse_where(
+        self, camera_ids: Sequence[str] | None, since: datetime | None, until: datetime | None
+    ) -> tuple[str, list[Any]]:
+        where, params = ["r.deleted_at IS NULL"], []  # type: list[str], list[Any]
+        if camera_ids:
+            where.append(f"r.camera_id IN ({','.join('?' * len(camera_ids))})")
+            params += list(camera_ids)
+        if since:
+            where.append("COALESCE(r.ended_at, 1e12) >= ?")
+            params.append(since.timestamp())
+        if until:
+            where.append("r.started_at <= ?")
+            params.append(until.timestamp())
+        return " AND ".join(where), params
+
+    def recordings_page(
+        self, *, camera_ids: Sequence[str] | None = None, since: datetime | None = None,
+        until: datetime | None = None, sort_key: str = "started_at", descending: bool = True,
+        limit: int = 200, offset: int = 0,
+    ) -> list[RecordingRow]:  # fmt: skip
+        """One page of recordings overlapping [since, until], sorted by any of RECORDING_SORT_KEYS. The page's
+        ids are chosen first (by index when sorting by time), so only those rows pay for the segment totals."""
+        expression, needs_totals = RECORDING_SORT_KEYS[sort_key]
+        where, params = self._browse_where(camera_ids, since, until)
+        direction = "DESC" if descending else "ASC"
+        order = f"{expression} {direction}, r.started_at {direction}, r.id {direction}"
+        totals = ("LEFT JOIN (SELECT recording_id, SUM(size) AS total_size, SUM(duration) AS total_duration, "
+                  "COUNT(*) AS n_segments, SUM(state='archived') AS n_archived FROM segments GROUP BY recording_id) "
+                  "t ON t.recording_id = r.id") if needs_totals else ""  # fmt: skip
+        page = (f"SELECT r.id FROM recordings r LEFT JOIN cameras c ON c.id = r.camera_id {totals} "
+                f"WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?")  # fmt: skip
+        with self._lock:  # one consistent read: nothing lands between choosing the page and reading it
+            ids = [row[0] for row in self._db.execute(page, [*params, limit, offset])]
+            rows = self._db.execute(
+                f"{self._RECORDING_SELECT} WHERE r.id IN ({','.join('?' * len(ids))}) GROUP BY r.id", ids
+            ).fetchall() if ids else []  # fmt: skip
+        by_id = {row["id"]: self._recording_row(row) for row in rows}
+        return [by_id[recording_id] for recording_id in ids if recording_id in by_id]
+
+    def count_recordings_matching(
+        self, *, camera_ids: Sequence[str] | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> int:
+        where, params = self._browse_where(camera_ids, since, until)
+        return int(self._query(f"SELECT COUNT(*) FROM recordings r WHERE {where}", params)[0][0])
+
+    def gaps_between(self, camera_id: str, since: datetime, until: datetime) -> list[tuple[datetime, datetime | None]]:
+        """Gaps (camera dropped while recording) of one camera's recordings overlapping [since, until]."""
+        rows = self._query(
+            """SELECT g.started_at, g.ended_at FROM gaps g JOIN recordings r ON r.id = g.recording_id
+               WHERE r.camera_id = ? AND r.deleted_at IS NULL AND g.started_at <= ? AND COALESCE(g.ended_at, 1e12) >= ?
+               ORDER BY g.started_at""",
+            (camera_id, until.timestamp(), since.timestamp()),
+        )
+        return [(from_epoch(r[0]) or since, from_epoch(r[1])) for r in rows]
+
+    def merge_archive_listing(
+        self, objects: Iterable[StoredObject], default_segment_seconds: float = 60.0
+    ) -> ArchiveMerge:
+        """Add the recordings an archive listing holds but this catalog does not know (made on another
+        workstation, or before this catalog existed). Keys follow `segment_key`; others are ignored.
+
+        A listing has no durations: a segment lasts until the next one starts, at most
+        `default_segment_seconds`, which is also the last segment's length. Cameras are matched by their key's
+        id suffix (renaming a camera keeps it); an unknown camera's recordings are filed under its key."""
+        cameras = {camera.id.hex[:8]: camera for camera in self.cameras()}
+        by_recording: dict[str, list[tuple[ArchiveKey, StoredObject]]] = {}
+        for item in objects:
+            parsed = parse_archive_key(item.key)
+            if parsed is not None:
+                by_recording.setdefault(parsed.recording_id, []).append((parsed, item))
+        known = {row[0] for row in self._query("SELECT id FROM recordings")}
+        merge = ArchiveMerge()
+        for recording_id, items in by_recording.items():
+            if recording_id in known:
+                continue
+            items.sort(key=lambda pair: (pair[0].start, pair[0].attempt))
+            first = items[0][0]
+            camera = cameras.get(first.camera_key.rsplit("-", 1)[-1])
+            camera_id = str(camera.id) if camera else first.camera_key
+            policy = camera.retention if camera else RetentionPolicy(30)
+            segments = []
+            for index, (key, item) in enumerate(items):
+                following = items[index + 1][0].start if index + 1 < len(items) else None
+                length = default_segment_seconds
+                if following is not None:
+                    length = min(max((following - key.start).total_seconds(), 0.0), default_segment_seconds)
+                segments.append((key, item, length))
+            last_key, _, last_length = segments[-1]
+            ended = last_key.start.timestamp() + last_length
+            with self._transaction() as db:
+                db.execute(
+                    """INSERT OR IGNORE INTO recordings (id, camera_id, stream_id, status, started_at, ended_at,
+                       retention_days, locked, storage_prefix, local_dir) VALUES (?,?,?,?,?,?,?,?,?,'')""",
+                    (recording_id, camera_id, "", RecordingStatus.STOPPED.value, first.start.timestamp(), ended,
+                     policy.days, int(policy.locked), first.prefix),
+                )  # fmt: skip
+                for key, item, length in segments:
+                    archived_at = item.last_modified.timestamp() if item.last_modified else None
+                    db.execute(
+                        """INSERT OR IGNORE INTO segments (recording_id, camera_id, file_name, local_path, object_key,
+                           start, duration, size, state, archived_at) VALUES (?,?,?,NULL,?,?,?,?,?,?)""",
+                        (recording_id, camera_id, key.file_name, item.key, key.start.timestamp(), length, item.size,
+                         SegmentState.ARCHIVED.value, archived_at),
+                    )  # fmt: skip
+            merge.recordings.append(recording_id)
+            merge.segments += len(segments)
+        return merge
+
+
+RECORDING_SORT_KEYS: dict[str, tuple[str, bool]] = {
+    # sort key -> (SQL expression, needs the per-recording segment totals)
+    "started_at": ("r.started_at", False),
+    "ended_at": ("COALESCE(r.ended_at, 1e12)", False),
+    "camera": ("COALESCE(c.name, r.camera_id) COLLATE NOCASE", False),
+    "duration": ("COALESCE(t.total_duration, 0)", True),
+    "size": ("COALESCE(t.total_size, 0)", True),
+    # recording < local < uploading < archived, the order of RecordingRow.state
+    "state": ("CASE WHEN r.status='recording' THEN 0 WHEN COALESCE(t.n_archived, 0) = 0 THEN 1 "
+              "WHEN t.n_archived < t.n_segments THEN 2 ELSE 3 END", True),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ArchiveKey:
+    camera_key: str
+    recording_id: str
+    start: datetime
+    attempt: int
+    file_name: str
+    prefix: str
+
+
+_ARCHIVE_KEY = re.compile(r"([a-z0-9][a-z0-9\-]{0,63})/(\d{4})/(\d{2})/(\d{2})/([0-9a-f\-]{36})/([^/]+)")
+
+
+def parse_archive_key(key: str) -> ArchiveKey | None:
+    """`{camera_key}/{YYYY}/{MM}/{DD}/{recording_id}/{YYYYmmddTHHMMSS}Z-{n}.mp4` (see `segment_key`)."""
+    match = _ARCHIVE_KEY.fullmatch(key)
+    parsed = parse_segment_file_name(match[6]) if match else None
+    if match is None or parsed is None:
+        return None
+    try:
+        recording_id = str(uuid.UUID(match[5]))
+    except ValueError:
+        return None
+    return ArchiveKey(match[1], recording_id, parsed[0], parsed[1], match[6], key[: -len(match[6])])
+
+
+@dataclass
+class ArchiveMerge:
+    recordings: list[str] = field(default_factory=list)  # ids of the recordings added
+    segments: int = 0

@@ -103,7 +103,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 async def with_core(
-    args: argparse.Namespace, action: Callable[[VidStreamCore], Awaitable[int]], embedded_servers: bool = False
+    args: argparse.Namespace,
+    action: Callable[[VidStreamCore, EmbeddedStack | None], Awaitable[int]],
+    embedded_servers: bool = False,
 ) -> int:
     settings = settings_from(args)
     store = default_secret_store(settings)
@@ -119,7 +121,7 @@ async def with_core(
         if embedded_servers and stack is not None:
             register_demo_cameras(core, stack)
         try:
-            return await action(core)
+            return await action(core, stack if embedded_servers else None)
         finally:
             await core.close()
     finally:
@@ -127,7 +129,7 @@ async def with_core(
             await asyncio.to_thread(stack.stop)
 
 
-async def serve(core: VidStreamCore, args: argparse.Namespace) -> int:
+async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedStack | None = None) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -142,6 +144,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace) -> int:
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
     while not stop.is_set():
+        if stack is not None and (revived := await asyncio.to_thread(stack.revive)):
+            log.warning("restarted after it stopped: %s", ", ".join(revived))
         health = await core.poll()
         if loop.time() >= next_sweep:
             report = await core.retention.sweep()
@@ -163,7 +167,7 @@ async def run_command(args: argparse.Namespace) -> int:
     if args.command == "serve":
         settings = settings_from(args)
         embedded = args.demo or settings.mediamtx.embedded
-        return await with_core(args, lambda core: serve(core, args), embedded_servers=embedded)
+        return await with_core(args, lambda core, stack: serve(core, args, stack), embedded_servers=embedded)
     if args.command == "demo-camera":
         width, height = (int(v) for v in args.size.split("x"))
         camera = SyntheticCamera(args.publish_url, Path("/dev/null"), CameraSpec(width, height, args.fps, args.label))
@@ -175,7 +179,7 @@ async def run_command(args: argparse.Namespace) -> int:
         finally:
             camera.stop()
         return 0
-    return await with_core(args, lambda core: offline_command(core, args))
+    return await with_core(args, lambda core, _: offline_command(core, args))
 
 
 async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:

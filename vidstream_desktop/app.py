@@ -72,6 +72,7 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     try:
         core = await session.start()
         wall = window.attach_core(core)
+        wall.before_poll = session.revive
         await wall.populate()
         if args.record_all:
             await wall.record_all()
@@ -80,6 +81,7 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
         window.show_alert("error", str(error))
         QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
     if args.screenshot:
+
         def screenshot_and_close() -> None:
             save_screenshot(args.screenshot, window)
             window.close()

@@ -261,9 +261,12 @@ class FFmpegRecorder(FFmpegService):
                 return
             gap_start = datetime.now(UTC)
             self._emit(RecordingGap(job.recording_id, gap_start, None, error.message))
+            retry_now = False
             while not job.stopping:
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff)
+                if not retry_now:
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self.max_backoff)
+                retry_now = False
                 job.attempt += 1
                 job.stderr_tail.clear()
                 await self._spawn(job)
@@ -273,6 +276,7 @@ class FFmpegRecorder(FFmpegService):
                     await self._terminate(job)
                     if isinstance(retry_error, NeedsFullProbe):
                         job.full_probe = True
+                        retry_now = True  # the source is back: only the probe was too short
                     if isinstance(retry_error, DiskFull):
                         self._jobs.pop(job.recording_id, None)
                         self._emit(RecordingFailedEvent(job.recording_id, retry_error))

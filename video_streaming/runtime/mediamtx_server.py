@@ -123,6 +123,23 @@ class MediaMTXServer:
         self.stop()
         self.start(timeout)
 
+    def wait_paths_ready(self, paths: list[str], timeout: float) -> bool:
+        """Wait until every path has a ready source; False on timeout (callers carry on regardless)."""
+        deadline = time.monotonic() + timeout
+        auth = (self.endpoints.api_user, self.endpoints.api_password)
+        pending = set(paths)
+        while pending and time.monotonic() < deadline:
+            for path in list(pending):
+                try:
+                    response = httpx.get(f"{self.endpoints.api_url}/v3/paths/get/{path}", auth=auth, timeout=1.0)
+                except httpx.HTTPError:
+                    continue
+                if response.status_code == 200 and response.json().get("ready"):
+                    pending.discard(path)
+            if pending:
+                time.sleep(0.1)
+        return not pending
+
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         auth = (self.endpoints.api_user, self.endpoints.api_password)

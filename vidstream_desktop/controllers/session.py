@@ -67,6 +67,19 @@ class AppSession:
             self.startup_errors.append(message)
             core.alert("error", message)
 
+    async def revive(self) -> None:
+        """Bring app-owned servers back after a crash or kill; the core then re-provisions its paths."""
+        if self.stack is None:
+            return
+        try:
+            revived = await asyncio.to_thread(self.stack.revive)
+        except VidStreamError as error:
+            if self.core is not None:
+                self.core.alert("error", f"could not restart a server: {error}")
+            return
+        if revived and self.core is not None:
+            self.core.alert("warning", "restarted after it stopped: " + ", ".join(revived))
+
     async def stop(self) -> None:
         if self.core is not None:
             with contextlib.suppress(Exception):

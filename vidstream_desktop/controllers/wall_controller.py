@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ class WallController(QObject):
         self._poll_timer.timeout.connect(self._poll)
         self._loop = asyncio.get_event_loop()
         self._polling: asyncio.Task[Any] | None = None
+        # Called before each health poll: restarts app-owned servers that died (set by the app).
+        self.before_poll: Callable[[], Coroutine[Any, Any, None]] | None = None
 
     # ---- helpers -----------------------------------------------------------------------------------
 
@@ -234,6 +236,8 @@ class WallController(QObject):
     # ---- health ------------------------------------------------------------------------------------
 
     async def refresh_health(self) -> Health:
+        if self.before_poll is not None:
+            await self.before_poll()
         health = await self.core.poll()
         self.last_health = health
         for camera_id, stream in list(self.core.streams.items()):

@@ -1,0 +1,504 @@
+"""Export: one camera's footage between two moments, or a whole recording, as a single MP4 file.
+
+Each segment comes from the local disk when it is still there, else from the archive into a download cache
+(the storage adapter resumes an interrupted `.part` file with ranged reads and checks the SHA-256 recorded
+at upload). ffmpeg's concat demuxer then joins the segments with `-c copy`: nothing is re-encoded, so an
+hour of footage exports in seconds. The range is cut with `-ss`/`-to` on the concat input.
+
+Copy mode cannot cut between key frames: the file starts at the key frame at or before `start` and carries
+an MP4 edit list telling players to begin at `start` itself (ffmpeg, VLC and browsers honour it; a player
+that ignores edit lists shows up to one key-frame interval more). Gaps in a recording (the camera dropped
+out) are skipped: the clip jumps over them. The file appears under its final name only once complete.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import platformdirs
+
+from video_streaming.adapters.ffmpeg import probe_duration
+from video_streaming.catalog import Catalog, SegmentRow, SegmentState
+from video_streaming.domain.camera import slugify
+from video_streaming.domain.clock import require_aware
+from video_streaming.domain.errors import (
+    DiskFull,
+    InvalidInput,
+    NotFound,
+    StorageFailed,
+    Unauthorized,
+    VidStreamError,
+)
+from video_streaming.ports import StorageService
+
+log = logging.getLogger(__name__)
+
+ExportProgress = Callable[[int, int], None]
+"""Called with (bytes done, bytes expected): archive downloads first, then the joined file as ffmpeg writes it."""
+
+MiB = 1024 * 1024
+DISK_MARGIN_BYTES = 256 * 1024  # the MP4 index and the concat list on top of the media itself
+DEFAULT_CACHE_LIMIT_BYTES = 2 * 1024 * MiB
+
+
+class ArchiveSource(Protocol):
+    """What an export reads: VidStreamCore fits, so does any object with a catalog and a storage."""
+
+    catalog: Catalog
+    storage: StorageService
+
+
+Source = ArchiveSource | tuple[Catalog, StorageService]
+
+
+class ExportCancelled(VidStreamError):
+    kind = "cancelled"
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    size: int  # bytes of the file written
+    duration: float  # seconds, as ffprobe reads the file
+    start: datetime  # the range actually covered (the request clamped to what was recorded)
+    end: datetime
+    segments: int
+    from_archive: int  # segments read from the archive (downloaded now or found in the download cache)
+    downloaded_bytes: int  # bytes fetched from the archive by this call
+    resumed_bytes: int  # bytes of earlier interrupted downloads that were reused
+    elapsed: float  # seconds
+
+
+@dataclass
+class _Input:
+    segment: SegmentRow
+    path: Path
+    from_archive: bool
+    duration: float = 0.0
+
+    @property
+    def start(self) -> datetime:
+        return self.segment.start
+
+    @property
+    def end(self) -> datetime:
+        return self.segment.start + timedelta(seconds=self.duration)
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("vidstream")) / "segments"
+
+
+def cache_path(cache_dir: Path, object_key: str) -> Path:
+    """Where a downloaded segment is kept: its archive key below the cache folder, never outside it."""
+    parts = [part for part in object_key.split("/") if part]
+    if not parts or any(part in {".", ".."} for part in parts):
+        raise InvalidInput(f"{object_key!r} is not an archive key")
+    return cache_dir.joinpath(*parts)
+
+
+def default_export_name(camera: str, start: datetime, end: datetime) -> str:
+    """`entrance_20261126T141500Z-20261126T142000Z.mp4` (UTC, as the archive names segments)."""
+    return f"{slugify(camera) or 'camera'}_{start:%Y%m%dT%H%M%S}Z-{end:%Y%m%dT%H%M%S}Z.mp4"
+
+
+def _unpack(source: Source) -> tuple[Catalog, StorageService]:
+    if isinstance(source, tuple):
+        return source
+    return source.catalog, source.storage
+
+
+def _camera_label(catalog: Catalog, camera_id: str) -> str:
+    camera = catalog.camera(camera_id)
+    return camera.name if camera else camera_id
+
+
+# ---------------------------------------------------------------------------------------------------
+# Public API
+
+
+async def export_range(
+    source: Source,
+    camera_id: str,
+    start: datetime,
+    end: datetime,
+    target_path: str | Path,
+    progress: ExportProgress | None = None,
+    cancel_event: CancelFlag | None = None,
+    *,
+    cache_dir: Path | None = None,
+    actor: str = "operator",
+) -> ExportResult:
+    """Write `camera_id`'s footage between `start` and `end` (aware datetimes) to `target_path` (a file,
+    or a folder to put a file named by `default_export_name` in).
+
+    Raises NotFound (nothing recorded then), DiskFull (checked before anything is written), Unauthorized
+    (the archive refused the credentials), ServerUnreachable, VerificationFailed (a download's checksum),
+    ExportCancelled (`cancel_event` set, or the task cancelled). Partial downloads stay for the next try."""
+    catalog, storage = _unpack(source)
+    start, end = require_aware(start, "start"), require_aware(end, "end")
+    if end <= start:
+        raise InvalidInput("the end of the range must come after its start")
+    found = await asyncio.to_thread(catalog.segments, None, None, camera_id, start, end)
+    segments = [s for s in found if s.state in (SegmentState.CLOSED, SegmentState.ARCHIVED)]
+    label = _camera_label(catalog, camera_id)
+    if not segments:
+        raise NotFound(f"{label} recorded nothing between {start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} UTC")
+    target = _target_file(Path(target_path), label, start, end)
+    result = await _export(catalog, storage, segments, target, (start, end), progress, cancel_event, cache_dir)
+    await asyncio.to_thread(
+        catalog.audit, actor, "export", camera_id,
+        f"{label} {result.start.isoformat()} .. {result.end.isoformat()} -> {result.path}",
+    )  # fmt: skip
+    return result
+
+
+async def download_recording(
+    source: Source,
+    recording_id: str,
+    target_path: str | Path,
+    progress: ExportProgress | None = None,
+    cancel_event: CancelFlag | None = None,
+    *,
+    cache_dir: Path | None = None,
+    actor: str = "operator",
+) -> ExportResult:
+    """A whole recording as one MP4 (its segments joined, nothing trimmed). Errors as `export_range`."""
+    catalog, storage = _unpack(source)
+    row = await asyncio.to_thread(catalog.recording, recording_id)
+    if row is None:
+        raise NotFound(f"no recording {recording_id}")
+    found = await asyncio.to_thread(catalog.segments, str(recording_id))
+    segments = [s for s in found if s.state in (SegmentState.CLOSED, SegmentState.ARCHIVED)]
+    if not segments:
+        raise NotFound(f"recording {recording_id} of {row.camera_name} has no footage left")
+    end = max(s.end for s in segments)
+    target = _target_file(Path(target_path), row.camera_name, segments[0].start, end)
+    result = await _export(catalog, storage, segments, target, None, progress, cancel_event, cache_dir)
+    await asyncio.to_thread(catalog.audit, actor, "download", str(recording_id),
+                            f"{row.camera_name} -> {result.path}")  # fmt: skip
+    return result
+
+
+def prune_cache(cache_dir: Path, max_bytes: int = DEFAULT_CACHE_LIMIT_BYTES) -> int:
+    """Delete the least recently written files of the download cache beyond `max_bytes`; returns how many.
+    Partial downloads younger than a day are kept: they are an interrupted download's head start."""
+    if not cache_dir.is_dir():
+        return 0
+    files = [(p.stat().st_mtime, p.stat().st_size, p) for p in cache_dir.rglob("*") if p.is_file()]
+    total = sum(size for _, size, _ in files)
+    removed = 0
+    day_ago = time.time() - 86_400
+    for mtime, size, path in sorted(files):
+        if total <= max_bytes:
+            break
+        if path.name.endswith(".part") and mtime > day_ago:
+            continue
+        path.unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    return removed
+
+
+# ---------------------------------------------------------------------------------------------------
+# The steps
+
+
+def _target_file(target: Path, camera: str, start: datetime, end: datetime) -> Path:
+    if target.is_dir():
+        target = target / default_export_name(camera, start, end)
+    if target.suffix.lower() != ".mp4":
+        target = target.with_name(target.name + ".mp4")
+    return target
+
+
+async def _export(
+    catalog: Catalog,
+    storage: StorageService,
+    segments: Sequence[SegmentRow],
+    target: Path,
+    trim: tuple[datetime, datetime] | None,
+    progress: ExportProgress | None,
+    cancel_event: CancelFlag | None,
+    cache_dir: Path | None,
+    cache_limit: int = DEFAULT_CACHE_LIMIT_BYTES,
+) -> ExportResult:
+    started = time.monotonic()
+    cache = cache_dir or default_cache_dir()
+    stop = _StopFlag(cancel_event)
+    inputs, missing = _plan(segments, cache)
+    if not inputs:
+        raise NotFound(f"{len(missing)} segment(s) are neither on this disk nor in the archive")
+    to_fetch = [i for i in inputs if i.from_archive and not i.path.exists()]
+    fetch_bytes = sum(max(i.segment.size - _partial_size(i.path), 0) for i in to_fetch)
+    media_bytes = sum(i.segment.size for i in inputs)
+    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(_check_free_space, target.parent, media_bytes, cache, fetch_bytes)
+    reporter = _Reporter(progress, fetch_bytes + media_bytes)
+    downloaded = resumed = 0
+    try:
+        if to_fetch:
+            await _preflight(storage, to_fetch[0].segment.object_key)
+        for item in to_fetch:
+            stop.check()
+            had = _partial_size(item.path)
+            resumed += had
+            downloaded += await _download(storage, item, reporter, stop, had)
+        stop.check()
+        await _probe_all(inputs)
+        chosen, ss, to, covered = _trim(inputs, trim)
+        await _join(chosen, target, ss, to, reporter, stop)
+    except asyncio.CancelledError:
+        stop.set()  # a download thread still running stops at its next chunk
+        raise
+    size = target.stat().st_size
+    duration = await probe_duration(target)
+    reporter.finish()
+    await asyncio.to_thread(prune_cache, cache, cache_limit)
+    return ExportResult(
+        path=target, size=size, duration=duration, start=covered[0], end=covered[1], segments=len(chosen),
+        from_archive=sum(1 for i in chosen if i.from_archive), downloaded_bytes=downloaded, resumed_bytes=resumed,
+        elapsed=time.monotonic() - started,
+    )  # fmt: skip
+
+
+def _partial_size(path: Path) -> int:
+    partial = path.with_name(path.name + ".part")
+    return partial.stat().st_size if partial.exists() else 0
+
+
+def _plan(segments: Sequence[SegmentRow], cache: Path) -> tuple[list[_Input], list[SegmentRow]]:
+    """Local copy first; else the archive (through the cache). A segment in neither is reported missing."""
+    inputs: list[_Input] = []
+    missing: list[SegmentRow] = []
+    for segment in sorted(segments, key=lambda s: (s.start, s.file_name)):
+        local = Path(segment.local_path) if segment.local_path else None
+        if local is not None and local.is_file() and local.stat().st_size > 0:
+            inputs.append(_Input(segment, local, from_archive=False))
+        elif segment.state is SegmentState.ARCHIVED:
+            inputs.append(_Input(segment, cache_path(cache, segment.object_key), from_archive=True))
+        else:
+            log.warning("segment %s is not on disk and not archived: left out of the export", segment.file_name)
+            missing.append(segment)
+    return inputs, missing
+
+
+def _check_free_space(target_dir: Path, output_bytes: int, cache: Path, fetch_bytes: int) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    needs = {target_dir: output_bytes + DISK_MARGIN_BYTES}
+    if fetch_bytes:
+        if os.stat(cache).st_dev == os.stat(target_dir).st_dev:
+            needs[target_dir] += fetch_bytes
+        else:
+            needs[cache] = fetch_bytes + DISK_MARGIN_BYTES
+    for folder, need in needs.items():
+        free = shutil.disk_usage(folder).free
+        if free < need:
+            raise DiskFull(
+                f"not enough free space in {folder}: the export needs about {_mib(need)}, only {_mib(free)} free",
+                "choose another folder or free some space",
+            )
+
+
+def _mib(size: int) -> str:
+    return f"{size / MiB:.1f} MiB"
+
+
+async def _preflight(storage: StorageService, key: str) -> None:
+    """One listing call before any download: a wrong key or an unreachable archive is reported as such
+    (a ranged GET refused with a bare 403 would only say 'failed')."""
+    with contextlib.suppress(NotImplementedError):
+        await storage.list_files(key)
+
+
+async def _download(storage: StorageService, item: _Input, reporter: _Reporter, stop: _StopFlag, had: int) -> int:
+    item.path.parent.mkdir(parents=True, exist_ok=True)
+    fetched = 0
+
+    def on_bytes(count: int) -> None:  # on the download thread
+        nonlocal fetched
+        stop.check()  # raising here abandons the download; the .part file stays for a resume
+        fetched += count
+        reporter.add(count)
+
+    try:
+        await storage.download_file(item.segment.object_key, str(item.path), on_bytes)
+    except StorageFailed as error:
+        if re.search(r"\b403\b|forbidden", error.message, re.IGNORECASE):
+            raise Unauthorized("the archive refused the credentials", "check the S3 access key") from None
+        raise
+    return max(fetched - had, 0)  # the adapter reports the resumed head first
+
+
+async def _probe_all(inputs: list[_Input]) -> None:
+    limit = asyncio.Semaphore(4)
+
+    async def probe(item: _Input) -> None:
+        async with limit:
+            item.duration = await probe_duration(item.path)
+        if item.duration <= 0:  # unreadable by ffprobe: trust the catalog rather than drop footage
+            item.duration = item.segment.duration
+
+    await asyncio.gather(*(probe(item) for item in inputs))
+
+
+def _trim(
+    inputs: list[_Input], trim: tuple[datetime, datetime] | None
+) -> tuple[list[_Input], float | None, float | None, tuple[datetime, datetime]]:
+    """The files to join and the -ss/-to positions on the joined timeline, from the files' real durations
+    (the catalog's can be approximate). The joined timeline is the files back to back."""
+    if trim is None:
+        return inputs, None, None, (inputs[0].start, inputs[-1].end)
+    start, end = trim
+    chosen = [i for i in inputs if i.end > start and i.start < end]
+    if not chosen:
+        raise NotFound(f"nothing was recorded between {start:%H:%M:%S} and {end:%H:%M:%S} UTC")
+    first, last = chosen[0], chosen[-1]
+    ss = max((start - first.start).total_seconds(), 0.0)
+    before_last = sum(i.duration for i in chosen[:-1])
+    to = before_last + min((end - last.start).total_seconds(), last.duration)
+    covered = (max(start, first.start), min(end, last.end))
+    total = before_last + last.duration
+    return chosen, (ss if ss > 0 else None), (to if to < total else None), covered
+
+
+def _concat_list(inputs: Sequence[_Input], lead_in: bool) -> str:
+    """The ffconcat script. With `lead_in` the first file is listed twice, the first time as a lead-in of
+    known duration that the seek skips: the concat demuxer cannot seek back into the first key-frame
+    interval of the file it opened first ("could not seek to position", the clip then starts a key frame
+    late), while a seek into any later entry lands exactly (checked frame by frame against a single file)."""
+    lines = ["ffconcat version 1.0"]
+    for index, item in enumerate([inputs[0], *inputs] if lead_in else inputs):
+        escaped = str(item.path.resolve()).replace("'", "'\\''")
+        lines.append(f"file '{escaped}'")
+        if lead_in and index == 0:
+            lines.append(f"duration {item.duration:.6f}")
+    return "\n".join(lines) + "\n"
+
+
+def join_argv(ffmpeg: str, concat_list: Path, output: Path, ss: float | None, to: float | None) -> list[str]:
+    trim = [*(["-ss", f"{ss:.3f}"] if ss else []), *(["-to", f"{to:.3f}"] if to else [])]
+    return [
+        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-nostats", "-progress", "pipe:1",
+        *trim, "-f", "concat", "-safe", "0", "-i", str(concat_list),
+        "-map", "0:v", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(output),
+    ]  # fmt: skip
+
+
+async def _join(
+    inputs: Sequence[_Input], target: Path, ss: float | None, to: float | None, reporter: _Reporter, stop: _StopFlag
+) -> None:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise VidStreamError("ffmpeg is not installed", "install it: apt-get install ffmpeg")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    with tempfile.TemporaryDirectory(prefix="vidstream-export-") as work:
+        listing = Path(work) / "segments.ffconcat"
+        listing.write_text(_concat_list(inputs, lead_in=ss is not None), encoding="utf-8")
+        if ss is not None:  # positions move past the lead-in
+            lead = inputs[0].duration
+            ss, to = ss + lead, (to + lead if to is not None else None)
+        process = await asyncio.create_subprocess_exec(
+            *join_argv(ffmpeg, listing, temporary, ss, to),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            stderr = await _follow(process, reporter, stop)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+            temporary.unlink(missing_ok=True)
+            raise
+    if process.returncode != 0:
+        temporary.unlink(missing_ok=True)
+        if "no space left" in stderr.lower():
+            raise DiskFull(f"the disk holding {target.parent} filled up during the export", "free some space")
+        raise VidStreamError(f"ffmpeg could not join the segments: {stderr.strip()[-300:] or process.returncode}")
+    await asyncio.to_thread(_fsync, temporary)
+    temporary.replace(target)
+
+
+async def _follow(process: asyncio.subprocess.Process, reporter: _Reporter, stop: _StopFlag) -> str:
+    """Read ffmpeg's -progress lines (bytes written so far) until it exits; stop it when cancelled."""
+    assert process.stdout is not None and process.stderr is not None
+    stderr_task = asyncio.ensure_future(process.stderr.read())
+    while True:
+        stop.check()
+        try:
+            line = await asyncio.wait_for(process.stdout.readline(), timeout=0.2)
+        except TimeoutError:
+            continue
+        if not line:
+            break
+        key, _, value = line.decode("ascii", "replace").strip().partition("=")
+        if key == "total_size" and value.isdigit():
+            reporter.output(int(value))
+    await process.wait()
+    return (await stderr_task).decode("utf-8", "replace")
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+class _StopFlag:
+    """The caller's cancel event, plus our own flag for a cancelled task; read from worker threads too."""
+
+    def __init__(self, external: CancelFlag | None) -> None:
+        self._external = external
+        self._own = threading.Event()
+
+    def set(self) -> None:
+        self._own.set()
+
+    def check(self) -> None:
+        if self._own.is_set() or (self._external is not None and self._external.is_set()):
+            raise ExportCancelled("the export was cancelled", "partial downloads are kept and resumed next time")
+
+
+class _Reporter:
+    """Adds up download bytes (from a worker thread) and the output's bytes, and reports both together."""
+
+    def __init__(self, callback: ExportProgress | None, expected: int) -> None:
+        self._callback = callback
+        self._expected = max(expected, 1)
+        self._downloaded = 0
+        self._written = 0
+        self._lock = threading.Lock()
+
+    def add(self, count: int) -> None:
+        with self._lock:
+            self._downloaded += count
+        self._emit()
+
+    def output(self, written: int) -> None:
+        self._written = written
+        self._emit()
+
+    def finish(self) -> None:
+        self._expected = self._downloaded + self._written
+        self._emit()
+
+    def _emit(self) -> None:
+        if self._callback is not None:
+            done = self._downloaded + self._written
+            self._callback(done, max(self._expected, done))
