@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import secrets as random_secrets
 import uuid
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
