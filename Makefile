@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 XVFB := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp")
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint bench screenshot clean-cache
+.PHONY: setup run test lint bench screenshot package clean-cache
 
 setup:
 	@bash tools/install_system_packages.sh
@@ -34,6 +34,11 @@ bench: setup
 screenshot: setup
 	$(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1440x900x24") $(VENV)/bin/vidstream-desktop --demo --record-all \
 		--screenshot resources/screenshots/wall.png --wait 9
+
+package: setup
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller installer/vidstream.spec
+	tar -C dist -czf dist/vidstream-linux-x86_64.tar.gz vidstream
+	@echo "Bundle: dist/vidstream (and dist/vidstream-linux-x86_64.tar.gz); run dist/vidstream/vidstream-desktop"
 
 clean-cache:
 	rm -rf "$(CACHE_DIR)"

@@ -79,7 +79,8 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     except VidStreamError as error:
         log.error("start-up failed: %s", error)
         window.show_alert("error", str(error))
-        QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
+        if not (args.screenshot or args.quit_after):  # unattended runs must not wait on a dialog
+            QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
     if args.screenshot:
 
         def screenshot_and_close() -> None:
