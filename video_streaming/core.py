@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 from video_streaming.adapters.ffmpeg import (
@@ -96,6 +97,7 @@ class VidStreamCore:
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
         self._open_gaps: dict[str, datetime] = {}
         self._mediamtx_was_down = False
+        self._last_kick: dict[str, float] = {}
         recorder.on_event = self._on_recorder_event
 
     # ---- alerts ------------------------------------------------------------------------------------
@@ -287,6 +289,7 @@ class VidStreamCore:
             if missing:  # MediaMTX restarted (or someone removed our paths): provision them again
                 await self.reprovision()
             self._mediamtx_was_down = False
+            await self._kick_returned_sources(health.paths)
         health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
         health.upload_queue = self.catalog.pending_upload_count()
         status = self.archiver.status
@@ -295,6 +298,24 @@ class VidStreamCore:
         disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
         health.disk_free_bytes, health.disk_low = disk.free_bytes, disk.low
         return health
+
+    async def _kick_returned_sources(self, paths: dict[str, dict[str, Any]]) -> None:
+        """MediaMTX retries a failed pull only every 5 s. When a stream's path is not ready but its camera
+        answers on the network again, re-provision the path so the pull (and the recording) resume at
+        once instead of up to 5 s later."""
+        now = asyncio.get_running_loop().time()
+        for stream in list(self.streams.values()):
+            state = paths.get(stream.path_name)
+            if state is None or state.get("ready") or now - self._last_kick.get(stream.path_name, 0.0) < 1.0:
+                continue
+            if not await source_answers(stream.source_url):
+                continue
+            self._last_kick[stream.path_name] = now
+            try:
+                await self.mediamtx.stop_stream(stream.path_name)
+                await self.mediamtx.start_stream(stream.path_name, stream.source_url)
+            except VidStreamError as error:
+                log.warning("could not restart the pull of %s: %s", stream.path_name, error)
 
     async def reprovision(self) -> None:
         for camera_id, stream in list(self.streams.items()):
@@ -349,6 +370,24 @@ class VidStreamCore:
         await self.archiver.drain(timeout=5)
         await self.archiver.stop()
         await self.mediamtx.aclose()
+
+
+async def source_answers(source_url: str, timeout: float = 0.5) -> bool:
+    """Does the camera's host accept a TCP connection on its port? (Cheap; no credentials sent.)"""
+    parts = urlsplit(source_url)
+    default_ports = {"rtsp": 554, "rtsps": 322, "rtmp": 1935, "rtmps": 443, "http": 80, "https": 443}
+    port = parts.port or default_ports.get(parts.scheme.lower())
+    if not parts.hostname or port is None:
+        return False
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(parts.hostname, port)
+    except (OSError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 def validate_url_for_test(url: str) -> Result[SourceUrl]:

@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
         self.alert_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
         self.alert_label.setToolTip(text)
         self._alert_shown = text
-        QTimer.singleShot(15000, lambda: self._clear_alert_if_still(text))
+        # With a context object: the timer dies with the window instead of calling into a deleted one.
+        QTimer.singleShot(15000, self, lambda: self._clear_alert_if_still(text))
 
     def _clear_alert_if_still(self, text: str) -> None:
         if self._alert_shown == text:

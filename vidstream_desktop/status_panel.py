@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from video_streaming.core import Health
@@ -21,10 +22,11 @@ class StatusIndicator(QLabel):
         self.setToolTip(tooltip)
 
 
-class HealthBar:
+class HealthBar(QObject):
     """Fills a QStatusBar with indicators and updates them from a core Health snapshot."""
 
     def __init__(self, status_bar: QStatusBar) -> None:
+        super().__init__(status_bar)
         self.mediamtx = StatusIndicator()
         self.archive = StatusIndicator()
         self.cameras = StatusIndicator()
@@ -33,12 +35,12 @@ class HealthBar:
         self.disk = StatusIndicator()
         for widget in (self.mediamtx, self.archive, self.cameras, self.recordings, self.uploads, self.disk):
             status_bar.addPermanentWidget(widget)
-        tr = status_bar.tr
+        tr = self.tr
         self.mediamtx.show_state(tr("Media server"), DIM, tr("starting…"))
         self.archive.show_state(tr("Archive"), DIM, tr("starting…"))
 
     def update(self, health: Health) -> None:
-        tr = self.mediamtx.tr
+        tr = self.tr
         if health.mediamtx_ok:
             self.mediamtx.show_state(tr("Media server"), GREEN, tr("MediaMTX answers"))
         else:
