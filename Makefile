@@ -21,8 +21,11 @@ run: setup
 	@$(if $(DISPLAY),,echo "No DISPLAY: starting the app inside Xvfb (headless).";)
 	$(XVFB) $(VENV)/bin/vidstream-desktop
 
+# Two pytest runs: headless and server tests first, then the GUI tests (libvlc, Qt) in a process of their
+# own, so native GUI state never leaks into the rest. Either failing (or collecting nothing) fails make.
 test: setup
-	$(XVFB) $(PY) -m pytest $(PYTEST_ARGS)
+	$(XVFB) $(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
+	$(XVFB) $(PY) -m pytest -m gui $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
