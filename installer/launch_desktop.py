@@ -10,6 +10,6 @@ if getattr(sys, "frozen", False):
     os.environ.setdefault("VIDSTREAM_BIN_DIR", str(bundle / "bin"))
     os.environ.setdefault("VIDSTREAM_HOME", str(bundle))
 
-from vidstream_desktop.app import main  # noqa: E402 - after the environment is set
+from vidstream_desktop.app import main  # imported after the environment is set
 
 sys.exit(main())
