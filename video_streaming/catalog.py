@@ -453,6 +453,12 @@ class Catalog:
         where, params = self._browse_where(camera_ids, since, until)
         return int(self._query(f"SELECT COUNT(*) FROM recordings r WHERE {where}", params)[0][0])
 
+    def recorded_camera_ids(self) -> list[str]:
+        """Every camera id with recordings, including cameras this catalog has no entry for (their
+        recordings came from the archive)."""
+        return [row[0] for row in self._query(
+            "SELECT DISTINCT camera_id FROM recordings WHERE deleted_at IS NULL ORDER BY camera_id")]  # fmt: skip
+
     def gaps_between(self, camera_id: str, since: datetime, until: datetime) -> list[tuple[datetime, datetime | None]]:
         """Gaps (camera dropped while recording) of one camera's recordings overlapping [since, until]."""
         rows = self._query(

@@ -240,7 +240,7 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
     if args.action == "download":
         from video_streaming import export
 
-        exported = await export.download_recording(core, args.recording_id, args.destination)  # type: ignore[attr-defined]
+        exported = await export.download_recording(core, args.recording_id, args.destination)
         print(getattr(exported, "path", exported))
         return 0
     raise AssertionError(args.action)

@@ -3,12 +3,13 @@
 Each segment comes from the local disk when it is still there, else from the archive into a download cache
 (the storage adapter resumes an interrupted `.part` file with ranged reads and checks the SHA-256 recorded
 at upload). ffmpeg's concat demuxer then joins the segments with `-c copy`: nothing is re-encoded, so an
-hour of footage exports in seconds. The range is cut with `-ss`/`-to` on the concat input.
+hour of footage exports in seconds. The start is cut with `-ss` on the concat input, the end with the last
+file's `outpoint` (see `_concat_list` for why not `-to`).
 
 Copy mode cannot cut between key frames: the file starts at the key frame at or before `start` and carries
-an MP4 edit list telling players to begin at `start` itself (ffmpeg, VLC and browsers honour it; a player
-that ignores edit lists shows up to one key-frame interval more). Gaps in a recording (the camera dropped
-out) are skipped: the clip jumps over them. The file appears under its final name only once complete.
+an MP4 edit list telling players to begin at `start` itself (ffmpeg-based players honour it; one that
+ignores edit lists shows up to one key-frame interval more). Gaps in a recording (the camera dropped out)
+are skipped: the clip jumps over them. The file appears under its final name only once complete.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ ExportProgress = Callable[[int, int], None]
 MiB = 1024 * 1024
 DISK_MARGIN_BYTES = 256 * 1024  # the MP4 index and the concat list on top of the media itself
 DEFAULT_CACHE_LIMIT_BYTES = 2 * 1024 * MiB
+WORK_PREFIX = ".export-"  # per-export folders inside the cache, never pruned
 
 
 class ArchiveSource(Protocol):
@@ -84,6 +86,7 @@ class ExportResult:
     downloaded_bytes: int  # bytes fetched from the archive by this call
     resumed_bytes: int  # bytes of earlier interrupted downloads that were reused
     elapsed: float  # seconds
+    missing_segments: int = 0  # in the catalog, but neither on this disk nor in the archive: left out
 
 
 @dataclass
@@ -202,7 +205,8 @@ def prune_cache(cache_dir: Path, max_bytes: int = DEFAULT_CACHE_LIMIT_BYTES) -> 
     Partial downloads younger than a day are kept: they are an interrupted download's head start."""
     if not cache_dir.is_dir():
         return 0
-    files = [(p.stat().st_mtime, p.stat().st_size, p) for p in cache_dir.rglob("*") if p.is_file()]
+    files = [(p.stat().st_mtime, p.stat().st_size, p) for p in cache_dir.rglob("*")
+             if p.is_file() and not any(part.startswith(WORK_PREFIX) for part in p.parts)]  # fmt: skip
     total = sum(size for _, size, _ in files)
     removed = 0
     day_ago = time.time() - 86_400
@@ -253,6 +257,7 @@ async def _export(
     await asyncio.to_thread(_check_free_space, target.parent, media_bytes, cache, fetch_bytes)
     reporter = _Reporter(progress, fetch_bytes + media_bytes)
     downloaded = resumed = 0
+    work = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix=WORK_PREFIX, dir=cache))
     try:
         if to_fetch:
             await _preflight(storage, to_fetch[0].segment.object_key)
@@ -262,12 +267,14 @@ async def _export(
             resumed += had
             downloaded += await _download(storage, item, reporter, stop, had)
         stop.check()
-        await _probe_all(inputs)
-        chosen, ss, to, covered = _trim(inputs, trim)
-        await _join(chosen, target, ss, to, reporter, stop)
+        await asyncio.to_thread(_pin, inputs, work)
+        chosen, ss, outpoint, covered = await _choose(inputs, trim)
+        await _join(chosen, target, ss, outpoint, reporter, stop, work)
     except asyncio.CancelledError:
         stop.set()  # a download thread still running stops at its next chunk
         raise
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, True)
     size = target.stat().st_size
     duration = await probe_duration(target)
     reporter.finish()
@@ -275,8 +282,21 @@ async def _export(
     return ExportResult(
         path=target, size=size, duration=duration, start=covered[0], end=covered[1], segments=len(chosen),
         from_archive=sum(1 for i in chosen if i.from_archive), downloaded_bytes=downloaded, resumed_bytes=resumed,
-        elapsed=time.monotonic() - started,
+        elapsed=time.monotonic() - started, missing_segments=len(missing),
     )  # fmt: skip
+
+
+def _pin(inputs: list[_Input], work: Path) -> None:
+    """Hard-link every input into the work folder: the archiver may delete a local segment it has just
+    uploaded, and the cache may be pruned, while ffmpeg reads. (Across file systems a link is impossible
+    and the original path is kept.)"""
+    for number, item in enumerate(inputs):
+        link = work / f"{number:05d}.mp4"
+        try:
+            os.link(item.path, link)
+        except OSError:
+            continue
+        item.path = link
 
 
 def _partial_size(path: Path) -> int:
@@ -347,54 +367,60 @@ async def _download(storage: StorageService, item: _Input, reporter: _Reporter, 
     return max(fetched - had, 0)  # the adapter reports the resumed head first
 
 
-async def _probe_all(inputs: list[_Input]) -> None:
-    limit = asyncio.Semaphore(4)
-
-    async def probe(item: _Input) -> None:
-        async with limit:
-            item.duration = await probe_duration(item.path)
-        if item.duration <= 0:  # unreadable by ffprobe: trust the catalog rather than drop footage
-            item.duration = item.segment.duration
-
-    await asyncio.gather(*(probe(item) for item in inputs))
+async def _probe(item: _Input) -> None:
+    item.duration = await probe_duration(item.path)
+    if item.duration <= 0:  # unreadable by ffprobe: trust the catalog rather than drop footage
+        item.duration = item.segment.duration
 
 
-def _trim(
+async def _choose(
     inputs: list[_Input], trim: tuple[datetime, datetime] | None
 ) -> tuple[list[_Input], float | None, float | None, tuple[datetime, datetime]]:
-    """The files to join and the -ss/-to positions on the joined timeline, from the files' real durations
-    (the catalog's can be approximate). The joined timeline is the files back to back."""
+    """The files to join, where to start in the first (seconds) and where to stop in the last.
+
+    The catalog's durations choose the candidates; only the first and last files are probed, since only
+    they are cut (the first segment of a recorder run can be listed longer than it is)."""
     if trim is None:
-        return inputs, None, None, (inputs[0].start, inputs[-1].end)
+        return inputs, None, None, (inputs[0].start, inputs[-1].segment.end)
     start, end = trim
-    chosen = [i for i in inputs if i.end > start and i.start < end]
-    if not chosen:
+    chosen = [i for i in inputs if i.segment.end > start and i.start < end]
+    while chosen:
+        await _probe(chosen[0])
+        if chosen[0].end > start or len(chosen) == 1:
+            break
+        chosen.pop(0)
+    if not chosen or chosen[0].end <= start:
         raise NotFound(f"nothing was recorded between {start:%H:%M:%S} and {end:%H:%M:%S} UTC")
     first, last = chosen[0], chosen[-1]
-    ss = max((start - first.start).total_seconds(), 0.0)
-    before_last = sum(i.duration for i in chosen[:-1])
-    to = before_last + min((end - last.start).total_seconds(), last.duration)
+    if last is not first:
+        await _probe(last)
+    offset = (start - first.start).total_seconds()
+    stop = (end - last.start).total_seconds()
     covered = (max(start, first.start), min(end, last.end))
-    total = before_last + last.duration
-    return chosen, (ss if ss > 0 else None), (to if to < total else None), covered
+    return chosen, (offset if offset > 0 else None), (stop if stop < last.duration else None), covered
 
 
-def _concat_list(inputs: Sequence[_Input], lead_in: bool) -> str:
+def _concat_list(inputs: Sequence[_Input], lead_in: bool, outpoint: float | None) -> str:
     """The ffconcat script. With `lead_in` the first file is listed twice, the first time as a lead-in of
     known duration that the seek skips: the concat demuxer cannot seek back into the first key-frame
     interval of the file it opened first ("could not seek to position", the clip then starts a key frame
-    late), while a seek into any later entry lands exactly (checked frame by frame against a single file)."""
+    late), while a seek into any later entry lands exactly (checked frame by frame against a single file).
+    The end is the last file's `outpoint`: an `-to` on the joined timeline would need every file's real
+    duration first (an ffprobe per segment), where the out point needs only the last one's."""
+    entries = [inputs[0], *inputs] if lead_in else list(inputs)
     lines = ["ffconcat version 1.0"]
-    for index, item in enumerate([inputs[0], *inputs] if lead_in else inputs):
+    for index, item in enumerate(entries):
         escaped = str(item.path.resolve()).replace("'", "'\\''")
         lines.append(f"file '{escaped}'")
         if lead_in and index == 0:
             lines.append(f"duration {item.duration:.6f}")
+    if outpoint is not None:
+        lines.append(f"outpoint {outpoint:.6f}")
     return "\n".join(lines) + "\n"
 
 
-def join_argv(ffmpeg: str, concat_list: Path, output: Path, ss: float | None, to: float | None) -> list[str]:
-    trim = [*(["-ss", f"{ss:.3f}"] if ss else []), *(["-to", f"{to:.3f}"] if to else [])]
+def join_argv(ffmpeg: str, concat_list: Path, output: Path, ss: float | None) -> list[str]:
+    trim = ["-ss", f"{ss:.3f}"] if ss else []
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-nostats", "-progress", "pipe:1",
         *trim, "-f", "concat", "-safe", "0", "-i", str(concat_list),
@@ -403,30 +429,29 @@ def join_argv(ffmpeg: str, concat_list: Path, output: Path, ss: float | None, to
 
 
 async def _join(
-    inputs: Sequence[_Input], target: Path, ss: float | None, to: float | None, reporter: _Reporter, stop: _StopFlag
-) -> None:
+    inputs: Sequence[_Input], target: Path, ss: float | None, outpoint: float | None, reporter: _Reporter,
+    stop: _StopFlag, work: Path,
+) -> None:  # fmt: skip
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise VidStreamError("ffmpeg is not installed", "install it: apt-get install ffmpeg")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    with tempfile.TemporaryDirectory(prefix="vidstream-export-") as work:
-        listing = Path(work) / "segments.ffconcat"
-        listing.write_text(_concat_list(inputs, lead_in=ss is not None), encoding="utf-8")
-        if ss is not None:  # positions move past the lead-in
-            lead = inputs[0].duration
-            ss, to = ss + lead, (to + lead if to is not None else None)
-        process = await asyncio.create_subprocess_exec(
-            *join_argv(ffmpeg, listing, temporary, ss, to),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        try:
-            stderr = await _follow(process, reporter, stop)
-        except BaseException:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            await process.wait()
-            temporary.unlink(missing_ok=True)
-            raise
+    listing = work / "segments.ffconcat"
+    listing.write_text(_concat_list(inputs, ss is not None, outpoint), encoding="utf-8")
+    if ss is not None:  # the seek skips the lead-in
+        ss += inputs[0].duration
+    process = await asyncio.create_subprocess_exec(
+        *join_argv(ffmpeg, listing, temporary, ss),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        stderr = await _follow(process, reporter, stop)
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        temporary.unlink(missing_ok=True)
+        raise
     if process.returncode != 0:
         temporary.unlink(missing_ok=True)
         if "no space left" in stderr.lower():

@@ -167,8 +167,9 @@ class MainWindow(QMainWindow):
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
         try:
-            from vidstream_desktop.recordings import RecordingsPanel  # type: ignore[attr-defined]
-        except ImportError:
+            from vidstream_desktop.recordings import RecordingsPanel
+        except ImportError as error:  # a broken install must still show the live wall
+            log.error("recordings browser unavailable: %s", error)
             return
         self.recordings_panel = RecordingsPanel(core, self)
         self.tabs.addTab(self.recordings_panel, icon("play"), self.tr("Recordings"))

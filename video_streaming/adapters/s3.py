@@ -36,7 +36,9 @@ T = TypeVar("T")
 MiB = 1024 * 1024
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # S3's own limit for SigV4 presigned URLs
 SHA256_META = "sha256"
-_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken"}
+# A bare 403 is what a refused HEAD or ranged GET carries (no error body to name the reason).
+_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken", "403",
+               "Forbidden"}  # fmt: skip
 
 
 def is_loopback_endpoint(endpoint_url: str) -> bool:

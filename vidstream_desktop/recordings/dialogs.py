@@ -1,0 +1,164 @@
+"""Small dialogs of the recordings browser: export a time range, share a link."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QStandardPaths
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+# (seconds, label) offered for shared links; S3 caps presigned links at 7 days.
+SHARE_EXPIRIES = (
+    (3600, QT_TRANSLATE_NOOP("ShareDialog", "1 hour")),
+    (6 * 3600, QT_TRANSLATE_NOOP("ShareDialog", "6 hours")),
+    (24 * 3600, QT_TRANSLATE_NOOP("ShareDialog", "1 day")),
+    (3 * 86400, QT_TRANSLATE_NOOP("ShareDialog", "3 days")),
+    (7 * 86400, QT_TRANSLATE_NOOP("ShareDialog", "7 days")),
+)
+
+
+def default_download_folder() -> Path:
+    movies = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    return Path(movies or Path.home()) / "VidStream"
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    return datetime.fromtimestamp(value.toSecsSinceEpoch(), UTC)
+
+
+class FolderField(QWidget):
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(str(folder), self)
+        browse = QPushButton(self.tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(browse)
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.edit.text()).expanduser()
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Save in"), self.edit.text())
+        if chosen:
+            self.edit.setText(chosen)
+
+
+class ExportDialog(QDialog):
+    """Camera, from, to and folder for a range export."""
+
+    def __init__(
+        self,
+        cameras: list[tuple[str, str]],
+        camera_id: str | None,
+        start: datetime,
+        end: datetime,
+        folder: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export a time range"))
+        self.camera = QComboBox(self)
+        for identifier, name in cameras:
+            self.camera.addItem(name, identifier)
+        if camera_id is not None and (index := self.camera.findData(camera_id)) >= 0:
+            self.camera.setCurrentIndex(index)
+        self.start = QDateTimeEdit(to_qdatetime(start), self)
+        self.end = QDateTimeEdit(to_qdatetime(end), self)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+            edit.setCalendarPopup(True)
+        self.folder = FolderField(folder, self)
+        note = QLabel(self.tr("Segments are joined without re-encoding: the clip begins at the key frame "
+                              "before the start (players start at the start itself)."), self)  # fmt: skip
+        note.setWordWrap(True)
+        note.setObjectName("dialogNote")
+        self.problem = QLabel(self)
+        self.problem.setObjectName("dialogProblem")
+        form = QFormLayout()
+        form.addRow(self.tr("Camera"), self.camera)
+        form.addRow(self.tr("From"), self.start)
+        form.addRow(self.tr("To"), self.end)
+        form.addRow(self.tr("Save in"), self.folder)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Export"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def values(self) -> tuple[str, datetime, datetime, Path]:
+        return (str(self.camera.currentData()), from_qdatetime(self.start.dateTime()),
+                from_qdatetime(self.end.dateTime()), self.folder.folder)  # fmt: skip
+
+    def _accept(self) -> None:
+        _, start, end, _ = self.values()
+        if end <= start:
+            self.problem.setText(self.tr("The end must come after the start."))
+            return
+        self.accept()
+
+
+class ShareDialog(QDialog):
+    """How long the link lasts, and whether it covers the clip at the playhead or the whole recording."""
+
+    def __init__(self, what: str, has_clip: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Share a link"))
+        self.expiry = QComboBox(self)
+        for seconds, label in SHARE_EXPIRIES:
+            self.expiry.addItem(self.tr(str(label)), seconds)
+        self.clip = QRadioButton(self.tr("The part being played (one link)"), self)
+        self.whole = QRadioButton(self.tr("The whole recording (one link per part)"), self)
+        self.clip.setEnabled(has_clip)
+        (self.clip if has_clip else self.whole).setChecked(True)
+        intro = QLabel(self.tr("A link to {what} that anyone holding it can open until it expires. "
+                               "Links last at most 7 days.").format(what=what), self)  # fmt: skip
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Valid for"), self.expiry)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Copy link"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.clip)
+        layout.addWidget(self.whole)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    @property
+    def seconds(self) -> int:
+        return int(self.expiry.currentData())
+
+    @property
+    def whole_recording(self) -> bool:
+        return self.whole.isChecked()
