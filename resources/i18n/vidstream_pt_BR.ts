@@ -1,0 +1,1277 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR">
+<context>
+    <name></name>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="48"/>
+        <source>Media server</source>
+        <translation>Servidor de mídia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="40"/>
+        <source>starting…</source>
+        <translation>iniciando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="40"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <source>Archive</source>
+        <translation>Arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
+        <source>MediaMTX answers</source>
+        <translation>O MediaMTX responde</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="50"/>
+        <source>{0}
+Live view and recording need it: check that MediaMTX runs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <source>Recordings are uploaded and verified</source>
+        <translation>As gravações são enviadas e verificadas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="58"/>
+        <source>{0}
+Recordings stay on this disk and upload when it is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
+        <source>Cameras {0}/{1}</source>
+        <translation>Câmeras {0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <source>All cameras send video</source>
+        <translation>Todas as câmeras enviam vídeo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <source>{0} camera(s) offline</source>
+        <translation>{0} câmera(s) offline</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <source>Recording {0}</source>
+        <translation>Gravando {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="69"/>
+        <source>Cameras being recorded now</source>
+        <translation>Câmeras sendo gravadas agora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
+        <source>Upload queue {0}</source>
+        <translation>Fila de envio {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="74"/>
+        <source>Closed segments waiting for upload to the archive</source>
+        <translation>Segmentos fechados aguardando envio ao arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="78"/>
+        <source>Disk {0:.1f} GiB free</source>
+        <translation>Disco {0:.1f} GiB livres</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="80"/>
+        <source>Recording stops before the disk fills; free space to resume</source>
+        <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="82"/>
+        <source>Free space for recordings</source>
+        <translation>Espaço livre para gravações</translation>
+    </message>
+</context>
+<context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
+        <source>Edit camera</source>
+        <translation>Editar câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
+        <source>Add camera</source>
+        <translation>Adicionar câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="63"/>
+        <source>optional, used in small tiles</source>
+        <translation>opcional, usado em quadros pequenos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="67"/>
+        <source> days</source>
+        <translation> dias</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="69"/>
+        <source>Automatic (lowest latency)</source>
+        <translation>Automático (menor latência)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="78"/>
+        <source>Test connection</source>
+        <translation>Testar conexão</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="82"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
+        <source>Source URL</source>
+        <translation>URL da fonte</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="84"/>
+        <source>User</source>
+        <translation>Usuário</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="85"/>
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="86"/>
+        <source>Sub-stream URL</source>
+        <translation>URL do substream</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <source>Keep recordings</source>
+        <translation>Manter gravações</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <source>Live transport</source>
+        <translation>Transporte ao vivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="102"/>
+        <source>unchanged</source>
+        <translation>inalterada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="156"/>
+        <source>Testing…</source>
+        <translation>Testando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="163"/>
+        <source>Connected: {0}</source>
+        <translation>Conectado: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="166"/>
+        <source>Failed: {0}</source>
+        <translation>Falhou: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>CameraListWidget</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="127"/>
+        <source>{name}: online</source>
+        <translation>{name}: online</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
+        <source>{name}: offline</source>
+        <translation>{name}: offline</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <source>{name}: recording</source>
+        <translation>{name}: gravando</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRow</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="22"/>
+        <source>Not enough disk space</source>
+        <translation>Espaço em disco insuficiente</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="23"/>
+        <source>The archive refused the credentials</source>
+        <translation>O arquivo recusou as credenciais</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="24"/>
+        <source>The archive cannot be reached</source>
+        <translation>O arquivo não pode ser alcançado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="25"/>
+        <source>A downloaded part did not match the archive&apos;s checksum</source>
+        <translation>Uma parte baixada não confere com o checksum do arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="26"/>
+        <source>Nothing to download</source>
+        <translation>Nada para baixar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="55"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="57"/>
+        <source>Resume</source>
+        <translation>Retomar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="58"/>
+        <source>Start again; what was already downloaded is kept</source>
+        <translation>Recomeçar; o que já foi baixado é mantido</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="60"/>
+        <source>Show</source>
+        <translation>Mostrar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="61"/>
+        <source>Open the folder holding the file</source>
+        <translation>Abrir a pasta que contém o arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="83"/>
+        <source>{done} of {total}</source>
+        <translation>{done} de {total}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="85"/>
+        <source>Preparing…</source>
+        <translation>Preparando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="89"/>
+        <source>Saved {name} ({size})</source>
+        <translation>Salvo {name} ({size})</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
+        <source>1 lost part left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
+        <source>%n lost parts left out</source>
+        <translation>
+            <numerusform>%n partes perdidas deixadas de fora</numerusform>
+            <numerusform>%n partes perdidas deixadas de fora</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="96"/>
+        <source>Cancelled. Resume continues where it stopped.</source>
+        <translation>Cancelado. Retomar continua de onde parou.</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsList</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="117"/>
+        <source>Downloads</source>
+        <translation>Downloads</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="119"/>
+        <source>Downloads and exports appear here.</source>
+        <translation>Downloads e exportações aparecem aqui.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="82"/>
+        <source>Export a time range</source>
+        <translation>Exportar um intervalo de tempo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="94"/>
+        <source>Segments are joined without re-encoding: the clip begins at the key frame before the start (players start at the start itself).</source>
+        <translation>Os segmentos são unidos sem recodificação: o clipe começa no quadro-chave anterior ao início (os players começam no próprio início).</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="101"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="102"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="103"/>
+        <source>To</source>
+        <translation>Até</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="104"/>
+        <source>Save in</source>
+        <translation>Salvar em</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="106"/>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="123"/>
+        <source>The end must come after the start.</source>
+        <translation>O fim deve vir depois do início.</translation>
+    </message>
+</context>
+<context>
+    <name>FilterBar</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="24"/>
+        <source>Show one camera&apos;s recordings</source>
+        <translation>Mostrar as gravações de uma câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="26"/>
+        <source>Any time</source>
+        <translation>Qualquer horário</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="26"/>
+        <source>Last hour</source>
+        <translation>Última hora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="26"/>
+        <source>Today</source>
+        <translation>Hoje</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="26"/>
+        <source>Yesterday</source>
+        <translation>Ontem</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="27"/>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 dias</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="27"/>
+        <source>Between…</source>
+        <translation>Entre…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="43"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="46"/>
+        <source>When</source>
+        <translation>Quando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/filters.py" line="63"/>
+        <source>All cameras</source>
+        <translation>Todas as câmeras</translation>
+    </message>
+</context>
+<context>
+    <name>FolderField</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="52"/>
+        <source>Browse…</source>
+        <translation>Procurar…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="64"/>
+        <source>Save in</source>
+        <translation>Salvar em</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="19"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Atalhos de teclado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <source>Keys</source>
+        <translation>Teclas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <source>Action</source>
+        <translation>Ação</translation>
+    </message>
+</context>
+<context>
+    <name>LivePlayer</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="163"/>
+        <source>no stream address</source>
+        <translation>sem endereço de stream</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="169"/>
+        <source>this VLC cannot open {transport} streams</source>
+        <translation>este VLC não abre streams {transport}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="172"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="227"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="267"/>
+        <source>connecting over {transport}</source>
+        <translation>conectando via {transport}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="242"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="353"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
+        <source>offline: camera not sending</source>
+        <translation>offline: a câmera não está enviando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
+        <source>offline: server not reachable</source>
+        <translation>offline: servidor inacessível</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="270"/>
+        <source>VLC could not start the stream</source>
+        <translation>O VLC não conseguiu iniciar o stream</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="328"/>
+        <source>offline: the stream could not be opened</source>
+        <translation>offline: o stream não pôde ser aberto</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <source>offline: the stream ended</source>
+        <translation>offline: o stream terminou</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="355"/>
+        <source>offline: no picture within {seconds:.0f} s</source>
+        <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
+        <source>Live</source>
+        <translation>Ao vivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
+        <source>Cameras</source>
+        <translation>Câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="77"/>
+        <source>Starting the media server and cameras…</source>
+        <translation>Iniciando o servidor de mídia e as câmeras…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="92"/>
+        <source>Wall</source>
+        <translation>Mural</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="97"/>
+        <source>Layout {0}</source>
+        <translation>Layout {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="102"/>
+        <source>Record all</source>
+        <translation>Gravar todas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <source>Stop all recordings</source>
+        <translation>Parar todas as gravações</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="107"/>
+        <source>Add camera</source>
+        <translation>Adicionar câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="108"/>
+        <source>Edit camera</source>
+        <translation>Editar câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
+        <source>Remove camera</source>
+        <translation>Remover câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
+        <source>Save layout as…</source>
+        <translation>Salvar layout como…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <source>Open saved layout…</source>
+        <translation>Abrir layout salvo…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <source>Full screen</source>
+        <translation>Tela cheia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Atalhos de teclado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <source>Leave full screen / maximised tile</source>
+        <translation>Sair da tela cheia / do quadro maximizado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <source>Double-click a tile</source>
+        <translation>Clique duplo em um quadro</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <source>Maximise it / back to the wall</source>
+        <translation>Maximizá-lo / voltar ao mural</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <source>Drag a camera onto a tile</source>
+        <translation>Arraste uma câmera para um quadro</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <source>Show that camera there</source>
+        <translation>Mostrar essa câmera ali</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <source>Recordings</source>
+        <translation>Gravações</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="235"/>
+        <source>Camera not added</source>
+        <translation>Câmera não adicionada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
+        <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
+        <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <source>Save layout</source>
+        <translation>Salvar layout</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <source>Name of this layout:</source>
+        <translation>Nome deste layout:</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <source>No saved layouts yet (Ctrl+S saves one)</source>
+        <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="317"/>
+        <source>Open layout</source>
+        <translation>Abrir layout</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="317"/>
+        <source>Layout:</source>
+        <translation>Layout:</translation>
+    </message>
+</context>
+<context>
+    <name>PlayerPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="97"/>
+        <source>No recording selected</source>
+        <translation>Nenhuma gravação selecionada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="102"/>
+        <source>Pick a recording, or click the timeline</source>
+        <translation>Escolha uma gravação ou clique na linha do tempo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="104"/>
+        <source>Play / pause (Space)</source>
+        <translation>Reproduzir / pausar (Espaço)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <source>Next frame (.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="118"/>
+        <source>Playback speed</source>
+        <translation>Velocidade de reprodução</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="120"/>
+        <source>Sound on / off</source>
+        <translation>Som liga / desliga</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <source>Save a snapshot</source>
+        <translation>Salvar uma captura</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="279"/>
+        <source>The snapshot could not be saved</source>
+        <translation>Não foi possível salvar a captura</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="327"/>
+        <source>VLC could not open this recording</source>
+        <translation>O VLC não conseguiu abrir esta gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="384"/>
+        <source>This part of the recording cannot be played</source>
+        <translation>Esta parte da gravação não pode ser reproduzida</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsController</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
+        <source>The archive holds no recordings this workstation does not already list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="258"/>
+        <source>1 recording found in the archive</source>
+        <translation>1 gravação encontrada no arquivo</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="260"/>
+        <source>%Ln recordings found in the archive</source>
+        <translation>
+            <numerusform>%Ln gravações encontradas no arquivo</numerusform>
+            <numerusform>%Ln gravações encontradas no arquivo</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="331"/>
+        <source>Recording deleted</source>
+        <translation>Gravação excluída</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="336"/>
+        <source>{camera}, {start}</source>
+        <translation>{camera}, {start}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
+        <source>{camera}, {start} – {end}</source>
+        <translation>{camera}, {start} – {end}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="386"/>
+        <source>Saved {path}</source>
+        <translation>Salvo {path}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="391"/>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsModel</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>Start</source>
+        <translation>Início</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>End</source>
+        <translation>Fim</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>Duration</source>
+        <translation>Duração</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>Size</source>
+        <translation>Tamanho</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="246"/>
+        <source>recording…</source>
+        <translation>gravando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <source>recording</source>
+        <translation>gravando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <source>local</source>
+        <translation>local</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <source>uploading</source>
+        <translation>enviando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <source>archived</source>
+        <translation>arquivada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <source>expires today</source>
+        <translation>expira hoje</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="266"/>
+        <source>expires tomorrow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/model.py" line="268"/>
+        <source>expires in %n days</source>
+        <translation>
+            <numerusform>expira em %n dias</numerusform>
+            <numerusform>expira em %n dias</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="285"/>
+        <source>{archived} of {total} segments archived</source>
+        <translation>{archived} de {total} segmentos arquivados</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="289"/>
+        <source>Kept until {date} ({days} days after it ended)</source>
+        <translation>Mantida até {date} ({days} dias após terminar)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="292"/>
+        <source>Retention lock: cannot be deleted before then</source>
+        <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
+    </message>
+</context>
+<context>
+    <name>RecordingsPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="119"/>
+        <source>Refresh from archive</source>
+        <translation>Atualizar do arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="120"/>
+        <source>List the archive and add recordings made on other workstations</source>
+        <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="151"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
+        <source>Play</source>
+        <translation>Reproduzir</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="152"/>
+        <source>Download</source>
+        <translation>Baixar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="153"/>
+        <source>Save the whole recording as one MP4 file</source>
+        <translation>Salvar a gravação inteira como um arquivo MP4</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="154"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="431"/>
+        <source>Export range…</source>
+        <translation>Exportar intervalo…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="155"/>
+        <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
+        <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="156"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="432"/>
+        <source>Share link…</source>
+        <translation>Compartilhar link…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="157"/>
+        <source>Copy a link that expires (1 hour to 7 days)</source>
+        <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="158"/>
+        <source>Delete</source>
+        <translation>Excluir</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="201"/>
+        <source>Snapshot saved: {0}</source>
+        <translation>Captura salva: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="248"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="261"/>
+        <source>Playing</source>
+        <translation>Reproduzindo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="253"/>
+        <source>Nothing of this recording is left to play</source>
+        <translation>Não resta nada desta gravação para reproduzir</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
+        <source>{camera} recorded nothing after {time}</source>
+        <translation>{camera} não gravou nada depois de {time}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="313"/>
+        <source>this recording</source>
+        <translation>esta gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="319"/>
+        <source>Sharing</source>
+        <translation>Compartilhamento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <source>Link copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <source>%n links copied</source>
+        <translation>
+            <numerusform>%n links copiados</numerusform>
+            <numerusform>%n links copiados</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="335"/>
+        <source>{copied}, valid until {until}</source>
+        <translation>{copied}, válido até {until}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="344"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="353"/>
+        <source>Not deleted</source>
+        <translation>Não excluída</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
+        <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
+        <source>Delete recording</source>
+        <translation>Excluir gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
+        <source>Archive</source>
+        <translation>Arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="400"/>
+        <source>Delete this recording</source>
+        <translation>Excluir esta gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <source>1 recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <source>%Ln recordings</source>
+        <translation>
+            <numerusform>%Ln gravações</numerusform>
+            <numerusform>%Ln gravações</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
+        <source>Download…</source>
+        <translation>Baixar…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
+        <source>Delete…</source>
+        <translation>Excluir…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="446"/>
+        <source>Save the recording in</source>
+        <translation>Salvar a gravação em</translation>
+    </message>
+</context>
+<context>
+    <name>ShareDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="27"/>
+        <source>1 hour</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="28"/>
+        <source>6 hours</source>
+        <translation>6 horas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="29"/>
+        <source>1 day</source>
+        <translation>1 dia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="30"/>
+        <source>3 days</source>
+        <translation>3 dias</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="31"/>
+        <source>7 days</source>
+        <translation>7 dias</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="133"/>
+        <source>Share a link</source>
+        <translation>Compartilhar um link</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="137"/>
+        <source>The part being played (one link)</source>
+        <translation>A parte em reprodução (um link)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="138"/>
+        <source>The whole recording (one link per part)</source>
+        <translation>A gravação inteira (um link por parte)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="141"/>
+        <source>A link to {what} that anyone holding it can open until it expires. Links last at most 7 days.</source>
+        <translation>Um link para {what} que qualquer pessoa com ele pode abrir até expirar. Links duram no máximo 7 dias.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="145"/>
+        <source>Valid for</source>
+        <translation>Válido por</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="147"/>
+        <source>Copy link</source>
+        <translation>Copiar link</translation>
+    </message>
+</context>
+<context>
+    <name>TileInfoBar</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
+        <source>● REC</source>
+        <translation>● GRAV</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
+        <source>Recording</source>
+        <translation>Gravando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="137"/>
+        <source>Save a snapshot</source>
+        <translation>Salvar uma captura</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
+        <source>Maximise / restore (double-click)</source>
+        <translation>Maximizar / restaurar (clique duplo)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <source>Stop recording</source>
+        <translation>Parar gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <source>Start recording</source>
+        <translation>Iniciar gravação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <source>Unmute</source>
+        <translation>Ativar som</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <source>Mute</source>
+        <translation>Silenciar</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineView</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="65"/>
+        <source>Previous day</source>
+        <translation>Dia anterior</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="69"/>
+        <source>Next day</source>
+        <translation>Dia seguinte</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="76"/>
+        <source>Today</source>
+        <translation>Hoje</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="78"/>
+        <source>Whole day</source>
+        <translation>Dia inteiro</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="79"/>
+        <source>Zoom out to the whole day (the wheel zooms in to an hour)</source>
+        <translation>Reduzir para o dia inteiro (a roda amplia até uma hora)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="87"/>
+        <source>archived</source>
+        <translation>arquivada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="88"/>
+        <source>on this disk</source>
+        <translation>neste disco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="89"/>
+        <source>recording</source>
+        <translation>gravando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="90"/>
+        <source>gap</source>
+        <translation>lacuna</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="112"/>
+        <source>No cameras yet</source>
+        <translation>Nenhuma câmera ainda</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="240"/>
+        <source>{h} h {m:02d} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="241"/>
+        <source>{h} h</source>
+        <translation>{h} h</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="118"/>
+        <source>Click to play from that moment; wheel to zoom; drag to move</source>
+        <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <source>archived</source>
+        <translation>arquivada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <source>on this disk</source>
+        <translation>neste disco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
+        <source>recording</source>
+        <translation>gravando</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="319"/>
+        <source>nothing recorded</source>
+        <translation>nada gravado</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="160"/>
+        <source>{fps:.0f} fps</source>
+        <translation>{fps:.0f} fps</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="163"/>
+        <source>{mbps:.1f} Mb/s</source>
+        <translation>{mbps:.1f} Mb/s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="165"/>
+        <source>{kbps:.0f} kb/s</source>
+        <translation>{kbps:.0f} kb/s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="186"/>
+        <source>LIVE</source>
+        <translation>AO VIVO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
+        <source>CONNECTING</source>
+        <translation>CONECTANDO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="188"/>
+        <source>OFFLINE</source>
+        <translation>OFFLINE</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="189"/>
+        <source>ERROR</source>
+        <translation>ERRO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="190"/>
+        <source>STOPPED</source>
+        <translation>PARADO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="200"/>
+        <source>Drag a camera here</source>
+        <translation>Arraste uma câmera para cá</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="202"/>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="204"/>
+        <source>Camera offline</source>
+        <translation>Câmera offline</translation>
+    </message>
+</context>
+<context>
+    <name>WallController</name>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="197"/>
+        <source>Stopped recording {0}</source>
+        <translation>Gravação de {0} parada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="201"/>
+        <source>Cannot record {0}: {1}</source>
+        <translation>Não é possível gravar {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="203"/>
+        <source>Recording {0}</source>
+        <translation>Gravando {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="232"/>
+        <source>Snapshot saved to {0}</source>
+        <translation>Captura salva em {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="234"/>
+        <source>No picture to save yet for {0}</source>
+        <translation>Ainda não há imagem para salvar de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="249"/>
+        <source>media server unreachable</source>
+        <translation>servidor de mídia inacessível</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="251"/>
+        <source>no such path on the media server</source>
+        <translation>caminho inexistente no servidor de mídia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="253"/>
+        <source>offline: the camera is not sending</source>
+        <translation>offline: a câmera não está enviando</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../vidstream_desktop/app.py" line="69"/>
+        <source>Configuration error</source>
+        <translation>Erro de configuração</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/app.py" line="83"/>
+        <source>VidStream could not start</source>
+        <translation>O VidStream não pôde iniciar</translation>
+    </message>
+</context>
+</TS>
