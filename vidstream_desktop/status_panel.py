@@ -35,49 +35,49 @@ class HealthBar(QObject):
         self.disk = StatusIndicator()
         for widget in (self.mediamtx, self.archive, self.cameras, self.recordings, self.uploads, self.disk):
             status_bar.addPermanentWidget(widget)
-        tr = self.tr
-        self.mediamtx.show_state(tr("Media server"), DIM, tr("starting…"))
-        self.archive.show_state(tr("Archive"), DIM, tr("starting…"))
+        self.mediamtx.show_state(self.tr("Media server"), DIM, self.tr("starting…"))
+        self.archive.show_state(self.tr("Archive"), DIM, self.tr("starting…"))
 
     def update(self, health: Health) -> None:
-        tr = self.tr
         if health.mediamtx_ok:
-            self.mediamtx.show_state(tr("Media server"), GREEN, tr("MediaMTX answers"))
+            self.mediamtx.show_state(self.tr("Media server"), GREEN, self.tr("MediaMTX answers"))
         else:
             self.mediamtx.show_state(
-                tr("Media server"),
+                self.tr("Media server"),
                 RED,
-                tr("{0}\nLive view and recording need it: check that MediaMTX runs.").format(health.mediamtx_error),
+                self.tr("{0}\nLive view and recording need it: check that MediaMTX runs.").format(
+                    health.mediamtx_error
+                ),
             )
         if health.storage_ok:
-            self.archive.show_state(tr("Archive"), GREEN, tr("Recordings are uploaded and verified"))
+            self.archive.show_state(self.tr("Archive"), GREEN, self.tr("Recordings are uploaded and verified"))
         else:
             self.archive.show_state(
-                tr("Archive"),
+                self.tr("Archive"),
                 AMBER,
-                tr("{0}\nRecordings stay on this disk and upload when it is back.").format(health.storage_error),
+                self.tr("{0}\nRecordings stay on this disk and upload when it is back.").format(health.storage_error),
             )
         offline = health.cameras_total - health.cameras_online
         self.cameras.show_state(
-            tr("Cameras {0}/{1}").format(health.cameras_online, health.cameras_total),
+            self.tr("Cameras {0}/{1}").format(health.cameras_online, health.cameras_total),
             GREEN if offline == 0 else AMBER,
-            tr("All cameras send video") if offline == 0 else tr("{0} camera(s) offline").format(offline),
+            self.tr("All cameras send video") if offline == 0 else self.tr("{0} camera(s) offline").format(offline),
         )
         self.recordings.show_state(
-            tr("Recording {0}").format(health.recordings),
+            self.tr("Recording {0}").format(health.recordings),
             RED if health.recordings else DIM,
-            tr("Cameras being recorded now"),
+            self.tr("Cameras being recorded now"),
         )
         self.uploads.show_state(
-            tr("Upload queue {0}").format(health.upload_queue),
+            self.tr("Upload queue {0}").format(health.upload_queue),
             GREEN if health.upload_queue < 5 else AMBER,
-            tr("Closed segments waiting for upload to the archive"),
+            self.tr("Closed segments waiting for upload to the archive"),
         )
         free_gib = health.disk_free_bytes / 2**30
         self.disk.show_state(
-            tr("Disk {0:.1f} GiB free").format(free_gib),
+            self.tr("Disk {0:.1f} GiB free").format(free_gib),
             RED if health.disk_low else GREEN,
-            tr("Recording stops before the disk fills; free space to resume")
+            self.tr("Recording stops before the disk fills; free space to resume")
             if health.disk_low
-            else tr("Free space for recordings"),
+            else self.tr("Free space for recordings"),
         )

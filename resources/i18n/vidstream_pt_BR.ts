@@ -2,101 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR">
 <context>
-    <name></name>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="48"/>
-        <source>Media server</source>
-        <translation>Servidor de mídia</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="40"/>
-        <source>starting…</source>
-        <translation>iniciando…</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="40"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
-        <source>Archive</source>
-        <translation>Arquivo</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
-        <source>MediaMTX answers</source>
-        <translation>O MediaMTX responde</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="50"/>
-        <source>{0}
-Live view and recording need it: check that MediaMTX runs.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
-        <source>Recordings are uploaded and verified</source>
-        <translation>As gravações são enviadas e verificadas</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="58"/>
-        <source>{0}
-Recordings stay on this disk and upload when it is back.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
-        <source>Cameras {0}/{1}</source>
-        <translation>Câmeras {0}/{1}</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
-        <source>All cameras send video</source>
-        <translation>Todas as câmeras enviam vídeo</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
-        <source>{0} camera(s) offline</source>
-        <translation>{0} câmera(s) offline</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
-        <source>Recording {0}</source>
-        <translation>Gravando {0}</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="69"/>
-        <source>Cameras being recorded now</source>
-        <translation>Câmeras sendo gravadas agora</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
-        <source>Upload queue {0}</source>
-        <translation>Fila de envio {0}</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="74"/>
-        <source>Closed segments waiting for upload to the archive</source>
-        <translation>Segmentos fechados aguardando envio ao arquivo</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="78"/>
-        <source>Disk {0:.1f} GiB free</source>
-        <translation>Disco {0:.1f} GiB livres</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="80"/>
-        <source>Recording stops before the disk fills; free space to resume</source>
-        <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="82"/>
-        <source>Free space for recordings</source>
-        <translation>Espaço livre para gravações</translation>
-    </message>
-</context>
-<context>
     <name>CameraDialog</name>
     <message>
         <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
@@ -272,7 +177,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
         <source>1 lost part left out</source>
-        <translation type="unfinished"></translation>
+        <translation>1 parte perdida deixada de fora</translation>
     </message>
     <message numerus="yes">
         <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
@@ -408,6 +313,103 @@ Recordings stay on this disk and upload when it is back.</source>
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="64"/>
         <source>Save in</source>
         <translation>Salvar em</translation>
+    </message>
+</context>
+<context>
+    <name>HealthBar</name>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="38"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="43"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <source>Media server</source>
+        <translation>Servidor de mídia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="38"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
+        <source>starting…</source>
+        <translation>iniciando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <source>Archive</source>
+        <translation>Arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="43"/>
+        <source>MediaMTX answers</source>
+        <translation>O MediaMTX responde</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="48"/>
+        <source>{0}
+Live view and recording need it: check that MediaMTX runs.</source>
+        <translation>{0}
+A visualização ao vivo e a gravação precisam dele: verifique se o MediaMTX está rodando.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <source>Recordings are uploaded and verified</source>
+        <translation>As gravações são enviadas e verificadas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="58"/>
+        <source>{0}
+Recordings stay on this disk and upload when it is back.</source>
+        <translation>{0}
+As gravações ficam neste disco e são enviadas quando ele voltar.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
+        <source>Cameras {0}/{1}</source>
+        <translation>Câmeras {0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <source>All cameras send video</source>
+        <translation>Todas as câmeras enviam vídeo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <source>{0} camera(s) offline</source>
+        <translation>{0} câmera(s) offline</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <source>Recording {0}</source>
+        <translation>Gravando {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="69"/>
+        <source>Cameras being recorded now</source>
+        <translation>Câmeras sendo gravadas agora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
+        <source>Upload queue {0}</source>
+        <translation>Fila de envio {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="74"/>
+        <source>Closed segments waiting for upload to the archive</source>
+        <translation>Segmentos fechados aguardando envio ao arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="78"/>
+        <source>Disk {0:.1f} GiB free</source>
+        <translation>Disco {0:.1f} GiB livres</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="80"/>
+        <source>Recording stops before the disk fills; free space to resume</source>
+        <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="82"/>
+        <source>Free space for recordings</source>
+        <translation>Espaço livre para gravações</translation>
     </message>
 </context>
 <context>
@@ -639,7 +641,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
         <source>Next frame (.)</source>
-        <translation type="unfinished"></translation>
+        <translation>Próximo quadro (.)</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/player.py" line="118"/>
@@ -677,7 +679,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
         <source>The archive holds no recordings this workstation does not already list</source>
-        <translation type="unfinished"></translation>
+        <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/controller.py" line="258"/>
@@ -783,7 +785,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/model.py" line="266"/>
         <source>expires tomorrow</source>
-        <translation type="unfinished"></translation>
+        <translation>expira amanhã</translation>
     </message>
     <message numerus="yes">
         <location filename="../../vidstream_desktop/recordings/model.py" line="268"/>
@@ -898,7 +900,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
         <source>Link copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
         <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
@@ -942,7 +944,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
         <source>1 recording</source>
-        <translation type="unfinished"></translation>
+        <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
         <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
@@ -1124,7 +1126,7 @@ Recordings stay on this disk and upload when it is back.</source>
     <message>
         <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="240"/>
         <source>{h} h {m:02d} min</source>
-        <translation type="unfinished"></translation>
+        <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="241"/>
