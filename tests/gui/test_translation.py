@@ -30,4 +30,6 @@ def test_pt_br_translation_is_compiled_and_used(qapp, tmp_path: Path) -> None:  
 
 def test_every_translatable_string_of_the_wall_has_a_translation() -> None:
     text = (RESOURCES_DIR / "i18n" / "vidstream_pt_BR.ts").read_text(encoding="utf-8")
-    assert text.count('type="unfinished"') == 0, "untranslated strings: translate them, then run tools/update_translations.sh"
+    assert text.count('type="unfinished"') == 0, (
+        "untranslated strings: translate them, then run tools/update_translations.sh"
+    )
