@@ -228,3 +228,57 @@ async def test_retention_expires_recordings_with_an_injected_clock(
     assert core.catalog.recording(recording.id) is not None
     assert core.catalog.recordings(camera_id=camera_id) == []
     assert any(entry[2] == "expire" for entry in core.catalog.audit_log())
+
+
+async def test_surveillance_use_case_on_real_servers(
+    mediamtx: MediaMTXServer, camera_factory: object, minio: S3Target, tmp_path: Path
+) -> None:
+    for path in ("cam1", "cam2"):
+        camera_factory(path)  # type: ignore[operator]
+    streaming = real_service(mediamtx, minio, tmp_path, segment_seconds=2)
+    cameras = [
+        {"id": 1, "url": mediamtx.endpoints.rtsp_url("cam1")},
+        {"id": 2, "url": mediamtx.endpoints.rtsp_url("cam2")},
+    ]
+    streams = []
+    for camera in cameras:
+        stream = await streaming.start_stream(camera["id"], camera["url"])
+        streams.append(stream)
+    recordings = []
+    for stream in streams:
+        recording = await streaming.start_recording(stream, retention_days=30)
+        recordings.append(recording)
+    assert all(s.is_success for s in streams) and all(r.is_success for r in recordings)
+    await asyncio.sleep(3)
+    for stream in streams:
+        await streaming.stop_stream(stream)  # stops its recording too
+    for recording in recordings:
+        assert recording.value.status is RecordingStatus.STOPPED
+        assert list(streaming.recording_dirs[recording.value.id].glob("*.mp4"))
+
+
+async def test_size_cap_removes_the_oldest_archived_recordings_first(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
+) -> None:
+    from video_streaming.domain.camera import Camera
+    from video_streaming.domain.retention import RetentionPolicy
+
+    core = core_factory(minio)
+    await core.start()
+    added = core.add_camera("Capped", mediamtx.endpoints.rtsp_url("cam1")).value
+    camera_id = str(added.id)
+    made = []
+    for _ in range(3):
+        made.append((await core.record(camera_id)).value)
+        await asyncio.sleep(2.2)
+        await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=30)
+    sizes = {r.id: core.catalog.recording(r.id).size for r in made}  # type: ignore[union-attr]
+    cap = sizes[made[1].id] + sizes[made[2].id] + 1  # room for the two newest only
+    capped = Camera(added.name, added.source, added.id, retention=RetentionPolicy(30, max_bytes=cap))
+    core.catalog.save_camera(capped)
+    report = await core.retention.sweep()
+    assert report.over_cap == [str(made[0].id)] and report.expired == []
+    remaining = {row.id for row in core.catalog.recordings(camera_id=camera_id)}
+    assert remaining == {str(made[1].id), str(made[2].id)}
+    assert await core.storage.list_files(made[0].storage_path) == []

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import boto3
 import botocore.exceptions
+from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
@@ -129,6 +130,16 @@ class S3Storage(StorageService):
     def _translate(self, error: Exception, what: str) -> VidStreamError:
         if isinstance(error, VidStreamError):
             return error
+        if isinstance(error, S3UploadFailedError):
+            # boto3's managed upload wraps the real error; the operator needs the real reason.
+            inner = error.__cause__ or error.__context__
+            if isinstance(inner, Exception) and not isinstance(inner, S3UploadFailedError):
+                return self._translate(inner, what)
+            text = str(error)
+            for code in (*_AUTH_CODES, "NoSuchBucket"):
+                if f"({code})" in text:
+                    fake = botocore.exceptions.ClientError({"Error": {"Code": code, "Message": text}}, "PutObject")
+                    return self._translate(fake, what)
         if isinstance(error, botocore.exceptions.ClientError):
             code = str(error.response.get("Error", {}).get("Code", ""))
             if code in _AUTH_CODES:

@@ -1,0 +1,75 @@
+"""The S3 adapter against real MinIO: verified uploads, clear errors for wrong credentials, a missing
+bucket, an unreachable server and insecure remote endpoints; presigned links bounded to 7 days."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.servers import S3Target
+from video_streaming.adapters.s3 import S3Storage, file_digests
+from video_streaming.domain.errors import InvalidInput, NotFound, ServerUnreachable, Unauthorized
+from video_streaming.runtime.ports import free_tcp_port
+
+
+def storage(target: S3Target, **overrides: object) -> S3Storage:
+    options: dict[str, object] = {"endpoint_url": target.endpoint_url, "bucket": target.bucket,
+                                  "access_key": target.access_key, "secret_key": target.secret_key}  # fmt: skip
+    options.update(overrides)
+    return S3Storage(**options, part_size=5 * 2**20)  # type: ignore[arg-type]
+
+
+async def test_multipart_upload_is_verified_and_downloads_byte_for_byte(minio: S3Target, tmp_path: Path) -> None:
+    source = tmp_path / "segment.mp4"
+    source.write_bytes(bytes(range(256)) * (12 * 4096 + 7))  # ~12 MiB: three 5 MiB parts
+    store = storage(minio)
+    sent: list[int] = []
+    uri = await store.upload_file(str(source), "cam/2026/01/01/rec/seg.mp4", sent.append)
+    assert uri == f"s3://{minio.bucket}/cam/2026/01/01/rec/seg.mp4"
+    assert sum(sent) == source.stat().st_size
+    stored = await store.stat_file("cam/2026/01/01/rec/seg.mp4")
+    expected_etag, sha256 = file_digests(source, 5 * 2**20, 5 * 2**20)
+    assert stored is not None and stored.etag == expected_etag and expected_etag.endswith("-3")
+    assert (stored.metadata or {}).get("sha256") == sha256
+    target = tmp_path / "copy.mp4"
+    await store.download_file("cam/2026/01/01/rec/seg.mp4", str(target))
+    assert target.read_bytes() == source.read_bytes()
+    assert [o.key for o in await store.list_files("cam/2026/")] == ["cam/2026/01/01/rec/seg.mp4"]
+
+
+async def test_wrong_credentials_are_unauthorized(minio: S3Target, tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"x")
+    with pytest.raises(Unauthorized, match="credentials"):
+        await storage(minio, secret_key="wrong-secret").upload_file(str(tmp_path / "a"), "a")
+
+
+async def test_missing_bucket_is_reported_by_name(minio: S3Target, tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"x")
+    with pytest.raises(NotFound, match="no-such-bucket"):
+        await storage(minio, bucket="no-such-bucket").upload_file(str(tmp_path / "a"), "a")
+
+
+async def test_unreachable_archive_says_recordings_stay_on_disk(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"x")
+    store = S3Storage(f"http://127.0.0.1:{free_tcp_port()}", "b", "k", "s", connect_timeout=0.5, max_attempts=1)
+    with pytest.raises(ServerUnreachable) as caught:
+        await asyncio.wait_for(store.upload_file(str(tmp_path / "a"), "a"), timeout=20)
+    assert "stay on disk" in caught.value.hint
+
+
+def test_plain_http_to_a_remote_archive_is_refused_unless_allowed() -> None:
+    with pytest.raises(InvalidInput, match="plain http"):
+        S3Storage("http://archive.example.com:9000", "b", "k", "s")
+    S3Storage("http://archive.example.com:9000", "b", "k", "s", allow_insecure_remote=True)
+    S3Storage("https://archive.example.com", "b", "k", "s")
+    S3Storage("http://[::1]:9000", "b", "k", "s")
+
+
+async def test_presigned_links_last_at_most_seven_days(minio: S3Target) -> None:
+    store = storage(minio)
+    with pytest.raises(InvalidInput):
+        await store.get_file_url("a", expires_in=7 * 24 * 3600 + 1)
+    url = await store.get_file_url("a", expires_in=600)
+    assert "X-Amz-Expires=600" in url
