@@ -21,11 +21,15 @@ run: setup
 	@$(if $(DISPLAY),,echo "No DISPLAY: starting the app inside Xvfb (headless).";)
 	$(XVFB) $(VENV)/bin/vidstream-desktop
 
-# Two pytest runs: headless and server tests first, then the GUI tests (libvlc, Qt) in a process of their
-# own, so native GUI state never leaks into the rest. Either failing (or collecting nothing) fails make.
+# Headless and server tests in one pytest run; then each GUI test file (libvlc, Qt) in a process of its
+# own, so native video windows left by one file can never crash another. Any run failing (or
+# collecting nothing) fails make.
+GUI_TEST_FILES := $(shell grep -l "pytest.mark.gui" tests/*/test_*.py)
 test: setup
 	$(XVFB) $(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
-	$(XVFB) $(PY) -m pytest -m gui $(PYTEST_ARGS)
+	@for file in $(GUI_TEST_FILES); do \
+		echo "== $$file"; $(XVFB) $(PY) -m pytest -m gui $$file $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: setup
 	$(VENV)/bin/ruff check .

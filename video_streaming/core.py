@@ -93,7 +93,8 @@ class VidStreamCore:
         self.recordings_dir = recordings_dir
         self.min_free_bytes = min_free_bytes
         self.alert_listeners: list[Alert] = []
-        self.streams: dict[str, Stream] = {}  # camera id -> live stream
+        self.streams: dict[str, Stream] = {}  # camera id -> main stream (recorded, shown big)
+        self.sub_streams: dict[str, Stream] = {}  # camera id -> sub-stream (small tiles), when it has one
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
         self._open_gaps: dict[str, datetime] = {}
         self._mediamtx_was_down = False
@@ -156,26 +157,39 @@ class VidStreamCore:
 
     # ---- live --------------------------------------------------------------------------------------
 
-    async def start_camera(self, camera_id: str) -> Result[Stream]:
-        if (existing := self.streams.get(camera_id)) is not None and existing.is_active():
-            return Result.ok(existing)
+    async def start_camera(self, camera_id: str, sub_stream: bool = False) -> Result[Stream]:
+        """Provision the camera's main stream (recorded, shown big) or its sub-stream (small tiles).
+        Asking for a sub-stream the camera does not have gives the main stream."""
         try:
             camera = self.camera(camera_id)
         except VidStreamError as error:
             return Result.from_exception(error)
-        result = await self.service.start_stream(str(camera.id), self.source_with_credentials(camera))
+        use_sub = sub_stream and camera.sub_stream is not None
+        streams = self.sub_streams if use_sub else self.streams
+        if (existing := streams.get(camera_id)) is not None and existing.is_active():
+            return Result.ok(existing)
+        source = self.source_with_credentials(camera, sub_stream=use_sub)
+        result = await self.service.start_stream(str(camera.id), source)
         if result.is_success:
-            self.streams[camera_id] = result.value
+            streams[camera_id] = result.value
         return result
+
+    def has_sub_stream(self, camera_id: str) -> bool:
+        camera = self.catalog.camera(camera_id)
+        return camera is not None and camera.sub_stream is not None
 
     async def stop_camera(self, camera_id: str) -> None:
         await self.stop_recording(camera_id)
-        stream = self.streams.pop(camera_id, None)
-        if stream is not None:
-            await self.service.stop_stream(stream)
+        for streams in (self.streams, self.sub_streams):
+            stream = streams.pop(camera_id, None)
+            if stream is not None:
+                await self.service.stop_stream(stream)
 
-    def live_urls(self, camera_id: str) -> dict[str, str]:
-        stream = self.streams.get(camera_id)
+    def all_streams(self) -> list[Stream]:
+        return [*self.streams.values(), *self.sub_streams.values()]
+
+    def live_urls(self, camera_id: str, sub_stream: bool = False) -> dict[str, str]:
+        stream = (self.sub_streams.get(camera_id) if sub_stream else None) or self.streams.get(camera_id)
         return self.service.playback_urls(stream) if stream else {}
 
     # ---- recording ---------------------------------------------------------------------------------
@@ -285,7 +299,7 @@ class VidStreamCore:
             health.mediamtx_error = str(error)
             self._mediamtx_was_down = True
         if health.mediamtx_ok:
-            missing = [s for s in self.streams.values() if s.path_name not in health.paths]
+            missing = [s for s in self.all_streams() if s.path_name not in health.paths]
             if missing:  # MediaMTX restarted (or someone removed our paths): provision them again
                 await self.reprovision()
             self._mediamtx_was_down = False
@@ -304,7 +318,7 @@ class VidStreamCore:
         answers on the network again, re-provision the path so the pull (and the recording) resume at
         once instead of up to 5 s later."""
         now = asyncio.get_running_loop().time()
-        for stream in list(self.streams.values()):
+        for stream in self.all_streams():
             state = paths.get(stream.path_name)
             if state is None or state.get("ready") or now - self._last_kick.get(stream.path_name, 0.0) < 1.0:
                 continue
@@ -318,13 +332,17 @@ class VidStreamCore:
                 log.warning("could not restart the pull of %s: %s", stream.path_name, error)
 
     async def reprovision(self) -> None:
-        for camera_id, stream in list(self.streams.items()):
-            camera = self.catalog.camera(camera_id)
-            if camera is not None:
-                stream.source_url = self.source_with_credentials(camera)
-            result = await self.service.restore_stream(stream)
-            if result.is_failure:
-                self.alert("warning", f"{self._camera_name(camera_id)}: {result.error}")
+        for sub, streams in ((False, self.streams), (True, self.sub_streams)):
+            for camera_id, stream in list(streams.items()):
+                camera = self.catalog.camera(camera_id)
+                if camera is not None:
+                    stream.source_url = self.source_with_credentials(camera, sub_stream=sub)
+                await self._restore(camera_id, stream)
+
+    async def _restore(self, camera_id: str, stream: Stream) -> None:
+        result = await self.service.restore_stream(stream)
+        if result.is_failure:
+            self.alert("warning", f"{self._camera_name(camera_id)}: {result.error}")
 
     async def recover(self) -> int:
         """After a crash: close recordings left open, adopt segment files the catalog never heard of.

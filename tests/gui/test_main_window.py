@@ -34,14 +34,16 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qapp, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    # Depends on the servers so that it is torn down first: players stop while MediaMTX still answers
+    # (libvlc's SRT input can hang in stop() against a server that went away).
     load_theme(qapp)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     main_window = MainWindow(settings)
     main_window.resize(1280, 800)
     main_window.show()
     yield main_window
-    main_window.grid.stop_all()
+    assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
     main_window.close()
     main_window.deleteLater()
 
@@ -179,3 +181,35 @@ def test_help_lists_the_shortcuts(window: MainWindow) -> None:
     keys = dict(window.shortcuts())
     assert keys["F11"] == window.tr("Full screen")
     assert "Alt+2" in keys and "Ctrl+R" in keys and "F1" in keys
+
+
+def test_small_tiles_play_the_sub_stream_and_a_maximised_tile_the_main_stream(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    from video_streaming.runtime.synthetic_camera import CameraSpec
+
+    core = qt_core_factory(minio)
+    camera_factory("main1")
+    camera_factory("sub1", CameraSpec(width=320, height=180, label="sub"))
+    camera_id = str(core.add_camera("Dual", mediamtx.endpoints.rtsp_url("main1"),
+                                    sub_stream_url=mediamtx.endpoints.rtsp_url("sub1")).value.id)  # fmt: skip
+
+    async def scenario() -> None:
+        await core.start()
+        await window.attach_core(core).populate()
+        tile = window.grid.tiles()[0]
+        await until(lambda: tile.state == "live", 20, "live")
+        sub_path = core.sub_streams[camera_id].path_name
+        assert sub_path in (tile.player.target.url if tile.player.target else ""), "a small tile shows the sub-stream"
+        window.grid.toggle_maximize(tile)
+        await until(lambda: camera_id in core.streams, 10, "main stream provisioned")
+        main_path = core.streams[camera_id].path_name
+        await until(lambda: bool(tile.player.target) and main_path in tile.player.target.url, 10, "maximised: main")
+        await until(lambda: tile.state == "live", 20, "main stream live")
+        await moving_picture(tile)
+        window.grid.toggle_maximize(tile)  # back to the wall: the small tile returns to the sub-stream
+        await until(lambda: bool(tile.player.target) and sub_path in tile.player.target.url, 10, "back to sub")
+        await until(lambda: tile.state == "live", 20, "sub-stream live again")
+
+    run(qasync_loop, scenario(), timeout=90)

@@ -57,6 +57,9 @@ class WallController(QObject):
         grid.record_clicked.connect(self._on_record_clicked)
         grid.snapshot_clicked.connect(self._on_snapshot_clicked)
         grid.layout_changed.connect(self._save_wall)
+        grid.layout_changed.connect(self._refresh_stream_choice)
+        grid.maximized_changed.connect(self._refresh_stream_choice)
+        self._showing_sub: dict[int, bool] = {}  # id(tile) -> whether it shows the sub-stream
         camera_list.camera_activated.connect(self._on_camera_activated)
         core.alert_listeners.append(lambda level, text: self.alert.emit(level, text))
         self._poll_timer = QTimer(self)
@@ -157,18 +160,35 @@ class WallController(QObject):
 
     # ---- live ------------------------------------------------------------------------------------
 
+    def wants_sub_stream(self, tile: VideoTile) -> bool:
+        """Small tiles show the camera's sub-stream; a maximised, single or big (1+N) tile the main one."""
+        if self.grid.maximized_tile is tile or len(self.grid.tiles()) == 1:
+            return False
+        return not (self.grid.layout_name.startswith("1+") and self.grid.index_of(tile) == 0)
+
+    def _refresh_stream_choice(self, *_: object) -> None:
+        """After a maximise or a layout change, switch tiles between main and sub-stream where needed."""
+        for tile in self.grid.tiles():
+            camera_id = tile.camera_id
+            if camera_id and self.core.has_sub_stream(camera_id):
+                wanted = self.wants_sub_stream(tile)
+                if self._showing_sub.get(id(tile)) != wanted:
+                    self._spawn(self.show_camera(tile, camera_id))
+
     async def show_camera(self, tile: VideoTile, camera_id: str) -> None:
         camera = self.core.catalog.camera(camera_id)
         if camera is None:
             return
-        result = await self.core.start_camera(camera_id)
+        sub = self.wants_sub_stream(tile) and camera.sub_stream is not None
+        self._showing_sub[id(tile)] = sub
+        result = await self.core.start_camera(camera_id, sub_stream=sub)
         if result.is_failure:
             tile.assign(camera_id, camera.name, "", self.transport_for(camera_id))
             tile.set_problem(str(result.error))
             self.alert.emit("warning", f"{camera.name}: {result.error}")
             return
         transport = self.transport_for(camera_id)
-        url = self.core.live_urls(camera_id).get(transport.value, "")
+        url = self.core.live_urls(camera_id, sub_stream=sub).get(transport.value, "")
         tile.assign(camera_id, camera.name, url, transport)
         tile.set_recording(self.core.is_recording(camera_id))
         self._save_wall()
@@ -240,16 +260,20 @@ class WallController(QObject):
             await self.before_poll()
         health = await self.core.poll()
         self.last_health = health
-        for camera_id, stream in list(self.core.streams.items()):
-            state = health.paths.get(stream.path_name, {})
-            online = bool(state.get("ready"))
+        for camera_id in {*self.core.streams, *self.core.sub_streams}:
+            main = self.core.streams.get(camera_id)
+            main_state = health.paths.get(main.path_name, {}) if main else {}
+            sub = self.core.sub_streams.get(camera_id)
+            sub_state = health.paths.get(sub.path_name, {}) if sub else {}
+            online = bool(main_state.get("ready") or sub_state.get("ready"))
             self.camera_list.set_status(camera_id, online, self.core.is_recording(camera_id))
             for tile in self.tiles_showing(camera_id):
+                state = sub_state if self._showing_sub.get(id(tile)) else main_state
                 if not health.mediamtx_ok:
                     tile.set_problem(self.tr("media server unreachable"))
                 elif not state:
                     tile.set_problem(self.tr("no such path on the media server"))
-                elif not online:
+                elif not state.get("ready"):
                     tile.set_problem(self.tr("offline: the camera is not sending"))
                 else:
                     tile.set_problem(None)

@@ -54,6 +54,7 @@ LAYOUT_ICONS: dict[str, str] = {name: "layout-" + name.replace("+", "p") for nam
 
 class CameraGrid(QWidget):
     layout_changed = Signal(str)
+    maximized_changed = Signal(object)  # the maximised VideoTile, or None when back to the wall
     camera_dropped_on_tile = Signal(int, str)  # tile index, camera id
     record_clicked = Signal(int)
     snapshot_clicked = Signal(int)
@@ -121,6 +122,11 @@ class CameraGrid(QWidget):
     def stop_all(self, wait_s: float = 3.0) -> bool:
         """Stop every stream (assignments are kept) and wait for libvlc to let go of them. Called when the
         application quits: players still running when the process exits take libsrt down with them."""
+        if self._maximized is not None:
+            # Back to the wall first: tearing down while a tile is maximised left native video windows
+            # behind that crashed a later event loop (seen in the GUI tests).
+            self._maximized = None
+            self._apply()
         for tile in self._all_tiles:
             tile.suspend()
         return wait_for_retired_players(wait_s)
@@ -130,6 +136,7 @@ class CameraGrid(QWidget):
             return
         self._maximized = None if self._maximized is tile else tile
         self._apply()
+        self.maximized_changed.emit(self._maximized)
 
     # ----------------------------------------------------------------------------------------------
 
