@@ -340,8 +340,10 @@ class Catalog:
             where.append("camera_id=?")
             params.append(camera_id)
         if since:
-            where.append("start + duration >= ?")
-            params.append(since.timestamp())
+            # The lower bound on `start` lets the (camera, start) index skip older history; no segment
+            # lasts longer than the recorder's maximum segment length (3600 s).
+            where.append("start >= ? AND start + duration >= ?")
+            params.extend([since.timestamp() - 3600, since.timestamp()])
         if until:
             where.append("start <= ?")
             params.append(until.timestamp())
