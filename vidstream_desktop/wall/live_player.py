@@ -337,6 +337,9 @@ class LivePlayer(QObject):
             return False
         return self.video_size() != (0, 0)
 
+    def _target_transport(self) -> Transport | None:
+        return self._target.transport if self._target is not None else None
+
     @Slot()
     def _check_progress(self) -> None:
         if self._player is None:
@@ -349,9 +352,13 @@ class LivePlayer(QObject):
                 return
             waited = now - self._connect_started
             received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
-            if not received and waited > self.SILENT_CONNECT_TIMEOUT_S:
+            # libvlc's RTMP (avformat) and HLS inputs report no bytes for ~7.5 s while opening (measured in
+            # bench/): only SRT's silence means nobody publishes.
+            srt = self._target_transport() is Transport.SRT
+            silent_limit = self.SILENT_CONNECT_TIMEOUT_S if srt else 15.0
+            if not received and waited > silent_limit:
                 self._go_offline(self.tr("offline: camera not sending"))
-            elif waited > self.CONNECT_TIMEOUT_S:
+            elif waited > (self.CONNECT_TIMEOUT_S if srt else 20.0):
                 self._go_offline(self.tr("offline: no picture within {seconds:.0f} s").format(seconds=waited))
             return
         if self._state is not PlayerState.LIVE or stats is None:
