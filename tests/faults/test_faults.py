@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.core import CoreFactory
+from tests.fixtures.environment import tmpfs
 from tests.fixtures.servers import CameraFactory, S3Target
 from video_streaming.bootstrap import EmbeddedStack
 from video_streaming.catalog import SegmentState
@@ -65,18 +66,8 @@ async def test_mediamtx_killed_is_noticed_reprovisioned_and_recording_resumes(
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root (CI and the dev machines run as root)")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
-                            capture_output=True, text=True)  # fmt: skip
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount tmpfs here: {result.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "small-disk", "4m") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 async def test_full_disk_stops_recording_with_a_clear_error_and_loses_nothing(

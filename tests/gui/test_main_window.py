@@ -29,7 +29,6 @@ from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.tile import VideoTile
 
-pytest.importorskip("vlc")
 pytestmark = pytest.mark.gui
 
 

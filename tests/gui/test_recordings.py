@@ -42,7 +42,6 @@ from vidstream_desktop.recordings.timeline import MIN_SPAN_SECONDS, NAME_WIDTH, 
 from vidstream_desktop.recordings.timeline_view import local_day_start
 from vidstream_desktop.resources import load_theme
 
-pytest.importorskip("vlc")
 pytestmark = pytest.mark.gui
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+import vlc
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QWidget
 
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 
-vlc = pytest.importorskip("vlc")
 pytestmark = pytest.mark.gui
 
 

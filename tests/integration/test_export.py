@@ -4,12 +4,10 @@ MinIO, then cut, joined and fetched back; link expiry, credentials, outages, ful
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import numpy as np
 import pytest
 
 from tests.fixtures.core import CoreFactory, s3_storage
+from tests.fixtures.environment import tmpfs
 from tests.fixtures.servers import S3Target, ffprobe_json
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
@@ -150,19 +149,6 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
     assert httpx.get(link, timeout=5).status_code == 403
 
 
-@contextlib.contextmanager
-def tiny_disk(path: Path, size: str) -> Iterator[Path]:
-    path.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                             capture_output=True, check=False).returncode == 0  # fmt: skip
-    if not mounted:
-        pytest.skip("cannot mount a tmpfs here (not root?)")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", "-l", str(path)], check=False)
-
-
 async def test_local_copies_are_used_and_a_full_disk_is_refused_up_front(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
 ) -> None:
@@ -184,7 +170,7 @@ async def test_local_copies_are_used_and_a_full_disk_is_refused_up_front(
 
     # A folder with less room than the recording: DiskFull before anything is written.
     assert row.size > 512 * 1024
-    with tiny_disk(tmp_path / "small", "512k") as small:
+    with tmpfs(tmp_path / "small", "512k") as small:
         with pytest.raises(DiskFull, match="not enough free space") as raised:
             await download_recording(core, recording_id, small, cache_dir=tmp_path / "cache")
         assert str(small) in str(raised.value) and "MiB" in str(raised.value)

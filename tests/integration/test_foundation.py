@@ -17,8 +17,9 @@ from video_streaming.runtime.synthetic_camera import SyntheticCamera
 def test_mediamtx_api_needs_the_generated_credentials(mediamtx: MediaMTXServer) -> None:
     endpoints = mediamtx.endpoints
     url = f"{endpoints.api_url}/v3/paths/list"
-    assert httpx.get(url, timeout=3).status_code == 401
-    assert httpx.get(url, auth=(endpoints.api_user, "wrong"), timeout=3).status_code == 401
+    # MediaMTX pauses ~2 s before answering a failed login (brute-force brake): allow for it.
+    assert httpx.get(url, timeout=10).status_code == 401
+    assert httpx.get(url, auth=(endpoints.api_user, "wrong"), timeout=10).status_code == 401
     response = httpx.get(url, auth=(endpoints.api_user, endpoints.api_password), timeout=3)
     assert response.status_code == 200
     assert response.json()["itemCount"] == 0

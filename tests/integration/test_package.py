@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.fixtures.environment import missing_prerequisite
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.gui
 
 
 def test_bundle_unpacks_and_plays_the_demo_wall(tmp_path: Path) -> None:
     if not os.environ.get("DISPLAY"):
-        pytest.skip("needs a display (make test runs the suite under Xvfb)")
+        missing_prerequisite("the bundle test needs a display (make test runs it under Xvfb)")
     pyinstaller = Path(sys.executable).with_name("pyinstaller")
     build = subprocess.run(
         [str(pyinstaller), "--noconfirm", "--log-level", "ERROR", "--distpath", str(tmp_path / "dist"),
