@@ -301,9 +301,6 @@ class Catalog:
         rows = self._query(f"{self._RECORDING_SELECT} WHERE r.id = ? GROUP BY r.id", (str(recording_id),))
         return self._recording_row(rows[0]) if rows else None
 
-    def count_recordings(self) -> int:
-        return int(self._query("SELECT COUNT(*) FROM recordings WHERE deleted_at IS NULL")[0][0])
-
     # ---- segments ----------------------------------------------------------------------------------
 
     def add_segment(

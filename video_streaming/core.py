@@ -32,10 +32,9 @@ from video_streaming.domain.camera import (
     SourceUrl,
     mask_url,
     parse_segment_file_name,
-    parse_source_url,
     segment_key,
 )
-from video_streaming.domain.errors import DiskFull, InvalidInput, NotFound, VidStreamError
+from video_streaming.domain.errors import DiskFull, NotFound, VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
 from video_streaming.domain.stream import Stream
@@ -97,7 +96,6 @@ class VidStreamCore:
         self.sub_streams: dict[str, Stream] = {}  # camera id -> sub-stream (small tiles), when it has one
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
         self._open_gaps: dict[str, datetime] = {}
-        self._mediamtx_was_down = False
         self._last_kick: dict[str, float] = {}
         recorder.on_event = self._on_recorder_event
 
@@ -297,12 +295,10 @@ class VidStreamCore:
             health.mediamtx_ok = True
         except VidStreamError as error:
             health.mediamtx_error = str(error)
-            self._mediamtx_was_down = True
         if health.mediamtx_ok:
             missing = [s for s in self.all_streams() if s.path_name not in health.paths]
             if missing:  # MediaMTX restarted (or someone removed our paths): provision them again
                 await self.reprovision()
-            self._mediamtx_was_down = False
             await self._kick_returned_sources(health.paths)
         health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
         health.upload_queue = self.catalog.pending_upload_count()
@@ -406,10 +402,3 @@ async def source_answers(source_url: str, timeout: float = 0.5) -> bool:
     with contextlib.suppress(OSError):
         await writer.wait_closed()
     return True
-
-
-def validate_url_for_test(url: str) -> Result[SourceUrl]:
-    try:
-        return Result.ok(parse_source_url(url))
-    except InvalidInput as error:
-        return Result.from_exception(error)

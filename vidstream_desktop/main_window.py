@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from collections.abc import Callable
@@ -324,9 +323,3 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)
-
-
-async def wait_closed(window: MainWindow) -> None:
-    closed = asyncio.Event()
-    window.destroyed.connect(closed.set)
-    await closed.wait()

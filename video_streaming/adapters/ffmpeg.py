@@ -20,7 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
@@ -133,7 +133,6 @@ class _Job:
     closed: set[str] = field(default_factory=set)
     csv_offset: int = 0
     supervisor: asyncio.Task[None] | None = None
-    first_bytes_at: float | None = None
     stderr_reader: asyncio.Task[None] | None = None
     full_probe: bool = False
 
@@ -199,7 +198,6 @@ class FFmpegRecorder(FFmpegService):
         argv = recorder_argv(
             self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe
         )
-        job.first_bytes_at = None
         job.csv_offset = 0
         job.process = await asyncio.create_subprocess_exec(
             *argv,
@@ -226,7 +224,6 @@ class FFmpegRecorder(FFmpegService):
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if any(p.stat().st_size > 0 for p in self._current_files(job)):
-                job.first_bytes_at = time.monotonic()
                 return
             if job.process.returncode is not None:
                 await asyncio.sleep(0.05)  # let stderr drain
@@ -380,7 +377,3 @@ async def probe_duration(path: Path, timeout: float = 10.0) -> float:
         return float(out.decode().strip())
     except ValueError:
         return 0.0
-
-
-def segment_end(start: datetime, duration: float) -> datetime:
-    return start + timedelta(seconds=duration)

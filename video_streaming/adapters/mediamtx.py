@@ -121,12 +121,6 @@ class MediaMTXClientImpl(MediaMTXClient):
             raise InvalidInput(f"MediaMTX refused the source: {message}", "check the camera URL")
         raise VidStreamError(f"MediaMTX answered {response.status_code}: {message}")
 
-    async def update_source(self, stream_id: str, source_url: str) -> None:
-        name = quote(_check_path_name(stream_id), safe="/")
-        response = await self._request("PATCH", f"/v3/config/paths/patch/{name}", json={"source": source_url})
-        if response.status_code != 200:
-            raise VidStreamError(f"MediaMTX refused the change: {mask_url(self._error_text(response))}")
-
     async def stop_stream(self, stream_id: str) -> bool:
         name = quote(_check_path_name(stream_id), safe="/")
         response = await self._request("DELETE", f"/v3/config/paths/delete/{name}")
@@ -167,14 +161,3 @@ class MediaMTXClientImpl(MediaMTXClient):
             page += 1
             if page >= int(data.get("pageCount", 1) or 1):
                 return paths
-
-    async def list_configured_paths(self) -> list[str]:
-        response = await self._request("GET", "/v3/config/paths/list", params={"itemsPerPage": 10000})
-        if response.status_code != 200:
-            raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
-        return [item["name"] for item in response.json().get("items") or [] if item.get("name") != "all_others"]
-
-    async def ping(self) -> None:
-        response = await self._request("GET", "/v3/paths/list", params={"itemsPerPage": 1})
-        if response.status_code != 200:
-            raise VidStreamError(f"MediaMTX answered {response.status_code}")

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -89,11 +88,3 @@ class ManagedProcess:
         except OSError:
             return ""
         return mask_url(data.decode("utf-8", "replace"))
-
-    def wait_exit(self, timeout: float) -> int | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if (code := self.returncode) is not None:
-                return code
-            time.sleep(0.05)
-        return None

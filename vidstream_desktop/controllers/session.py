@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from video_streaming.bootstrap import (
@@ -39,7 +39,6 @@ class AppSession:
     options: SessionOptions
     stack: EmbeddedStack | None = None
     core: VidStreamCore | None = None
-    startup_errors: list[str] = field(default_factory=list)
     _archive_task: asyncio.Future[None] | None = None
 
     async def start(self) -> VidStreamCore:
@@ -64,7 +63,6 @@ class AppSession:
             core.archiver.wake()
         except VidStreamError as error:
             message = f"archive not ready: {error}"
-            self.startup_errors.append(message)
             core.alert("error", message)
 
     async def revive(self) -> None:
