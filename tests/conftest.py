@@ -15,3 +15,4 @@ from tests.fixtures.servers import (  # noqa: F401 - pytest discovers fixtures b
     minio_server,
     private_minio,
 )
+from tests.fixtures.sites import two_sites  # noqa: F401

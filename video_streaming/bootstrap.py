@@ -14,9 +14,10 @@ from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.s3 import S3Storage
+from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
-from video_streaming.config import Settings, config_dir
+from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
 from video_streaming.domain.errors import InvalidInput
@@ -28,6 +29,7 @@ from video_streaming.runtime.ports import free_tcp_port, free_udp_port, is_liste
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.secrets import SecretStore
 from video_streaming.service import PlaybackUrls, StreamingService
+from video_streaming.sites import RemoteSite
 
 log = logging.getLogger(__name__)
 DEMO_NAMESPACE = uuid.UUID("6f1c3f7e-8d2a-4a0e-9a3c-5b1d0e7c2a11")
@@ -136,8 +138,39 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
         raise InvalidInput("S3 credentials are not set", "run `vidstream config s3` or set them in Settings")
-    return S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
-                     region=storage.region, allow_insecure_remote=storage.allow_insecure)  # fmt: skip
+    s3 = S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
+                   region=storage.region, allow_insecure_remote=storage.allow_insecure)  # fmt: skip
+    return PrefixedStorage(s3, storage.prefix) if storage.prefix else s3
+
+
+def site_secret_name(site: SiteSettings, what: str) -> str:
+    """`what` is "mediamtx-api" or "s3-secret-key"."""
+    return f"site:{site.key}:{what}"
+
+
+def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
+    """A remote recorder site from its settings; its passwords come from the secret store."""
+    api = urlsplit(site.api_url)
+    if not api.hostname:
+        raise InvalidInput(f"site {site.name}: api_url {site.api_url!r} has no host")
+    default_port = 443 if api.scheme == "https" else 9997
+    mediamtx = MediaMTXClientImpl(api.hostname, api.port or default_port, scheme=api.scheme,
+                                  username=site.api_user or None,
+                                  password=store.get(site_secret_name(site, "mediamtx-api")))  # fmt: skip
+    host = site.stream_host or api.hostname
+    urls = PlaybackUrls(
+        rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{api.scheme}://{host}:{site.hls_port}",
+        srt_base=f"srt://{host}:{site.srt_port}", rtmp_base=f"rtmp://{host}:{site.rtmp_port}",
+    )  # fmt: skip
+    secret_name = site_secret_name(site, "s3-secret-key")
+    secret = store.get(secret_name) or ""
+    if not site.access_key or not secret:
+        raise InvalidInput(f"site {site.name}: archive credentials are not set",
+                           f"set access_key in its [[sites]] table and the secret {secret_name!r}")  # fmt: skip
+    s3 = S3Storage(site.s3_endpoint_url or None, site.bucket, site.access_key, secret, region=site.region,
+                   allow_insecure_remote=site.allow_insecure)  # fmt: skip
+    storage = PrefixedStorage(s3, site.prefix) if site.prefix else s3
+    return RemoteSite(site.name, site.key, mediamtx, storage, urls)
 
 
 def build_core(
@@ -147,6 +180,7 @@ def build_core(
     *,
     storage: StorageService | None = None,
     catalog_path: Path | None = None,
+    sites: list[RemoteSite] | None = None,
 ) -> VidStreamCore:
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
@@ -167,6 +201,11 @@ def build_core(
         )  # fmt: skip
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
     storage = storage or build_storage(settings, store, stack)
+    remote_sites = list(sites) if sites is not None else [build_site(site, store) for site in settings.sites]
+    # Keys of a site's recordings carry its `@{site}/` marker; the core reaches every archive through this.
+    archives: StorageService = storage
+    if remote_sites:
+        archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
     recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds)
     cameras_by_id = catalog.camera
 
@@ -174,12 +213,13 @@ def build_core(
         camera = cameras_by_id(str(camera_id))
         return camera.key if camera else "camera"
 
-    service = StreamingService(mediamtx, recorder, storage, urls=urls, recordings_dir=settings.recordings_path,
+    service = StreamingService(mediamtx, recorder, archives, urls=urls, recordings_dir=settings.recordings_path,
                                camera_keys=camera_key)  # fmt: skip
     return VidStreamCore(
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
-        retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=storage, secrets=store,
+        retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
+        sites=remote_sites, work_dir=settings.data_path / "run",
     )  # fmt: skip
 
 
@@ -202,6 +242,15 @@ def default_secret_store(settings: Settings) -> SecretStore:
     return SecretStore(config_dir() / "secrets.json")
 
 
+def own_s3_archive(storage: StorageService) -> S3Storage | None:
+    """The S3 bucket this machine records into, beneath the site routing and prefix wrappers."""
+    if isinstance(storage, SiteRoutedStorage):
+        storage = storage.local
+    if isinstance(storage, PrefixedStorage):
+        storage = storage.inner
+    return storage if isinstance(storage, S3Storage) else None
+
+
 async def ensure_archive_ready(core: VidStreamCore) -> None:
-    if isinstance(core.storage, S3Storage):
-        await core.storage.ensure_bucket()
+    if (archive := own_s3_archive(core.storage)) is not None:
+        await archive.ensure_bucket()

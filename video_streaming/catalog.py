@@ -22,12 +22,12 @@ from video_streaming.domain.recording import Recording, RecordingStatus
 from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.ports import StoredObject
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cameras (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
     sub_stream_url TEXT, retention_days INTEGER NOT NULL, max_bytes INTEGER, locked INTEGER NOT NULL DEFAULT 0,
-    enabled INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL
+    enabled INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL, site TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS recordings (
     id TEXT PRIMARY KEY, camera_id TEXT NOT NULL, stream_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -163,7 +163,14 @@ class Catalog:
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _migrate(self) -> None:
+        """Bring a catalog written by an older version up to this schema (columns only ever get added)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(cameras)")}
+        if "site" not in columns:  # version 1 had no remote sites
+            self._db.execute("ALTER TABLE cameras ADD COLUMN site TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         with self._lock:
@@ -190,15 +197,15 @@ class Catalog:
         with self._transaction() as db:
             db.execute(
                 """INSERT INTO cameras (id, name, source_url, username, sub_stream_url, retention_days, max_bytes,
-                   locked, enabled, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+                   locked, enabled, created_at, site) VALUES (?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(id) DO UPDATE SET name=excluded.name, source_url=excluded.source_url,
                    username=excluded.username, sub_stream_url=excluded.sub_stream_url,
                    retention_days=excluded.retention_days, max_bytes=excluded.max_bytes, locked=excluded.locked,
-                   enabled=excluded.enabled""",
+                   enabled=excluded.enabled, site=excluded.site""",
                 (str(camera.id), camera.name, camera.source.url, camera.source.username,
                  camera.sub_stream.url if camera.sub_stream else None, camera.retention.days,
                  camera.retention.max_bytes, int(camera.retention.locked), int(camera.enabled),
-                 datetime.now(UTC).timestamp()),
+                 datetime.now(UTC).timestamp(), camera.site),
             )  # fmt: skip
 
     def cameras(self) -> list[Camera]:
@@ -211,8 +218,9 @@ class Catalog:
                 sub_stream=SourceUrl(row["sub_stream_url"]) if row["sub_stream_url"] else None,
                 retention=RetentionPolicy(row["retention_days"], row["max_bytes"], bool(row["locked"])),
                 enabled=bool(row["enabled"]),
+                site=row["site"],
             )
-            for row in self._query("SELECT * FROM cameras ORDER BY created_at, name")
+            for row in self._query("SELECT * FROM cameras ORDER BY site, created_at, name")
         ]
 
     def camera(self, camera_id: uuid.UUID | str) -> Camera | None:
@@ -545,11 +553,14 @@ class ArchiveKey:
     prefix: str
 
 
-_ARCHIVE_KEY = re.compile(r"([a-z0-9][a-z0-9\-]{0,63})/(\d{4})/(\d{2})/(\d{2})/([0-9a-f\-]{36})/([^/]+)")
+_ARCHIVE_KEY = re.compile(
+    r"(?:@[a-z0-9][a-z0-9\-]{0,63}/)?([a-z0-9][a-z0-9\-]{0,63})/(\d{4})/(\d{2})/(\d{2})/([0-9a-f\-]{36})/([^/]+)"
+)
 
 
 def parse_archive_key(key: str) -> ArchiveKey | None:
-    """`{camera_key}/{YYYY}/{MM}/{DD}/{recording_id}/{YYYYmmddTHHMMSS}Z-{n}.mp4` (see `segment_key`)."""
+    """`{camera_key}/{YYYY}/{MM}/{DD}/{recording_id}/{YYYYmmddTHHMMSS}Z-{n}.mp4` (see `segment_key`), optionally
+    behind a remote site's `@{site}/` marker (see adapters/site_storage.py)."""
     match = _ARCHIVE_KEY.fullmatch(key)
     parsed = parse_segment_file_name(match[6]) if match else None
     if match is None or parsed is None:

@@ -29,6 +29,7 @@ from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
+from video_streaming.sites import DirectoryPublisher, directory_of
 
 log = logging.getLogger("vidstream")
 
@@ -143,10 +144,13 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
         print(f"{camera.name}: {'ok' if result.is_success else result.error}", flush=True)
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
+    # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
+    publisher = DirectoryPublisher(core.storage, core.work_dir)
     while not stop.is_set():
         if stack is not None and (revived := await asyncio.to_thread(stack.revive)):
             log.warning("restarted after it stopped: %s", ", ".join(revived))
         health = await core.poll()
+        publisher.publish_soon(core.directory(), loop.time())
         if loop.time() >= next_sweep:
             report = await core.retention.sweep()
             if report.expired or report.over_cap:
@@ -160,6 +164,9 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
             await asyncio.wait_for(stop.wait(), timeout=1.0)
     await core.stop_all_recordings()
     await core.archiver.drain(timeout=30)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(10):  # tell workstations its cameras are no longer live here
+            await publisher.publish(directory_of(core.cameras(), {}, {}, set()), loop.time())
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import platformdirs
 
+from video_streaming.domain.camera import slugify
 from video_streaming.domain.errors import InvalidInput
 
 
@@ -43,6 +44,8 @@ class StorageSettings:
     access_key: str = ""  # secret key: secret "s3-secret-key"
     local_path: str = ""
     allow_insecure: bool = False
+    # A folder of the bucket for this recorder's archive: several recorder hosts can share one bucket.
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,39 @@ class RecordingSettings:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """A remote recorder site this workstation shows: its MediaMTX (control API and stream ports) and its
+    S3 archive (bucket and prefix). Secrets: "site:{name}:mediamtx-api" and "site:{name}:s3-secret-key"."""
+
+    name: str = ""
+    api_url: str = ""  # e.g. https://recorder-a.example:9997
+    api_user: str = ""
+    stream_host: str = ""  # where players reach its streams; the API's host when empty
+    rtsp_port: int = 8554
+    srt_port: int = 8890
+    hls_port: int = 8888
+    rtmp_port: int = 1935
+    s3_endpoint_url: str = ""
+    bucket: str = ""
+    prefix: str = ""
+    region: str = "us-east-1"
+    access_key: str = ""
+    allow_insecure: bool = False
+
+    @property
+    def key(self) -> str:
+        """The site's short name in archive keys and secret names."""
+        return slugify(self.name)
+
+
+@dataclass(frozen=True)
 class Settings:
     mediamtx: MediaMTXSettings = field(default_factory=MediaMTXSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     recording: RecordingSettings = field(default_factory=RecordingSettings)
     demo_cameras: int = 4
     data_dir: str = ""
+    sites: tuple[SiteSettings, ...] = ()
 
     @property
     def data_path(self) -> Path:
@@ -99,7 +129,7 @@ def parse_settings(text: str) -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"the configuration file is not valid TOML: {error}", "fix or delete it") from None
-    top_known = {*_SECTIONS, "demo_cameras", "data_dir"}
+    top_known = {*_SECTIONS, "demo_cameras", "data_dir", "sites"}
     if unknown := set(raw) - top_known:
         raise InvalidInput(f"unknown setting(s): {', '.join(sorted(unknown))}"[:300])
     sections = {name: _build(cls, name, raw.get(name, {})) for name, cls in _SECTIONS.items()}
@@ -109,12 +139,34 @@ def parse_settings(text: str) -> Settings:
     data = raw.get("data_dir", "")
     if not isinstance(data, str):
         raise InvalidInput("data_dir must be text")
-    settings = Settings(demo_cameras=demo, data_dir=data, **sections)
+    settings = Settings(demo_cameras=demo, data_dir=data, sites=_parse_sites(raw.get("sites", [])), **sections)
     if settings.recording.segment_seconds < 2 or settings.recording.segment_seconds > 3600:
         raise InvalidInput("recording segment_seconds must be from 2 to 3600")
     if settings.storage.kind not in {"s3", "local", "embedded-minio"}:
         raise InvalidInput(f"storage kind {settings.storage.kind!r} is unknown", "use s3, local or embedded-minio")
     return settings
+
+
+def _parse_sites(raw: Any) -> tuple[SiteSettings, ...]:
+    if not isinstance(raw, list):
+        raise InvalidInput("sites must be a list of [[sites]] tables")
+    sites = tuple(_build(SiteSettings, f"sites #{index + 1}", item) for index, item in enumerate(raw))
+    seen: set[str] = set()
+    for index, site in enumerate(sites):
+        where = f"[[sites]] #{index + 1}"
+        if not site.name.strip() or len(site.name) > 80:
+            raise InvalidInput(f"{where} needs a name of 1 to 80 characters", 'e.g. name = "Warehouse"')
+        if site.key in seen:
+            raise InvalidInput(f"{where}: two sites are named {site.name!r} (or alike)", "give each site its own name")
+        seen.add(site.key)
+        if not site.api_url.startswith(("http://", "https://")):
+            raise InvalidInput(f"{where} ({site.name}): api_url must be the MediaMTX API's http(s):// address")
+        if not site.bucket:
+            raise InvalidInput(f"{where} ({site.name}): bucket is missing", "the site's archive bucket")
+        for port in (site.rtsp_port, site.srt_port, site.hls_port, site.rtmp_port):
+            if not 0 < port < 65536:
+                raise InvalidInput(f"{where} ({site.name}): port {port} is out of range")
+    return sites
 
 
 def load_settings(path: Path | None = None) -> Settings:

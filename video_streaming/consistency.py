@@ -11,7 +11,8 @@ from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import probe_duration
 from video_streaming.adapters.s3 import SHA256_META
-from video_streaming.catalog import SegmentState
+from video_streaming.adapters.site_storage import SITE_MARKER
+from video_streaming.catalog import SegmentState, parse_archive_key
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import parse_segment_file_name, segment_key
 
@@ -49,8 +50,13 @@ class CheckReport:
 async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     report = CheckReport()
     catalog = core.catalog
-    segments = await asyncio.to_thread(catalog.segments, None, None, None, None, None, 10_000_000)
-    remote = {o.key: o for o in await core.storage.list_files("")}
+    everything = await asyncio.to_thread(catalog.segments, None, None, None, None, None, 10_000_000)
+    # This machine's archive only: remote sites' recordings are checked by their own recorders.
+    segments = [s for s in everything if not s.object_key.startswith(SITE_MARKER)]
+    listing = await core.storage.list_files("")
+    # Only keys in our segment layout are ours: not the site directory, nor another recorder's prefix of a
+    # shared bucket when this one archives at its root.
+    remote = {o.key: o for o in listing if parse_archive_key(o.key) is not None}
     report.objects_checked = len(remote)
     known_keys = {s.object_key for s in segments}
     known_paths = {s.local_path for s in segments if s.local_path}

@@ -25,9 +25,11 @@ from video_streaming.adapters.ffmpeg import (
     probe_duration,
 )
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.domain.camera import (
+    MAX_NAME_LENGTH,
     Camera,
     SourceUrl,
     mask_url,
@@ -37,11 +39,13 @@ from video_streaming.domain.camera import (
 from video_streaming.domain.errors import DiskFull, NotFound, VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
+from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.domain.stream import Stream
 from video_streaming.ports import StorageService
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
 from video_streaming.service import StreamingService
+from video_streaming.sites import DirectoryCamera, RemoteSite, SiteDirectory, directory_of
 
 log = logging.getLogger(__name__)
 Alert = Callable[[str, str], None]  # (level, message): "warning" / "error"
@@ -64,6 +68,8 @@ class Health:
     upload_queue: int = 0
     disk_free_bytes: int = 0
     disk_low: bool = False
+    site_errors: dict[str, str] = field(default_factory=dict)  # site key -> why it cannot be reached
+    moved_cameras: set[str] = field(default_factory=set)  # site cameras now live on another path: re-open them
 
 
 class VidStreamCore:
@@ -80,6 +86,8 @@ class VidStreamCore:
         secrets: SecretStore,
         recordings_dir: Path,
         min_free_bytes: int = 1024**3,
+        sites: list[RemoteSite] | None = None,
+        work_dir: Path | None = None,
     ) -> None:
         self.service = service
         self.catalog = catalog
@@ -97,6 +105,11 @@ class VidStreamCore:
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
         self._open_gaps: dict[str, datetime] = {}
         self._last_kick: dict[str, float] = {}
+        self.sites: dict[str, RemoteSite] = {site.key: site for site in sites or []}
+        self.work_dir = work_dir or recordings_dir.parent / "run"
+        self._site_cameras: set[str] = set()  # ids of cameras whose streams play from a remote site
+        self._moved_cameras: set[str] = set()
+        self._next_site_sync = 0.0
         recorder.on_event = self._on_recorder_event
 
     # ---- alerts ------------------------------------------------------------------------------------
@@ -166,6 +179,8 @@ class VidStreamCore:
         streams = self.sub_streams if use_sub else self.streams
         if (existing := streams.get(camera_id)) is not None and existing.is_active():
             return Result.ok(existing)
+        if camera.site:
+            return await self._start_site_stream(camera, use_sub)
         source = self.source_with_credentials(camera, sub_stream=use_sub)
         result = await self.service.start_stream(str(camera.id), source)
         if result.is_success:
@@ -178,17 +193,133 @@ class VidStreamCore:
 
     async def stop_camera(self, camera_id: str) -> None:
         await self.stop_recording(camera_id)
+        site_camera = camera_id in self._site_cameras
+        self._site_cameras.discard(camera_id)
         for streams in (self.streams, self.sub_streams):
             stream = streams.pop(camera_id, None)
-            if stream is not None:
+            if stream is not None and not site_camera:  # a site's paths belong to its recorder
                 await self.service.stop_stream(stream)
 
     def all_streams(self) -> list[Stream]:
-        return [*self.streams.values(), *self.sub_streams.values()]
+        """This machine's own streams (the ones it provisions on its MediaMTX)."""
+        return [s for c, s in [*self.streams.items(), *self.sub_streams.items()] if c not in self._site_cameras]
 
     def live_urls(self, camera_id: str, sub_stream: bool = False) -> dict[str, str]:
         stream = (self.sub_streams.get(camera_id) if sub_stream else None) or self.streams.get(camera_id)
-        return self.service.playback_urls(stream) if stream else {}
+        if stream is None:
+            return {}
+        site = self._site_of_stream(camera_id)
+        return site.urls.all(stream.path_name) if site is not None else self.service.playback_urls(stream)
+
+    # ---- remote sites ------------------------------------------------------------------------------
+
+    def _site_of_stream(self, camera_id: str) -> RemoteSite | None:
+        if camera_id not in self._site_cameras:
+            return None
+        camera = self.catalog.camera(camera_id)
+        return self.sites.get(camera.site) if camera is not None else None
+
+    def site_name(self, camera: Camera) -> str:
+        site = self.sites.get(camera.site)
+        return site.name if site is not None else camera.site
+
+    async def sync_sites(self) -> dict[str, str]:
+        """Read every site's camera directory (all sites at once), add or update their cameras, and follow
+        cameras whose recorder now streams them on another path. Returns {site key: error} for the sites
+        that could not be read; their cameras stay listed, with their recordings."""
+        await asyncio.gather(*(self._sync_site(site) for site in self.sites.values()))
+        return {key: site.error for key, site in self.sites.items() if site.error}
+
+    async def _sync_site(self, site: RemoteSite) -> None:
+        try:
+            directory = await site.read_directory(self.work_dir / "sites")
+        except VidStreamError as error:
+            site.error = f"site {site.name}: {error}"
+            return
+        except TimeoutError:
+            site.error = f"site {site.name}: its archive did not answer in time"
+            return
+        site.error = ""
+        for entry in directory.cameras:
+            existing = self.catalog.camera(entry.id)
+            if existing is not None and existing.site != site.key:
+                log.warning("site %s lists camera %s, which is already a camera here: ignored", site.name, entry.id)
+                continue
+            camera = self._site_camera(site, entry)
+            if camera != existing:
+                self.catalog.save_camera(camera)
+            self._follow_site_path(camera, site, directory)
+
+    @staticmethod
+    def _site_camera(site: RemoteSite, entry: DirectoryCamera) -> Camera:
+        label = f"{site.name} · "
+        name = label + entry.name[: max(MAX_NAME_LENGTH - len(label), 8)]
+        return Camera(
+            name=name[:MAX_NAME_LENGTH].strip(), source=SourceUrl(site.urls.rtsp(entry.path or str(entry.id))),
+            id=entry.id, sub_stream=SourceUrl(site.urls.rtsp(entry.sub_path)) if entry.sub_path else None,
+            retention=RetentionPolicy(entry.retention_days), site=site.key,
+        )  # fmt: skip
+
+    def _follow_site_path(self, camera: Camera, site: RemoteSite, directory: SiteDirectory) -> None:
+        """The recorder restarted and streams the camera on a new path: point our stream at it."""
+        camera_id = str(camera.id)
+        entry = next((c for c in directory.cameras if c.id == camera.id), None)
+        for sub, streams in ((False, self.streams), (True, self.sub_streams)):
+            stream = streams.get(camera_id)
+            if stream is None or camera_id not in self._site_cameras:
+                continue
+            path = (entry.sub_path if sub else entry.path) if entry is not None else ""
+            if path != stream.path_name:
+                if path:
+                    streams[camera_id] = self._running_site_stream(camera_id, site, path)
+                else:
+                    stream.mark_error("the site's recorder stopped streaming it")
+                self._moved_cameras.add(camera_id)
+
+    @staticmethod
+    def _running_site_stream(camera_id: str, site: RemoteSite, path: str) -> Stream:
+        stream = Stream(camera_id=camera_id, source_url=site.urls.rtsp(path), id=uuid.UUID(path))
+        stream.start()
+        stream.mark_running()
+        return stream
+
+    async def _start_site_stream(self, camera: Camera, sub: bool) -> Result[Stream]:
+        site = self.sites.get(camera.site)
+        if site is None:
+            return Result.fail("not_found", f"{camera.name}: site {camera.site!r} is no longer configured",
+                               "add the site back to the settings, or remove the camera")  # fmt: skip
+        if site.directory is None:
+            await self._sync_site(site)
+        if site.directory is None:
+            return Result.fail("unreachable", site.error or f"site {site.name} cannot be reached")
+        entry = next((c for c in site.directory.cameras if c.id == camera.id), None)
+        path = (entry.sub_path if sub else entry.path) if entry is not None else ""
+        if not path:
+            return Result.fail("source_unavailable", f"{camera.name} is not streaming at site {site.name}",
+                               "its recorder lists it as stopped; start it there")  # fmt: skip
+        camera_id = str(camera.id)
+        stream = self._running_site_stream(camera_id, site, path)
+        (self.sub_streams if sub else self.streams)[camera_id] = stream
+        self._site_cameras.add(camera_id)
+        return Result.ok(stream)
+
+    def directory(self) -> SiteDirectory:
+        """What this machine publishes for workstations (see sites.py)."""
+        return directory_of(self.cameras(), self.streams, self.sub_streams, set(self.active_recordings))
+
+    async def refresh_archive(self, default_segment_seconds: float | None = None) -> tuple[int, dict[str, str]]:
+        """Merge into the catalog the recordings held by this machine's archive and every site's that the
+        catalog does not know yet. Returns (recordings added, {site key or "": why its listing failed})."""
+        seconds = default_segment_seconds or float(getattr(self.recorder, "segment_seconds", 60))
+        if self.sites:
+            await self.sync_sites()  # a site's cameras first, so its recordings file under them
+        if isinstance(self.storage, SiteRoutedStorage):
+            listing, failures = await self.storage.list_everywhere()
+            errors = {key: str(error) for key, error in failures.items()}
+        else:
+            listing, errors = await self.storage.list_files(""), {}
+        merge = await asyncio.to_thread(self.catalog.merge_archive_listing, listing, seconds)
+        return len(merge.recordings), errors
 
     # ---- recording ---------------------------------------------------------------------------------
 
@@ -198,6 +329,10 @@ class VidStreamCore:
     async def record(self, camera_id: str) -> Result[Recording]:
         if (existing := self.active_recordings.get(camera_id)) is not None:
             return Result.ok(existing)
+        camera = self.catalog.camera(camera_id)
+        if camera is not None and camera.site:
+            return Result.fail("not_supported", f"{camera.name} is recorded by the recorder of site "
+                               f"{self.site_name(camera)}", "its recordings appear under Recordings")  # fmt: skip
         disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
         if disk.low:
             error = DiskFull(
@@ -300,6 +435,8 @@ class VidStreamCore:
             if missing:  # MediaMTX restarted (or someone removed our paths): provision them again
                 await self.reprovision()
             await self._kick_returned_sources(health.paths)
+        if self.sites:
+            await self._poll_sites(health)
         health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
         health.upload_queue = self.catalog.pending_upload_count()
         status = self.archiver.status
@@ -308,6 +445,36 @@ class VidStreamCore:
         disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
         health.disk_free_bytes, health.disk_low = disk.free_bytes, disk.low
         return health
+
+    async def _poll_sites(self, health: Health) -> None:
+        """One list call per site (all at once). A site's path that vanished means its recorder restarted
+        (new paths): read its directory again, at most every few seconds."""
+        sites = list(self.sites.values())
+        listed = await asyncio.gather(*(site.mediamtx.list_paths() for site in sites), return_exceptions=True)
+        now = asyncio.get_running_loop().time()
+        resync = now >= self._next_site_sync
+        for site, paths in zip(sites, listed, strict=True):
+            if isinstance(paths, VidStreamError):
+                site.paths = {}
+                health.site_errors[site.key] = f"site {site.name}: {paths}"
+                continue
+            if isinstance(paths, BaseException):
+                raise paths
+            site.paths = paths
+            health.paths.update(paths)
+            mine = [s for c, s in [*self.streams.items(), *self.sub_streams.items()] if c in self._site_cameras]
+            resync = resync or any(s.path_name not in paths for s in mine if self._site_key_of_stream(s) == site.key)
+        if resync:
+            self._next_site_sync = now + (5.0 if self._moved_cameras or health.site_errors else 30.0)
+            await self.sync_sites()
+        for site in sites:
+            if site.error and site.key not in health.site_errors:
+                health.site_errors[site.key] = site.error
+        health.moved_cameras, self._moved_cameras = self._moved_cameras, set()
+
+    def _site_key_of_stream(self, stream: Stream) -> str:
+        camera = self.catalog.camera(str(stream.camera_id))
+        return camera.site if camera is not None else ""
 
     async def _kick_returned_sources(self, paths: dict[str, dict[str, Any]]) -> None:
         """MediaMTX retries a failed pull only every 5 s. When a stream's path is not ready but its camera

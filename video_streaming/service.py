@@ -49,6 +49,11 @@ class PlaybackUrls:
     def webrtc(self, path: str) -> str:
         return f"{self.webrtc_base}/{path}/whep"
 
+    def all(self, path: str) -> dict[str, str]:
+        """Every way to play `path`, by transport name."""
+        return {"rtsp": self.rtsp(path), "hls": self.hls(path), "srt": self.srt(path), "rtmp": self.rtmp(path),
+                "webrtc": self.webrtc(path)}  # fmt: skip
+
 
 def _unwrap(item: T | Result[T], what: str) -> T:
     """The seed's quick start passes the `Result` of start_stream straight into start_recording."""
@@ -153,14 +158,7 @@ class StreamingService:
         return await self.mediamtx.get_stream_status(stream.path_name)
 
     def playback_urls(self, stream: Stream) -> dict[str, str]:
-        path = stream.path_name
-        return {
-            "rtsp": self.urls.rtsp(path),
-            "hls": self.urls.hls(path),
-            "srt": self.urls.srt(path),
-            "rtmp": self.urls.rtmp(path),
-            "webrtc": self.urls.webrtc(path),
-        }
+        return self.urls.all(stream.path_name)
 
     def hls_url(self, stream: Stream) -> str:
         return self.urls.hls(stream.path_name)

@@ -115,6 +115,9 @@ class Camera:
     sub_stream: SourceUrl | None = None
     retention: RetentionPolicy = field(default_factory=lambda: RetentionPolicy(30))
     enabled: bool = True
+    # The remote site whose recorder owns this camera ("" = this machine). A site's cameras are played from
+    # that site's media server and recorded by its recorder; this machine only shows and browses them.
+    site: str = ""
 
     @classmethod
     def create(
