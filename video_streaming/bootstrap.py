@@ -20,7 +20,7 @@ from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
-from video_streaming.domain.errors import InvalidInput
+from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
@@ -173,6 +173,17 @@ def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
     return RemoteSite(site.name, site.key, mediamtx, storage, urls)
 
 
+def build_sites(settings: Settings, store: SecretStore) -> tuple[list[RemoteSite], list[str]]:
+    """Every configured site that can be set up; a misconfigured one is reported, and the others work."""
+    sites, problems = [], []
+    for site in settings.sites:
+        try:
+            sites.append(build_site(site, store))
+        except VidStreamError as error:
+            problems.append(f"site {site.name} is left out: {error}")
+    return sites, problems
+
+
 def build_core(
     settings: Settings,
     store: SecretStore,
@@ -201,7 +212,7 @@ def build_core(
         )  # fmt: skip
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
     storage = storage or build_storage(settings, store, stack)
-    remote_sites = list(sites) if sites is not None else [build_site(site, store) for site in settings.sites]
+    remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)
     # Keys of a site's recordings carry its `@{site}/` marker; the core reaches every archive through this.
     archives: StorageService = storage
     if remote_sites:
@@ -215,12 +226,14 @@ def build_core(
 
     service = StreamingService(mediamtx, recorder, archives, urls=urls, recordings_dir=settings.recordings_path,
                                camera_keys=camera_key)  # fmt: skip
-    return VidStreamCore(
+    core = VidStreamCore(
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
         sites=remote_sites, work_dir=settings.data_path / "run",
     )  # fmt: skip
+    core.setup_problems.extend(site_problems)
+    return core
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:

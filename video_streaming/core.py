@@ -110,6 +110,7 @@ class VidStreamCore:
         self._site_cameras: set[str] = set()  # ids of cameras whose streams play from a remote site
         self._moved_cameras: set[str] = set()
         self._next_site_sync = 0.0
+        self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
         recorder.on_event = self._on_recorder_event
 
     # ---- alerts ------------------------------------------------------------------------------------
@@ -218,6 +219,11 @@ class VidStreamCore:
             return None
         camera = self.catalog.camera(camera_id)
         return self.sites.get(camera.site) if camera is not None else None
+
+    def site_key_of(self, camera_id: str) -> str:
+        """The site a live camera plays from ("" for this machine's own cameras)."""
+        site = self._site_of_stream(camera_id)
+        return site.key if site is not None else ""
 
     def site_name(self, camera: Camera) -> str:
         site = self.sites.get(camera.site)
@@ -539,6 +545,8 @@ class VidStreamCore:
         return adopted
 
     async def start(self) -> None:
+        for problem in self.setup_problems:
+            self.alert("error", problem)
         await self.recover()
         self.archiver.start()
 

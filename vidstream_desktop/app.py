@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -52,8 +53,7 @@ def build_settings(args: argparse.Namespace) -> tuple[Settings, bool]:
     settings = load_settings(args.config) if args.config else load_settings()
     demo = args.demo or (args.config is None and settings.mediamtx.embedded)
     if args.data_dir:
-        settings = Settings(settings.mediamtx, settings.storage, settings.recording, settings.demo_cameras,
-                            str(args.data_dir))  # fmt: skip
+        settings = dataclasses.replace(settings, data_dir=str(args.data_dir))
     return settings, demo
 
 

@@ -249,6 +249,11 @@ class MainWindow(QMainWindow):
         camera = self._selected_camera()
         if camera is None or self.core is None or self.wall is None:
             return
+        if camera.site:  # its recorder owns it; a local edit would be overwritten at the next directory read
+            QMessageBox.information(self, self.tr("Edit camera"),
+                                    self.tr("{0} belongs to site {1}: change it on that site's recorder.")
+                                    .format(camera.name, self.core.site_name(camera)))  # fmt: skip
+            return
         initial = CameraForm(camera.name, camera.source.url, camera.source.username, None,
                              camera.sub_stream.url if camera.sub_stream else "", camera.retention.days,
                              str(self.settings.value(f"cameras/{camera.id}/transport", "") or ""))  # fmt: skip

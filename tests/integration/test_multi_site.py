@@ -9,29 +9,12 @@ from pathlib import Path
 
 import httpx
 
-from tests.fixtures.core import s3_storage
 from tests.fixtures.servers import S3Target, ffprobe_json
-from tests.fixtures.sites import Site, remember_site_secrets
-from video_streaming.bootstrap import EmbeddedStack, build_core, build_site
-from video_streaming.config import RecordingSettings, Settings
+from tests.fixtures.sites import Site, workstation
 from video_streaming.consistency import check
-from video_streaming.core import VidStreamCore
 from video_streaming.export import download_recording
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
-from video_streaming.secrets import SecretStore
 from video_streaming.sites import DIRECTORY_KEY
-
-
-def workstation(tmp_path: Path, mediamtx: MediaMTXServer, minio: S3Target, sites: tuple[Site, Site]) -> VidStreamCore:
-    store = SecretStore(tmp_path / "workstation-secrets.json", use_keyring=False)
-    for site in sites:
-        remember_site_secrets(store, site, minio)
-    settings = Settings(recording=RecordingSettings(segment_seconds=2, min_free_mb=1),
-                        data_dir=str(tmp_path / "workstation"), demo_cameras=0,
-                        sites=tuple(site.settings for site in sites))  # fmt: skip
-    remote = [build_site(site, store) for site in settings.sites]
-    # The workstation archives at the root of the bucket Warehouse keeps a prefix of: a layout to cope with.
-    return build_core(settings, store, EmbeddedStack(mediamtx, None), storage=s3_storage(minio), sites=remote)
 
 
 async def test_cameras_and_recordings_of_two_sites_on_one_workstation(

@@ -111,7 +111,12 @@ class WallController(QObject):
         self.camera_list.set_cameras([(str(c.id), c.name) for c in cameras])
 
     async def populate(self) -> None:
-        """Restore the saved wall, or fill tiles with the cameras in order."""
+        """Restore the saved wall, or fill tiles with the cameras in order (remote sites' cameras included)."""
+        for problem in self.core.setup_problems:  # told before this controller listened to the core
+            self.alert.emit("error", problem)
+        if self.core.sites:
+            for problem in (await self.core.sync_sites()).values():
+                self.alert.emit("warning", problem)
         self.reload_camera_list()
         cameras = [c for c in self.core.cameras() if c.enabled]
         known = {str(c.id) for c in cameras}
@@ -260,6 +265,11 @@ class WallController(QObject):
             await self.before_poll()
         health = await self.core.poll()
         self.last_health = health
+        for camera_id in health.moved_cameras:  # a site's recorder restarted: play its new path
+            for tile in self.tiles_showing(camera_id):
+                self._spawn(self.show_camera(tile, camera_id))
+        if health.moved_cameras:
+            self.reload_camera_list()
         for camera_id in {*self.core.streams, *self.core.sub_streams}:
             main = self.core.streams.get(camera_id)
             main_state = health.paths.get(main.path_name, {}) if main else {}
@@ -267,9 +277,12 @@ class WallController(QObject):
             sub_state = health.paths.get(sub.path_name, {}) if sub else {}
             online = bool(main_state.get("ready") or sub_state.get("ready"))
             self.camera_list.set_status(camera_id, online, self.core.is_recording(camera_id))
+            site_problem = health.site_errors.get(self.core.site_key_of(camera_id), "")
             for tile in self.tiles_showing(camera_id):
                 state = sub_state if self._showing_sub.get(id(tile)) else main_state
-                if not health.mediamtx_ok:
+                if site_problem:
+                    tile.set_problem(self.tr("site unreachable: {0}").format(site_problem))
+                elif not health.mediamtx_ok and not self.core.site_key_of(camera_id):
                     tile.set_problem(self.tr("media server unreachable"))
                 elif not state:
                     tile.set_problem(self.tr("no such path on the media server"))

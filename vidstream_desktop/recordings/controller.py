@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from video_streaming.catalog import ArchiveMerge, RecordingRow, SegmentRow, SegmentState
+from video_streaming.catalog import RecordingRow, SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
@@ -244,21 +244,21 @@ class RecordingsController(QObject):
 
     # ---- archive -----------------------------------------------------------------------------------
 
-    async def refresh_from_archive(self) -> ArchiveMerge:
-        """Add the recordings the archive holds that this workstation's catalog does not know."""
-        listing = await self.core.storage.list_files("")
-        seconds = float(getattr(self.core.recorder, "segment_seconds", 60))
-        merge = await asyncio.to_thread(self.catalog.merge_archive_listing, listing, seconds)
-        if merge.recordings:
+    async def refresh_from_archive(self) -> int:
+        """Add the recordings the archives (this machine's and every site's) hold that this workstation's
+        catalog does not know. Returns how many were added."""
+        found, failures = await self.core.refresh_archive()
+        if found:
             self.recordings_changed.emit()
-        found = len(merge.recordings)
+        for site, problem in failures.items():  # the other archives were still merged
+            self.error.emit(self.tr("Archive of {0} not listed: {1}").format(site or self.tr("this machine"), problem))
         if found == 0:
             self.status.emit(self.tr("The archive holds no recordings this workstation does not already list"))
         elif found == 1:
             self.status.emit(self.tr("1 recording found in the archive"))
         else:
             self.status.emit(self.tr("%Ln recordings found in the archive", "", found))
-        return merge
+        return found
 
     async def share_links(self, items: list[PlaybackItem], expires_in: int = DEFAULT_SHARE_SECONDS) -> list[str]:
         if not 1 <= expires_in <= MAX_SHARE_SECONDS:

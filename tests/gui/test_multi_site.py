@@ -1,0 +1,82 @@
+"""The desktop window attached to two remote recorder sites (real MediaMTX, recorders and MinIO): both sites'
+cameras play side by side on one wall, and both sites' recordings show up in one recordings browser."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+
+from tests.fixtures.qt import run
+from tests.fixtures.servers import S3Target
+from tests.fixtures.sites import running_sites, workstation
+from tests.gui.test_main_window import moving_picture, until
+from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from vidstream_desktop.main_window import MainWindow
+from vidstream_desktop.resources import load_theme
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    load_theme(qapp)
+    main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    main_window.resize(1280, 800)
+    main_window.show()
+    yield main_window
+    main_window.close()
+    main_window.deleteLater()
+
+
+def test_two_sites_on_one_wall_and_in_one_recordings_browser(
+    qasync_loop: qasync.QEventLoop, window: MainWindow, mediamtx: MediaMTXServer, minio: S3Target, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_sites(tmp_path / "sites", minio) as sites:
+            core = workstation(tmp_path, mediamtx, minio, sites)
+            await core.start()
+            try:
+                wall = window.attach_core(core)
+                await wall.populate()
+                tiles = [tile for tile in window.grid.tiles() if tile.camera_id]
+                assert sorted(t.camera_name for t in tiles) == ["Harbour · Gate", "Warehouse · Dock"]
+                for tile in tiles:
+                    await until(lambda tile=tile: tile.state == "live", 20, f"{tile.camera_name} live")
+                    await moving_picture(tile)
+                    site = next(s for s in sites if s.camera_id == tile.camera_id)
+                    target = tile.player.target
+                    assert target is not None and f":{site.mediamtx.endpoints.srt_port}?" in target.url  # from the site
+                health = await wall.refresh_health()
+                assert health.cameras_online == 2 and not health.site_errors
+                assert "2/2" in window.health_bar.cameras.text()
+
+                # A site camera's record button explains who records it instead of pretending.
+                assert not await wall.toggle_recording(sites[0].camera_id)
+                assert not core.is_recording(sites[0].camera_id)
+
+                panel = window.recordings_panel
+                assert panel is not None
+                panel.refresh_from_archive()
+                for site in sites:
+                    recording_id = site.recording_ids[0]
+                    await until(lambda r=recording_id: panel.model.index_of(r).isValid(), 15, "archive merged")
+                    row = panel.model.row_at(panel.model.index_of(recording_id).row())
+                    assert row is not None and row.state == "archived"
+                    assert row.camera_name.startswith(site.settings.name + " · ")
+                    assert row.camera_id in panel.timeline.rows
+                # A recording of a remote site plays from that site's archive.
+                panel.select_recording(sites[1].recording_ids[0])
+                panel.play_selected()
+                await until(lambda: panel.player.state == "playing" and panel.player.has_picture(), 15, "plays")
+                panel.player.stop()
+            finally:
+                assert window.grid.stop_all(wait_s=10), "a player did not stop"  # before the sites go away
+                await core.close()
+                await asyncio.sleep(0)
+
+    run(qasync_loop, scenario(), timeout=180)
