@@ -73,3 +73,8 @@ class StorageService(abc.ABC):
 
     async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
         raise NotImplementedError
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        """Until when the store refuses to delete the object (S3 object lock); None when it does not lock.
+        A store that locks still refuses a locked delete with RetentionLocked: this is a look before trying."""
+        return None

@@ -1,16 +1,23 @@
 """S3 storage on boto3 (MinIO, AWS S3, ...). Uploads are multipart via TransferConfig, verified after
 upload (size, S3 ETag recomputed locally, SHA-256 in the object's metadata), and every call runs in a
-worker thread so the event loop never blocks."""
+worker thread so the event loop never blocks.
+
+Where the bucket has S3 object lock, each upload can carry a retention date (the recording's retention
+deadline), so the archive itself refuses to delete footage early; see `ObjectLockSetting`."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import ipaddress
+import logging
 import os
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 from urllib.parse import urlsplit
 
 import boto3
@@ -19,9 +26,11 @@ from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
+from video_streaming.domain.clock import require_aware, utc_now
 from video_streaming.domain.errors import (
     InvalidInput,
     NotFound,
+    RetentionLocked,
     ServerUnreachable,
     StorageFailed,
     Unauthorized,
@@ -33,6 +42,8 @@ from video_streaming.ports import ProgressCallback, StorageService, StoredObject
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+log = logging.getLogger(__name__)
+
 T = TypeVar("T")
 MiB = 1024 * 1024
 MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # S3's own limit for SigV4 presigned URLs
@@ -40,6 +51,29 @@ SHA256_META = "sha256"
 # A bare 403 is what a refused HEAD or ranged GET carries (no error body to name the reason).
 _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken", "403",
                "Forbidden"}  # fmt: skip
+# Errors that mean "these credentials are wrong", as opposed to "this call is not allowed or not supported".
+_CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken"}
+_MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+
+ObjectLockSetting = Literal["auto", "off", "governance", "compliance"]
+"""How uploads use S3 object lock. "auto": lock when the bucket has object lock enabled, in the mode of the
+bucket's default retention rule if it has one, else GOVERNANCE (an administrator holding the bypass
+permission can still remove footage, e.g. on a court order). "governance"/"compliance": always lock in that
+mode; an archive whose bucket cannot lock is then an error rather than silently unprotected footage (in
+COMPLIANCE mode nobody, not even the root account, can delete an object before its date). "off": never send
+lock settings (a bucket default rule still applies)."""
+OBJECT_LOCK_SETTINGS: tuple[str, ...] = get_args(ObjectLockSetting)
+# S3 refuses a retain-until date that is not in the future; one this close is past by the time the upload
+# completes, and the footage is due for deletion anyway, so it goes up unlocked.
+MIN_LOCK_AHEAD = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class BucketLock:
+    """What the bucket says about object lock (read once per S3Storage)."""
+
+    enabled: bool  # the bucket has object lock, hence versioning: a delete must name the versions it removes
+    default_mode: str | None = None  # mode of the bucket's default retention rule, if it has one
 
 
 def is_loopback_endpoint(endpoint_url: str) -> bool:
@@ -93,6 +127,7 @@ class S3Storage(StorageService):
         part_size: int = 8 * MiB,
         max_concurrency: int = 4,
         allow_insecure_remote: bool = False,
+        object_lock: ObjectLockSetting = "auto",
     ) -> None:
         insecure = bool(endpoint_url) and str(endpoint_url).startswith("http://")
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
@@ -102,6 +137,13 @@ class S3Storage(StorageService):
             )
         if not bucket:
             raise InvalidInput("no S3 bucket is configured", "set the bucket name in the settings")
+        if object_lock not in OBJECT_LOCK_SETTINGS:
+            raise InvalidInput(
+                f"unknown object lock setting {object_lock!r}", f"use one of {', '.join(OBJECT_LOCK_SETTINGS)}"
+            )
+        self.object_lock: ObjectLockSetting = object_lock
+        self._bucket_lock_state: BucketLock | None = None
+        self._bucket_lock_guard = threading.Lock()
         self.endpoint_url = endpoint_url
         self.bucket = bucket
         self.part_size = part_size
@@ -178,19 +220,96 @@ class S3Storage(StorageService):
                     "NotFound",
                 }:
                     raise
-                self._client.create_bucket(Bucket=self.bucket)
+                # Object lock can only be chosen when a bucket is created (on MinIO), so a bucket made for an
+                # explicit lock mode gets it; "auto" keeps creating plain buckets as before.
+                if self.object_lock in {"governance", "compliance"}:
+                    self._client.create_bucket(Bucket=self.bucket, ObjectLockEnabledForBucket=True)
+                else:
+                    self._client.create_bucket(Bucket=self.bucket)
+                with self._bucket_lock_guard:
+                    self._bucket_lock_state = None
 
         await self._run("creating the bucket", create)
 
-    async def upload_file(self, local_path: str, remote_path: str, progress: ProgressCallback | None = None) -> str:
+    def _bucket_lock(self) -> BucketLock:
+        """The bucket's object lock configuration, asked once. A bucket without one, or a server that does
+        not implement the call, means no locking; wrong credentials, a missing bucket or an unreachable
+        server raise (and are asked again next time)."""
+        with self._bucket_lock_guard:
+            if self._bucket_lock_state is not None:
+                return self._bucket_lock_state
+            try:
+                configuration = self._client.get_object_lock_configuration(Bucket=self.bucket)
+            except botocore.exceptions.ClientError as error:
+                code = str(error.response.get("Error", {}).get("Code", ""))
+                if code in _CREDENTIAL_CODES or code == "NoSuchBucket":
+                    raise
+                # ObjectLockConfigurationNotFoundError (a plain bucket), NotImplemented, MethodNotAllowed, or
+                # AccessDenied for credentials without s3:GetBucketObjectLockConfiguration: all mean we
+                # cannot lock, and none should stop recordings from being archived.
+                if code not in {"ObjectLockConfigurationNotFoundError", "NotImplemented", "XNotImplemented"}:
+                    log.warning("cannot read the object lock setting of bucket %s (%s): uploads are not locked",
+                                self.bucket, code or error)  # fmt: skip
+                self._bucket_lock_state = BucketLock(enabled=False)
+                return self._bucket_lock_state
+            settings = configuration.get("ObjectLockConfiguration", {})
+            retention = settings.get("Rule", {}).get("DefaultRetention", {})
+            self._bucket_lock_state = BucketLock(
+                enabled=settings.get("ObjectLockEnabled") == "Enabled", default_mode=retention.get("Mode")
+            )
+            return self._bucket_lock_state
+
+    def _lock_mode(self) -> str | None:
+        """The ObjectLockMode uploads carry, or None when they carry none."""
+        if self.object_lock == "off":
+            return None
+        bucket = self._bucket_lock()
+        if not bucket.enabled:
+            if self.object_lock == "auto":
+                return None
+            raise StorageFailed(
+                f"object lock is set to {self.object_lock!r} but the bucket {self.bucket!r} has no object lock",
+                'use a bucket created with object lock enabled, or set object_lock to "auto" or "off"',
+            )
+        if self.object_lock == "auto":
+            return bucket.default_mode or "GOVERNANCE"
+        return self.object_lock.upper()
+
+    async def object_lock_mode(self) -> str | None:
+        """The mode uploads are locked in (GOVERNANCE or COMPLIANCE), None when they are not locked."""
+        return await self._run("reading the bucket's object lock setting", self._lock_mode)
+
+    def _lock_args(self, retain_until: datetime | None) -> dict[str, Any]:
+        mode = self._lock_mode()
+        if mode is None or retain_until is None:
+            return {}
+        # Whole seconds: S3 keeps no more, and the stored date then equals the one we asked for.
+        until = require_aware(retain_until, "retain-until date").replace(microsecond=0)
+        if until <= utc_now() + MIN_LOCK_AHEAD:
+            return {}
+        # S3 requires an integrity checksum on a PUT that sets object lock (Content-MD5 or a flexible
+        # checksum); botocore before 1.36 adds none by default, so ask for one explicitly.
+        return {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ChecksumAlgorithm": "CRC32"}
+
+    async def upload_file(
+        self,
+        local_path: str,
+        remote_path: str,
+        progress: ProgressCallback | None = None,
+        *,
+        retain_until: datetime | None = None,
+    ) -> str:
+        """Upload and verify. With object lock on, the object is locked until `retain_until` (the recording's
+        retention deadline); without a date, or with a date already (nearly) past, it is not locked."""
         path = Path(local_path)
 
         def upload_and_verify() -> str:
             size = path.stat().st_size
+            lock = self._lock_args(retain_until)
             expected_etag, sha256 = file_digests(path, self.part_size, self.transfer.multipart_threshold)
             self._client.upload_file(
                 str(path), self.bucket, remote_path,
-                ExtraArgs={"Metadata": {SHA256_META: sha256}, "ContentType": "video/mp4"},
+                ExtraArgs={"Metadata": {SHA256_META: sha256}, "ContentType": "video/mp4", **lock},
                 Config=self.transfer, Callback=progress,
             )  # fmt: skip
             head = self._client.head_object(Bucket=self.bucket, Key=remote_path)
@@ -201,6 +320,9 @@ class S3Storage(StorageService):
             # MinIO/S3 compute the ETag from the bytes they received; a different one means corruption.
             if len(etag.split("-")[0]) == 32 and etag != expected_etag:
                 raise VerificationFailed(f"{remote_path}: checksum mismatch after upload ({etag})")
+            if lock and head.get("ObjectLockRetainUntilDate") is None:
+                # Not a failure: S3 leaves the lock out of HEAD for credentials without s3:GetObjectRetention.
+                log.warning("%s: the archive did not report the object lock requested at upload", remote_path)
             return f"s3://{self.bucket}/{remote_path}"
 
         return await self._run(f"uploading {path.name}", upload_and_verify)
@@ -217,7 +339,73 @@ class S3Storage(StorageService):
         )
 
     async def delete_file(self, remote_path: str) -> None:
-        await self._run("deleting", self._client.delete_object, Bucket=self.bucket, Key=remote_path)
+        """Delete the object. In a bucket with object lock (always versioned) a plain delete would only add a
+        delete marker and leave the footage stored, so every version of the key is deleted by id; a version
+        still under lock raises RetentionLocked and stays readable (no marker hides it)."""
+
+        def delete() -> None:
+            if not self._bucket_lock().enabled:
+                self._client.delete_object(Bucket=self.bucket, Key=remote_path)
+                return
+            versions, markers = self._versions_of(remote_path)
+            refused: list[tuple[str, botocore.exceptions.ClientError]] = []
+            for version_id in versions:
+                try:
+                    self._client.delete_object(Bucket=self.bucket, Key=remote_path, VersionId=version_id)
+                except botocore.exceptions.ClientError as error:
+                    refused.append((version_id, error))
+            if refused:
+                first_id, first_error = refused[0]
+                raise self._lock_refusal(remote_path, first_id) or first_error
+            for version_id in markers:  # only once the footage itself is gone
+                self._client.delete_object(Bucket=self.bucket, Key=remote_path, VersionId=version_id)
+
+        await self._run("deleting", delete)
+
+    def _versions_of(self, key: str) -> tuple[list[str], list[str]]:
+        """(version ids holding data, version ids of delete markers) of exactly `key`."""
+        versions: list[str] = []
+        markers: list[str] = []
+        paginator = self._client.get_paginator("list_object_versions")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=key):
+            versions += [v["VersionId"] for v in page.get("Versions", []) if v.get("Key") == key]
+            markers += [m["VersionId"] for m in page.get("DeleteMarkers", []) if m.get("Key") == key]
+        return versions, markers
+
+    def _lock_refusal(self, key: str, version_id: str) -> RetentionLocked | None:
+        """RetentionLocked when the version's lock explains a refused delete; None when something else did
+        (e.g. missing delete permission: that error is then raised as it is)."""
+        try:
+            head = self._client.head_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+        except botocore.exceptions.ClientError:
+            return None
+        until = head.get("ObjectLockRetainUntilDate")
+        if head.get("ObjectLockLegalHoldStatus") == "ON":
+            return RetentionLocked(f"{key} is under a legal hold in the archive", "it is kept until the hold is lifted")
+        if until is None:
+            return None
+        return RetentionLocked(
+            f"{key} is under object lock in the archive until {until.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+            "the archive refuses to delete it before that date",
+        )
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        """The retain-until date of the object's current version, None when it has none (or is missing).
+        Costs no request in a bucket without object lock."""
+
+        def head() -> datetime | None:
+            if not self._bucket_lock().enabled:
+                return None
+            try:
+                response = self._client.head_object(Bucket=self.bucket, Key=remote_path)
+            except botocore.exceptions.ClientError as error:
+                if str(error.response.get("Error", {}).get("Code")) in _MISSING_CODES:
+                    return None
+                raise
+            until = response.get("ObjectLockRetainUntilDate")
+            return until.astimezone(UTC) if until is not None else None
+
+        return await self._run("reading the object lock", head)
 
     async def list_files(self, prefix: str = "") -> list[StoredObject]:
         def list_all() -> list[StoredObject]:
@@ -242,7 +430,7 @@ class S3Storage(StorageService):
             try:
                 response = self._client.head_object(Bucket=self.bucket, Key=remote_path)
             except botocore.exceptions.ClientError as error:
-                if str(error.response.get("Error", {}).get("Code")) in {"404", "NoSuchKey", "NotFound"}:
+                if str(error.response.get("Error", {}).get("Code")) in _MISSING_CODES:
                     return None
                 raise
             return StoredObject(
