@@ -10,7 +10,9 @@ import contextlib
 import inspect
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from video_streaming.adapters.s3 import sha256_of
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
@@ -49,7 +51,10 @@ class Archiver:
         self.max_backoff = max_backoff
         self.status = ArchiverStatus()
         # The seed's port has no progress argument; our adapters accept one.
-        self._reports_progress = "progress" in inspect.signature(storage.upload_file).parameters
+        upload_parameters = inspect.signature(storage.upload_file).parameters
+        self._reports_progress = "progress" in upload_parameters
+        # Nor a retention date; an adapter that takes one has the archive lock the object until then.
+        self._locks_retention = "retain_until" in upload_parameters
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -135,12 +140,12 @@ class Archiver:
             name, done, total = self.status.in_flight.get(segment.id, (segment.file_name, 0, size))
             self.status.in_flight[segment.id] = (name, done + sent, total)
 
+        options: dict[str, Any] = {"progress": progress} if self._reports_progress else {}
         try:
             sha256 = await asyncio.to_thread(sha256_of, local)
-            if self._reports_progress:
-                await self.storage.upload_file(str(local), segment.object_key, progress)  # type: ignore[call-arg]
-            else:
-                await self.storage.upload_file(str(local), segment.object_key)
+            if self._locks_retention:
+                options["retain_until"] = await asyncio.to_thread(self._retain_until, segment)
+            await self.storage.upload_file(str(local), segment.object_key, **options)
         except VidStreamError as error:
             self.status.last_error = str(error)
             await asyncio.to_thread(self.catalog.mark_upload_failed, segment.id, str(error))
@@ -156,6 +161,16 @@ class Archiver:
             local.unlink(missing_ok=True)
             await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
         return True
+
+    def _retain_until(self, segment: SegmentRow) -> datetime | None:
+        """The recording's retention deadline once it has ended. While it still records, its end is not known:
+        the segment's own end stands in, the earliest the deadline can be, so an archive lock never outlasts
+        the deadline and never stands in the way of the retention sweep (the lock is a floor, not the rule)."""
+        row = self.catalog.recording(segment.recording_id)
+        if row is None:
+            return None
+        recording = row.to_recording()
+        return recording.delete_after or recording.retention_policy.deadline(segment.end)
 
     async def _adopt_if_archived(self, segment: SegmentRow) -> bool:
         try:
