@@ -1,5 +1,6 @@
 """Retention: expire recordings whose time is up (archive and local disk), enforce per-camera size
-caps, and guard the local disk. Nothing unarchived is ever deleted to make room."""
+caps, and guard the local disk. Nothing unarchived is ever deleted to make room, and nothing the archive
+holds under object lock is reported as deleted."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
 from video_streaming.domain.clock import Clock, utc_now
-from video_streaming.domain.errors import VidStreamError
+from video_streaming.domain.errors import RetentionLocked, VidStreamError
 from video_streaming.ports import StorageService
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 class SweepReport:
     expired: list[str] = field(default_factory=list)  # recording ids removed for age
     over_cap: list[str] = field(default_factory=list)  # recording ids removed for a camera's size cap
+    # Recording ids kept because the archive still holds them under object lock; tried again next sweep.
+    locked: list[str] = field(default_factory=list)
     objects_deleted: int = 0
     local_files_deleted: int = 0
     errors: list[str] = field(default_factory=list)
@@ -42,7 +45,7 @@ class RetentionEnforcer:
         for row in finished:
             if row.to_recording().should_be_deleted(now):
                 report.expired.append(row.id)
-        for row in self._over_size_caps(finished, set(report.expired)):
+        for row in await self._over_size_caps(finished, set(report.expired), now, report):
             report.over_cap.append(row.id)
         if dry_run:
             return report
@@ -62,7 +65,9 @@ class RetentionEnforcer:
             shutil.rmtree(row.local_dir, ignore_errors=True)
         return deleted
 
-    def _over_size_caps(self, finished: list[RecordingRow], already: set[str]) -> list[RecordingRow]:
+    async def _over_size_caps(
+        self, finished: list[RecordingRow], already: set[str], now: datetime, report: SweepReport
+    ) -> list[RecordingRow]:
         caps = {str(c.id): c.retention.max_bytes for c in self.catalog.cameras() if c.retention.max_bytes}
         doomed: list[RecordingRow] = []
         for camera_id, cap in caps.items():
@@ -73,18 +78,49 @@ class RetentionEnforcer:
                     break
                 if row.locked or row.archived_segments < row.segments:
                     continue  # locked by policy, or not yet safe in the archive
+                # The cap removes footage before its deadline, which is what an archive lock forbids. A locked
+                # recording is skipped and reported, never deleted with a governance bypass: the lock is there
+                # so that no automated process can shorten retention, and a sweep that bypassed it would make
+                # it worthless. Lifting a governance lock stays a deliberate act of an archive administrator.
+                try:
+                    until = await self._archive_lock(row)
+                except VidStreamError as error:
+                    report.errors.append(f"{row.id}: {error}")
+                    break  # the archive cannot be asked; nothing of this camera's is removed this sweep
+                if until is not None and until > now:
+                    report.locked.append(row.id)
+                    log.info("size cap of %s keeps recording %s: the archive locks it until %s",
+                             row.camera_name, row.id, f"{until:%Y-%m-%d %H:%M:%S} UTC")  # fmt: skip
+                    continue
                 doomed.append(row)
                 total -= row.size
         return doomed
+
+    async def _archive_lock(self, row: RecordingRow) -> datetime | None:
+        """Until when the archive locks the recording. Only its newest archived segment is asked: its lock is
+        the latest (locks follow the recording's deadline), so one request tells for the whole recording; an
+        older segment locked for longer is still caught when the archive refuses to delete it."""
+        archived = await asyncio.to_thread(self.catalog.segments, row.id, SegmentState.ARCHIVED)
+        return await self.storage.locked_until(archived[-1].object_key) if archived else None
 
     async def _delete_recording(self, row: RecordingRow, now: datetime, report: SweepReport) -> None:
         segments = await asyncio.to_thread(self.catalog.segments, row.id)
         try:
             keys = {s.object_key for s in segments if s.state == SegmentState.ARCHIVED}
             keys |= {o.key for o in await self.storage.list_files(row.storage_prefix)} if row.storage_prefix else set()
-            for key in sorted(keys):
+            # Newest first: it carries the latest lock, so a locked recording is refused before any of it goes.
+            for key in sorted(keys, reverse=True):
                 await self.storage.delete_file(key)
                 report.objects_deleted += 1
+        except RetentionLocked as error:
+            # The archive refuses (a lock longer than the recording's deadline, a legal hold, its clock behind
+            # ours): not removed, so not reported as removed, and not an error either. Tried again next sweep.
+            for removed in (report.expired, report.over_cap):
+                if row.id in removed:
+                    removed.remove(row.id)
+            report.locked.append(row.id)
+            log.info("retention keeps recording %s of %s: %s", row.id, row.camera_name, error)
+            return
         except VidStreamError as error:
             report.errors.append(f"{row.id}: {error}")
             log.warning("retention could not delete %s from the archive yet: %s", row.id, error)
