@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, get_args
 from urllib.parse import urlsplit
 
 import boto3
@@ -66,6 +66,13 @@ OBJECT_LOCK_SETTINGS: tuple[str, ...] = get_args(ObjectLockSetting)
 # S3 refuses a retain-until date that is not in the future; one this close is past by the time the upload
 # completes, and the footage is due for deletion anyway, so it goes up unlocked.
 MIN_LOCK_AHEAD = timedelta(seconds=5)
+
+
+def object_lock_setting(value: str) -> ObjectLockSetting:
+    """A setting read from the configuration file, checked."""
+    if value not in OBJECT_LOCK_SETTINGS:
+        raise InvalidInput(f"unknown object lock setting {value!r}", f"use one of {', '.join(OBJECT_LOCK_SETTINGS)}")
+    return cast(ObjectLockSetting, value)
 
 
 @dataclass(frozen=True)
@@ -137,11 +144,7 @@ class S3Storage(StorageService):
             )
         if not bucket:
             raise InvalidInput("no S3 bucket is configured", "set the bucket name in the settings")
-        if object_lock not in OBJECT_LOCK_SETTINGS:
-            raise InvalidInput(
-                f"unknown object lock setting {object_lock!r}", f"use one of {', '.join(OBJECT_LOCK_SETTINGS)}"
-            )
-        self.object_lock: ObjectLockSetting = object_lock
+        self.object_lock = object_lock_setting(object_lock)
         self._bucket_lock_state: BucketLock | None = None
         self._bucket_lock_guard = threading.Lock()
         self.endpoint_url = endpoint_url
