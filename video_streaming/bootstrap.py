@@ -137,7 +137,9 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
                          stack.minio.credentials.secret_key)  # fmt: skip
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
-        raise InvalidInput("S3 credentials are not set", "run `vidstream config s3` or set them in Settings")
+        raise InvalidInput(
+            "S3 credentials are not set", "set [storage] access_key and run `vidstream secret set s3-secret-key`"
+        )
     s3 = S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
                    region=storage.region, allow_insecure_remote=storage.allow_insecure)  # fmt: skip
     return PrefixedStorage(s3, storage.prefix) if storage.prefix else s3
@@ -166,7 +168,7 @@ def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
     secret = store.get(secret_name) or ""
     if not site.access_key or not secret:
         raise InvalidInput(f"site {site.name}: archive credentials are not set",
-                           f"set access_key in its [[sites]] table and the secret {secret_name!r}")  # fmt: skip
+                           f"set its access_key, then run `vidstream secret set {secret_name}`")  # fmt: skip
     s3 = S3Storage(site.s3_endpoint_url or None, site.bucket, site.access_key, secret, region=site.region,
                    allow_insecure_remote=site.allow_insecure)  # fmt: skip
     storage = PrefixedStorage(s3, site.prefix) if site.prefix else s3

@@ -6,7 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
+import getpass
 import logging
+import re
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -87,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     checker = commands.add_parser("check", help="verify catalog, local files and archive agree")
     checker.add_argument("--repair", action="store_true", help="adopt orphans and mark missing segments")
 
+    secret = commands.add_parser("secret", help="store or remove a password or key (keyring, never echoed)")
+    secret_actions = secret.add_subparsers(dest="action", required=True)
+    for action in ("set", "delete"):
+        secret_actions.add_parser(action).add_argument(
+            "name", help="s3-secret-key, mediamtx-api, site:<site>:s3-secret-key or site:<site>:mediamtx-api"
+        )
+
     demo = commands.add_parser("demo-camera", help="publish a synthetic camera to a MediaMTX URL")
     demo.add_argument("publish_url", help="e.g. rtsp://127.0.0.1:8554/demo/cam1")
     demo.add_argument("--label", default="CAM")
@@ -98,9 +108,30 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = load_settings(args.config) if args.config else load_settings()
     if args.data_dir:
-        settings = Settings(settings.mediamtx, settings.storage, settings.recording, settings.demo_cameras,
-                            str(args.data_dir))  # fmt: skip
+        settings = dataclasses.replace(settings, data_dir=str(args.data_dir))
     return settings
+
+
+_SECRET_NAME = re.compile(r"(s3-secret-key|mediamtx-api|site:[a-z0-9][a-z0-9\-]{0,39}:(s3-secret-key|mediamtx-api))")
+
+
+def secret_command(args: argparse.Namespace) -> int:
+    """The value is read without echo (or from a pipe), so it never lands in shell history or `ps`."""
+    if not _SECRET_NAME.fullmatch(args.name):
+        print(f"error: unknown secret name {args.name!r} (see `vidstream secret set --help`)", file=sys.stderr)
+        return 2
+    store = default_secret_store(settings_from(args))
+    if args.action == "delete":
+        store.delete(args.name)
+        print(f"removed {args.name} from the {store.backend_name}")
+        return 0
+    value = getpass.getpass(f"{args.name}: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if not value:
+        print("error: the secret is empty; nothing stored", file=sys.stderr)
+        return 2
+    store.set(args.name, value)
+    print(f"stored {args.name} in the {store.backend_name}")
+    return 0
 
 
 async def with_core(
@@ -171,6 +202,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
 
 
 async def run_command(args: argparse.Namespace) -> int:
+    if args.command == "secret":
+        return secret_command(args)
     if args.command == "serve":
         settings = settings_from(args)
         embedded = args.demo or settings.mediamtx.embedded

@@ -5,6 +5,7 @@ Modelled on Moonfire NVR's `check`: report first; `--repair` only adopts and mar
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from video_streaming.adapters.ffmpeg import probe_duration
 from video_streaming.adapters.s3 import SHA256_META
 from video_streaming.adapters.site_storage import SITE_MARKER
-from video_streaming.catalog import SegmentState, parse_archive_key
+from video_streaming.catalog import SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import parse_segment_file_name, segment_key
 
@@ -47,6 +48,9 @@ class CheckReport:
         return out
 
 
+_OUR_LAYOUT = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}/\d{4}/")
+
+
 async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     report = CheckReport()
     catalog = core.catalog
@@ -54,9 +58,9 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     # This machine's archive only: remote sites' recordings are checked by their own recorders.
     segments = [s for s in everything if not s.object_key.startswith(SITE_MARKER)]
     listing = await core.storage.list_files("")
-    # Only keys in our segment layout are ours: not the site directory, nor another recorder's prefix of a
-    # shared bucket when this one archives at its root.
-    remote = {o.key: o for o in listing if parse_archive_key(o.key) is not None}
+    # Keys under `{camera}/{YYYY}/` are ours; the site directory is not, nor another recorder's folder of a
+    # shared bucket when this one archives at the bucket's root.
+    remote = {o.key: o for o in listing if _OUR_LAYOUT.match(o.key)}
     report.objects_checked = len(remote)
     known_keys = {s.object_key for s in segments}
     known_paths = {s.local_path for s in segments if s.local_path}

@@ -17,10 +17,12 @@ from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 
 
-def vidstream(tmp_path: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+def vidstream(
+    tmp_path: Path, *args: str, timeout: float = 90, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
     return subprocess.run([sys.executable, "-m", "video_streaming.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)  # fmt: skip
+                          timeout=timeout, env=env, input=stdin)  # fmt: skip
 
 
 def test_cli_serves_records_lists_and_checks_the_demo(tmp_path: Path) -> None:
@@ -51,6 +53,18 @@ def test_cli_keeps_camera_passwords_out_of_output_and_catalog(tmp_path: Path) ->
     assert b"hunter2" not in catalog
     bad = vidstream(tmp_path, "cameras", "add", "../../etc", "rtsp://x/y")
     assert bad.returncode == 2 and "slashes" in bad.stderr
+
+
+def test_secrets_are_stored_without_echo_and_odd_names_refused(tmp_path: Path) -> None:
+    stored = vidstream(tmp_path, "secret", "set", "site:warehouse:s3-secret-key", stdin="s3cr3t-value\n")
+    assert stored.returncode == 0, stored.stderr[-2000:]
+    assert "s3cr3t-value" not in stored.stdout + stored.stderr
+    secrets_file = tmp_path / "config" / "vidstream" / "secrets.json"
+    assert secrets_file.stat().st_mode & 0o777 == 0o600 and "s3cr3t-value" in secrets_file.read_text()
+    assert vidstream(tmp_path, "secret", "set", "../../etc/passwd", stdin="x\n").returncode == 2
+    assert vidstream(tmp_path, "secret", "set", "s3-secret-key", stdin="\n").returncode == 2  # empty: refused
+    assert vidstream(tmp_path, "secret", "delete", "site:warehouse:s3-secret-key").returncode == 0
+    assert "s3cr3t-value" not in secrets_file.read_text()
 
 
 async def test_check_finds_and_repairs_orphans_and_missing_segments(
