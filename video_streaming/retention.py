@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import RetentionLocked, VidStreamError
@@ -41,7 +42,8 @@ class RetentionEnforcer:
         report = SweepReport(dry_run=dry_run)
         now = self.clock()
         rows = await asyncio.to_thread(self.catalog.recordings, None, None, None, None, 1_000_000, 0, False)
-        finished = [row for row in rows if row.status != "recording"]
+        # A remote site's recordings (merged from its archive, `@site/` keys) are expired by that site's recorder.
+        finished = [row for row in rows if row.status != "recording" and not row.storage_prefix.startswith(SITE_MARKER)]
         for row in finished:
             if row.to_recording().should_be_deleted(now):
                 report.expired.append(row.id)

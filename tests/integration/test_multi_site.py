@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ from tests.fixtures.servers import S3Target, ffprobe_json
 from tests.fixtures.sites import Site, workstation
 from video_streaming.consistency import check
 from video_streaming.export import download_recording
+from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.sites import DIRECTORY_KEY
 
@@ -60,6 +62,12 @@ async def test_cameras_and_recordings_of_two_sites_on_one_workstation(
             duration = float(ffprobe_json(exported.path)["format"]["duration"])  # type: ignore[index]
             assert duration >= 3.0, f"{site.settings.name}: exported {duration:.1f} s of a 5 s recording"
         assert (await core.refresh_archive()) == (0, {})  # idempotent
+        # Expiring a site's recordings is its recorder's job, even long past their retention.
+        years_later = RetentionEnforcer(
+            core.catalog, core.storage, clock=lambda: datetime.now(UTC) + timedelta(days=9999)
+        )
+        assert (await years_later.sweep()).expired == []
+        assert await core.storage.stat_file(segments[0].object_key) is not None
         report = await check(core)
         assert report.clean, report.lines()  # the site directory and the sites' recordings are not orphans
     finally:

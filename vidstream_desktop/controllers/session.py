@@ -24,6 +24,8 @@ from video_streaming.domain.errors import VidStreamError
 from video_streaming.secrets import SecretStore
 
 log = logging.getLogger(__name__)
+RETENTION_FIRST_SWEEP_S = 60.0
+RETENTION_INTERVAL_S = 3600.0
 
 
 @dataclass
@@ -40,6 +42,7 @@ class AppSession:
     stack: EmbeddedStack | None = None
     core: VidStreamCore | None = None
     _archive_task: asyncio.Future[None] | None = None
+    _retention_task: asyncio.Future[None] | None = None
 
     async def start(self) -> VidStreamCore:
         settings = self.options.settings
@@ -53,7 +56,24 @@ class AppSession:
             register_demo_cameras(core, self.stack)
         await core.start()
         self._archive_task = asyncio.ensure_future(self._prepare_archive(core))
+        self._retention_task = asyncio.ensure_future(self._apply_retention(core))
         return core
+
+    async def _apply_retention(self, core: VidStreamCore) -> None:
+        """Expire recordings on time while the app runs: a sweep a minute after start, then hourly. Footage
+        is removed only once archived and past its retention (see RetentionEnforcer)."""
+        await asyncio.sleep(RETENTION_FIRST_SWEEP_S)
+        while True:
+            try:
+                report = await core.retention.sweep()
+            except VidStreamError as error:
+                core.alert("warning", f"retention sweep failed: {error}")
+            else:
+                for problem in report.errors:
+                    core.alert("warning", f"retention: {problem}")
+                if removed := len(report.expired) + len(report.over_cap):
+                    log.info("retention removed %d recording(s)", removed)
+            await asyncio.sleep(RETENTION_INTERVAL_S)
 
     async def _prepare_archive(self, core: VidStreamCore) -> None:
         try:
@@ -79,6 +99,9 @@ class AppSession:
             self.core.alert("warning", "restarted after it stopped: " + ", ".join(revived))
 
     async def stop(self) -> None:
+        for task in (self._retention_task, self._archive_task):
+            if task is not None:
+                task.cancel()
         if self.core is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.core.close(), timeout=15)
