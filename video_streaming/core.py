@@ -68,6 +68,7 @@ class Health:
     upload_queue: int = 0
     disk_free_bytes: int = 0
     disk_low: bool = False
+    sites_total: int = 0  # remote recorder sites this machine shows
     site_errors: dict[str, str] = field(default_factory=dict)  # site key -> why it cannot be reached
     moved_cameras: set[str] = field(default_factory=set)  # site cameras now live on another path: re-open them
 
@@ -456,6 +457,7 @@ class VidStreamCore:
         """One list call per site (all at once). A site's path that vanished means its recorder restarted
         (new paths): read its directory again, at most every few seconds."""
         sites = list(self.sites.values())
+        health.sites_total = len(sites)
         listed = await asyncio.gather(*(site.mediamtx.list_paths() for site in sites), return_exceptions=True)
         now = asyncio.get_running_loop().time()
         resync = now >= self._next_site_sync

@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        # Names such as "Warehouse · Loading dock" must stay readable however the wall is laid out.
+        self.camera_list.setMinimumWidth(150)
+        self.resizeDocks([dock], [210], Qt.Orientation.Horizontal)
         self.health_bar = HealthBar(self.statusBar())
         self.alert_label = QLabel()
         self._alert_shown = ""

@@ -1,4 +1,4 @@
-"""Status bar widgets: MediaMTX and archive reachability, cameras online, recordings, upload queue, disk."""
+"""Status bar widgets: MediaMTX, remote sites and archive health, cameras online, recordings, uploads, disk."""
 
 from __future__ import annotations
 
@@ -33,7 +33,10 @@ class HealthBar(QObject):
         self.recordings = StatusIndicator()
         self.uploads = StatusIndicator()
         self.disk = StatusIndicator()
-        for widget in (self.mediamtx, self.archive, self.cameras, self.recordings, self.uploads, self.disk):
+        self.sites = StatusIndicator()  # shown only on a workstation attached to remote sites
+        self.sites.hide()
+        indicators = (self.mediamtx, self.sites, self.archive, self.cameras, self.recordings, self.uploads, self.disk)
+        for widget in indicators:
             status_bar.addPermanentWidget(widget)
         self.mediamtx.show_state(self.tr("Media server"), DIM, self.tr("starting…"))
         self.archive.show_state(self.tr("Archive"), DIM, self.tr("starting…"))
@@ -73,6 +76,14 @@ class HealthBar(QObject):
             GREEN if health.upload_queue < 5 else AMBER,
             self.tr("Closed segments waiting for upload to the archive"),
         )
+        self.sites.setVisible(health.sites_total > 0)
+        if health.sites_total:
+            reachable = health.sites_total - len(health.site_errors)
+            self.sites.show_state(
+                self.tr("Sites {0}/{1}").format(reachable, health.sites_total),
+                GREEN if not health.site_errors else AMBER,
+                "\n".join(health.site_errors.values()) or self.tr("Every site's media server answers"),
+            )
         free_gib = health.disk_free_bytes / 2**30
         self.disk.show_state(
             self.tr("Disk {0:.1f} GiB free").format(free_gib),

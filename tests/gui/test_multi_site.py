@@ -4,12 +4,14 @@ cameras play side by side on one wall, and both sites' recordings show up in one
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
 
 from tests.fixtures.qt import run
 from tests.fixtures.servers import S3Target
@@ -54,6 +56,18 @@ def test_two_sites_on_one_wall_and_in_one_recordings_browser(
                 health = await wall.refresh_health()
                 assert health.cameras_online == 2 and not health.site_errors
                 assert "2/2" in window.health_bar.cameras.text()
+                assert "Sites 2/2" in window.health_bar.sites.text() and window.health_bar.sites.level == "ok"
+
+                if shots := os.environ.get("VIDSTREAM_SCREENSHOT_DIR"):  # the README's multi-site picture
+                    await asyncio.sleep(1.0)
+                    QGuiApplication.primaryScreen().grabWindow(0).save(str(Path(shots) / "multi-site.png"))
+
+                # Harbour's media server stops: its tile and the status bar say so, Warehouse plays on.
+                sites[1].mediamtx.stop()
+                health = await wall.refresh_health()
+                assert "harbour" in health.site_errors
+                assert "Sites 1/2" in window.health_bar.sites.text() and window.health_bar.sites.level == "warning"
+                sites[1].mediamtx.start()
 
                 # A site camera's record button explains who records it instead of pretending.
                 assert not await wall.toggle_recording(sites[0].camera_id)
