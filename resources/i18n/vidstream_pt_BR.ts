@@ -318,96 +318,106 @@
 <context>
     <name>HealthBar</name>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="38"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="43"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="49"/>
         <source>Media server</source>
         <translation>Servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="38"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
         <source>starting…</source>
         <translation>iniciando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="39"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="59"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="43"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
         <source>MediaMTX answers</source>
         <translation>O MediaMTX responde</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="48"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="51"/>
         <source>{0}
 Live view and recording need it: check that MediaMTX runs.</source>
         <translation>{0}
 A visualização ao vivo e a gravação precisam dele: verifique se o MediaMTX está rodando.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="53"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
         <source>Recordings are uploaded and verified</source>
         <translation>As gravações são enviadas e verificadas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="58"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="61"/>
         <source>{0}
 Recordings stay on this disk and upload when it is back.</source>
         <translation>{0}
 As gravações ficam neste disco e são enviadas quando ele voltar.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="65"/>
         <source>Cameras {0}/{1}</source>
         <translation>Câmeras {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
         <source>All cameras send video</source>
         <translation>Todas as câmeras enviam vídeo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
         <source>{0} camera(s) offline</source>
         <translation>{0} câmera(s) offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="69"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
         <source>Cameras being recorded now</source>
         <translation>Câmeras sendo gravadas agora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="75"/>
         <source>Upload queue {0}</source>
         <translation>Fila de envio {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="74"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="77"/>
         <source>Closed segments waiting for upload to the archive</source>
         <translation>Segmentos fechados aguardando envio ao arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="78"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="83"/>
+        <source>Sites {0}/{1}</source>
+        <translation>Locais {0}/{1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="85"/>
+        <source>Every site&apos;s media server answers</source>
+        <translation>O servidor de mídia de cada local responde</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="89"/>
         <source>Disk {0:.1f} GiB free</source>
         <translation>Disco {0:.1f} GiB livres</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="80"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="91"/>
         <source>Recording stops before the disk fills; free space to resume</source>
         <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="82"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="93"/>
         <source>Free space for recordings</source>
         <translation>Espaço livre para gravações</translation>
     </message>
@@ -451,8 +461,8 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/live_player.py" line="242"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="353"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="360"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="371"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
@@ -477,7 +487,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="355"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
@@ -485,138 +495,144 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="52"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="77"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="92"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="97"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="102"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="107"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="108"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="235"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="237"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="257"/>
+        <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
+        <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="295"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="317"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="317"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -676,6 +692,16 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 </context>
 <context>
     <name>RecordingsController</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <source>Archive of {0} not listed: {1}</source>
+        <translation>Arquivo de {0} não listado: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <source>this machine</source>
+        <translation>esta máquina</translation>
+    </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
         <source>The archive holds no recordings this workstation does not already list</source>
@@ -1223,42 +1249,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="197"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="222"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="201"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="203"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="228"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="232"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="234"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="249"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
+        <source>site unreachable: {0}</source>
+        <translation>local inacessível: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="251"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="253"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
