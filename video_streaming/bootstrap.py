@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
-from video_streaming.adapters.s3 import S3Storage
+from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
@@ -134,14 +134,16 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
         if stack is None or stack.minio is None:
             raise InvalidInput("the embedded MinIO archive needs the embedded stack")
         return S3Storage(stack.minio.endpoint_url, storage.bucket, stack.minio.credentials.access_key,
-                         stack.minio.credentials.secret_key)  # fmt: skip
+                         stack.minio.credentials.secret_key,
+                         object_lock=object_lock_setting(storage.object_lock))  # fmt: skip
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
         raise InvalidInput(
             "S3 credentials are not set", "set [storage] access_key and run `vidstream secret set s3-secret-key`"
         )
     s3 = S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
-                   region=storage.region, allow_insecure_remote=storage.allow_insecure)  # fmt: skip
+                   region=storage.region, allow_insecure_remote=storage.allow_insecure,
+                   object_lock=object_lock_setting(storage.object_lock))  # fmt: skip
     return PrefixedStorage(s3, storage.prefix) if storage.prefix else s3
 
 

@@ -186,6 +186,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
             report = await core.retention.sweep()
             if report.expired or report.over_cap:
                 log.info("retention removed %d recording(s)", len(report.expired) + len(report.over_cap))
+            if report.locked:
+                log.info("retention kept %d recording(s) the archive still locks", len(report.locked))
             next_sweep = loop.time() + 3600
         if not health.mediamtx_ok:
             log.warning("media server unreachable: %s", health.mediamtx_error)
@@ -253,6 +255,8 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
         sweep = await core.retention.sweep(dry_run=args.dry_run)
         verb = "would remove" if args.dry_run else "removed"
         print(f"{verb} {len(sweep.expired)} expired and {len(sweep.over_cap)} over-cap recording(s)")
+        if sweep.locked:
+            print(f"kept {len(sweep.locked)} recording(s) the archive still holds under object lock")
         for error in sweep.errors:
             print(f"error: {error}", file=sys.stderr)
         return 1 if sweep.errors else 0

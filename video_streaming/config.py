@@ -46,6 +46,8 @@ class StorageSettings:
     allow_insecure: bool = False
     # A folder of the bucket for this recorder's archive: several recorder hosts can share one bucket.
     prefix: str = ""
+    # S3 object lock on uploads: "auto" (where the bucket has object lock), "off", "governance", "compliance".
+    object_lock: str = "auto"
 
 
 @dataclass(frozen=True)

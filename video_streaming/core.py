@@ -71,6 +71,7 @@ class Health:
     sites_total: int = 0  # remote recorder sites this machine shows
     site_errors: dict[str, str] = field(default_factory=dict)  # site key -> why it cannot be reached
     moved_cameras: set[str] = field(default_factory=set)  # site cameras now live on another path: re-open them
+    cameras_changed: bool = False  # a site added, renamed or changed cameras: refresh camera lists
 
 
 class VidStreamCore:
@@ -110,6 +111,7 @@ class VidStreamCore:
         self.work_dir = work_dir or recordings_dir.parent / "run"
         self._site_cameras: set[str] = set()  # ids of cameras whose streams play from a remote site
         self._moved_cameras: set[str] = set()
+        self._site_cameras_changed = False
         self._next_site_sync = 0.0
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
         recorder.on_event = self._on_recorder_event
@@ -255,6 +257,7 @@ class VidStreamCore:
             camera = self._site_camera(site, entry)
             if camera != existing:
                 self.catalog.save_camera(camera)
+                self._site_cameras_changed = True
             self._follow_site_path(camera, site, directory)
 
     @staticmethod
@@ -479,6 +482,7 @@ class VidStreamCore:
             if site.error and site.key not in health.site_errors:
                 health.site_errors[site.key] = site.error
         health.moved_cameras, self._moved_cameras = self._moved_cameras, set()
+        health.cameras_changed, self._site_cameras_changed = self._site_cameras_changed, False
 
     def _site_key_of_stream(self, stream: Stream) -> str:
         camera = self.catalog.camera(str(stream.camera_id))

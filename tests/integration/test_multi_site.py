@@ -91,8 +91,13 @@ async def test_a_site_going_away_and_its_recorder_restarting(
         await warehouse.recorder.stop_camera(warehouse.camera_id)
         assert (await warehouse.recorder.start_camera(warehouse.camera_id)).is_success
         await warehouse.publish()
+        # ... and gains a camera, which the workstation lists at its next directory read.
+        added = warehouse.recorder.add_camera("Ramp", warehouse.mediamtx.endpoints.rtsp_url("cam1")).value
+        assert (await warehouse.recorder.start_camera(str(added.id))).is_success
+        await warehouse.publish()
         health = await core.poll()
-        assert warehouse.camera_id in health.moved_cameras
+        assert warehouse.camera_id in health.moved_cameras and health.cameras_changed
+        assert core.catalog.camera(added.id) is not None and core.camera(str(added.id)).name == "Warehouse · Ramp"
         new_path = warehouse.recorder.streams[warehouse.camera_id].path_name
         assert new_path != old_path and core.streams[warehouse.camera_id].path_name == new_path
         assert new_path in core.live_urls(warehouse.camera_id)["rtsp"]

@@ -8,7 +8,10 @@ key, so playback, download, export, share and delete reach the right archive wit
 from __future__ import annotations
 
 import asyncio
+import inspect
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
 from video_streaming.ports import ProgressCallback, StorageService, StoredObject
@@ -32,12 +35,23 @@ class PrefixedStorage(StorageService):
     def __init__(self, inner: StorageService, prefix: str) -> None:
         self.inner = inner
         self.prefix = normalise_prefix(prefix)
+        # The Archiver passes progress and a retention date only to storage that takes them: pass on what
+        # the inner storage takes, so a prefixed S3 archive still reports progress and locks objects.
+        self._inner_takes = set(inspect.signature(inner.upload_file).parameters)
 
     def _full(self, key: str) -> str:
         return self.prefix + key
 
-    async def upload_file(self, local_path: str, remote_path: str) -> str:
-        return await self.inner.upload_file(local_path, self._full(remote_path))
+    async def upload_file(
+        self, local_path: str, remote_path: str, progress: ProgressCallback | None = None, *,
+        retain_until: datetime | None = None,
+    ) -> str:  # fmt: skip
+        given: dict[str, Any] = {"progress": progress, "retain_until": retain_until}
+        options = {name: value for name, value in given.items() if value is not None and name in self._inner_takes}
+        return await self.inner.upload_file(local_path, self._full(remote_path), **options)
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        return await self.inner.locked_until(self._full(remote_path))
 
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         return await self.inner.get_file_url(self._full(remote_path), expires_in)
@@ -118,6 +132,10 @@ class SiteRoutedStorage(StorageService):
             else:
                 found.extend(result)
         return found, errors
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        storage, key, _ = self.route(remote_path)
+        return await storage.locked_until(key)
 
     async def stat_file(self, remote_path: str) -> StoredObject | None:
         storage, key, marker = self.route(remote_path)

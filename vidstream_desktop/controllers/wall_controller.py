@@ -268,7 +268,7 @@ class WallController(QObject):
         for camera_id in health.moved_cameras:  # a site's recorder restarted: play its new path
             for tile in self.tiles_showing(camera_id):
                 self._spawn(self.show_camera(tile, camera_id))
-        if health.moved_cameras:
+        if health.moved_cameras or health.cameras_changed:
             self.reload_camera_list()
         for camera_id in {*self.core.streams, *self.core.sub_streams}:
             main = self.core.streams.get(camera_id)

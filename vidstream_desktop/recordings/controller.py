@@ -310,7 +310,9 @@ class RecordingsController(QObject):
         keys = {s.object_key for s in segments if s.state is SegmentState.ARCHIVED}
         if row.storage_prefix:
             keys |= {o.key for o in await self.core.storage.list_files(row.storage_prefix)}
-        for key in sorted(keys):
+        # Newest first: under S3 object lock the newest segment is the last to unlock, so a locked recording is
+        # refused before any of it goes.
+        for key in sorted(keys, reverse=True):
             await self.core.storage.delete_file(key)
 
         def remove_local() -> int:
