@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +19,11 @@ from video_streaming.adapters.s3 import sha256_of
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.ports import StorageService
+from video_streaming.segment_integrity import segment_damage
 
 log = logging.getLogger(__name__)
+# Failures of the archive as a whole, not of one segment: the rest of a round would fail the same way.
+_ARCHIVE_DOWN = {"unreachable", "unauthorized"}
 
 
 @dataclass
@@ -30,6 +34,7 @@ class ArchiverStatus:
     uploaded_bytes: int = 0
     last_error: str = ""
     retry_in: float = 0.0
+    damaged: dict[str, str] = field(default_factory=dict)  # object key -> what is wrong with it (archived as is)
 
 
 class Archiver:
@@ -55,6 +60,9 @@ class Archiver:
         self._reports_progress = "progress" in upload_parameters
         # Nor a retention date; an adapter that takes one has the archive lock the object until then.
         self._locks_retention = "retain_until" in upload_parameters
+        # Told about a segment found damaged on disk before upload (it is archived as it is, nothing is dropped).
+        self.on_damaged: Callable[[SegmentRow, str], None] | None = None
+        self._archive_down = False
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -121,9 +129,12 @@ class Archiver:
 
     async def _upload_batch(self, segments: list[SegmentRow]) -> list[bool]:
         semaphore = asyncio.Semaphore(self.concurrency)
+        self._archive_down = False
 
         async def one(segment: SegmentRow) -> bool:
             async with semaphore:
+                if self._archive_down:  # wait for the back-off instead of failing every queued segment
+                    return False
                 return await self.archive_segment(segment)
 
         return list(await asyncio.gather(*(one(segment) for segment in segments)))
@@ -142,11 +153,16 @@ class Archiver:
 
         options: dict[str, Any] = {"progress": progress} if self._reports_progress else {}
         try:
+            await self._note_damage(segment, local)
             sha256 = await asyncio.to_thread(sha256_of, local)
             if self._locks_retention:
                 options["retain_until"] = await asyncio.to_thread(self._retain_until, segment)
             await self.storage.upload_file(str(local), segment.object_key, **options)
-        except VidStreamError as error:
+        except (VidStreamError, OSError) as error:
+            if isinstance(error, OSError):  # the local disk failed us (unreadable file): retried like the rest
+                error = VidStreamError(f"cannot read {segment.file_name}: {error.strerror or error}",
+                                       "check the recordings disk")  # fmt: skip
+            self._archive_down = self._archive_down or error.kind in _ARCHIVE_DOWN
             self.status.last_error = str(error)
             await asyncio.to_thread(self.catalog.mark_upload_failed, segment.id, str(error))
             log.warning("upload of %s failed, will retry: %s", segment.file_name, error)
@@ -171,6 +187,19 @@ class Archiver:
             return None
         recording = row.to_recording()
         return recording.delete_after or recording.retention_policy.deadline(segment.end)
+
+    async def _note_damage(self, segment: SegmentRow, local: Path) -> None:
+        """A file cut short or garbled on disk is still archived (it is all there is of that moment), but the
+        operator is told, once per segment."""
+        if segment.object_key in self.status.damaged:
+            return
+        damage = await asyncio.to_thread(segment_damage, local, recorded_size=segment.size, partial=segment.partial)
+        if damage is None:
+            return
+        log.error("segment %s is damaged: %s", segment.object_key, damage)
+        self.status.damaged[segment.object_key] = damage
+        if self.on_damaged is not None:
+            self.on_damaged(segment, damage)
 
     async def _adopt_if_archived(self, segment: SegmentRow) -> bool:
         try:
