@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import time
 import uuid
 from collections import deque
@@ -34,6 +35,7 @@ from video_streaming.domain.errors import (
     VidStreamError,
 )
 from video_streaming.ports import FFmpegService
+from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
 SEGMENT_LIST = "segments-{attempt}.csv"  # one list per ffmpeg run: each run rewrites its list
@@ -199,6 +201,8 @@ class FFmpegRecorder(FFmpegService):
             self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe
         )
         job.csv_offset = 0
+        # Each run's own last words: a failed first run's errors must not explain a later run's exit.
+        job.stderr_tail = deque(maxlen=40)
         job.process = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.PIPE,
@@ -206,14 +210,18 @@ class FFmpegRecorder(FFmpegService):
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "TZ": "UTC"},  # -strftime names files in UTC
             start_new_session=True,
+            # ffmpeg ignores the end of its stdin: if this process dies (a crash, SIGKILL), ffmpeg would go on
+            # recording unsupervised, uncatalogued, into a folder the next run adopts while it still grows.
+            # SIGTERM makes it close the segment it is writing and exit.
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
-        job.stderr_reader = asyncio.create_task(self._drain_stderr(job, job.process))
+        job.stderr_reader = asyncio.create_task(self._drain_stderr(job.stderr_tail, job.process))
 
     @staticmethod
-    async def _drain_stderr(job: _Job, process: asyncio.subprocess.Process) -> None:
+    async def _drain_stderr(tail: deque[str], process: asyncio.subprocess.Process) -> None:
         assert process.stderr is not None
         async for raw in process.stderr:
-            job.stderr_tail.append(raw.decode("utf-8", "replace").rstrip())
+            tail.append(raw.decode("utf-8", "replace").rstrip())
 
     def _current_files(self, job: _Job) -> list[Path]:
         return sorted(p for p in job.output_dir.glob(f"*Z-{job.attempt}.mp4") if p.name not in job.closed)
@@ -265,7 +273,6 @@ class FFmpegRecorder(FFmpegService):
                     backoff = min(backoff * 2, self.max_backoff)
                 retry_now = False
                 job.attempt += 1
-                job.stderr_tail.clear()
                 await self._spawn(job)
                 try:
                     await self._wait_first_bytes(job)

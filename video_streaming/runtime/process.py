@@ -7,22 +7,34 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 from video_streaming.domain.camera import mask_url
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: the child gets SIGTERM when the app dies, so a crash never leaves servers behind."""
+def _libc_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        return cast(Callable[..., int], ctypes.CDLL("libc.so.6", use_errno=True).prctl)
     except OSError:
-        pass
+        return None
+
+
+# Looked up here, in the parent: between fork and exec the child should not import or load libraries
+# (another thread of a busy parent may hold a lock the child would wait on forever).
+_PRCTL = _libc_prctl()
+
+
+def die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGTERM when the app dies, so a crash never leaves servers behind."""
+    if _PRCTL is not None:
+        pr_set_pdeathsig = 1
+        _PRCTL(pr_set_pdeathsig, signal.SIGTERM)
 
 
 class ManagedProcess:
@@ -59,7 +71,7 @@ class ManagedProcess:
                 stderr=subprocess.STDOUT,
                 env=environment,
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
             )
 
     def stop(self, timeout: float = 5.0) -> None:
