@@ -251,10 +251,15 @@ class FFmpegRecorder(FFmpegService):
             process = job.process
             assert process is not None
             # Even when stopping, wait for ffmpeg's own exit: it lists the last segment as it closes it.
-            while process.returncode is None:
-                self._collect_closed(job)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(process.wait(), timeout=0.5)
+            # One wait() for the whole run: each call leaves a future in the process transport's list of exit
+            # waiters, and a wait() cancelled every 0.5 s grew it by two a second per camera (the soak's leak).
+            exited = asyncio.ensure_future(process.wait())
+            try:
+                while not exited.done():
+                    self._collect_closed(job)
+                    await asyncio.wait({exited}, timeout=0.5)
+            finally:
+                exited.cancel()
             await self._after_exit(job)
             if job.stopping:
                 return
