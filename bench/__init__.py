@@ -11,6 +11,7 @@ from types import ModuleType
 BENCHMARKS: dict[str, str] = {
     "catalog": "bench.catalog_query",
     "control_plane": "bench.control_plane",
+    "sites": "bench.sites",
     "archive": "bench.archive",
     "recording": "bench.recording",
     "ttff": "bench.ttff",
