@@ -133,6 +133,7 @@ class _Job:
     stopping: bool = False
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=40))
     closed: set[str] = field(default_factory=set)
+    closed_limit: int = 64  # when `closed` is next pruned of files no longer on disk
     csv_offset: int = 0
     supervisor: asyncio.Task[None] | None = None
     stderr_reader: asyncio.Task[None] | None = None
@@ -318,6 +319,11 @@ class FFmpegRecorder(FFmpegService):
             job.closed.add(name)
             duration = max(0.0, float(row[2]) - float(row[1]))
             self._emit(SegmentClosed(job.recording_id, job.output_dir / name, parsed[0], duration))
+        if len(job.closed) > job.closed_limit:
+            # A closed file that left the disk (archived) cannot be mistaken for a partial one any more: forget
+            # it, or the set grows for as long as the camera records (a recording may run for months).
+            job.closed = {name for name in job.closed if (job.output_dir / name).exists()}
+            job.closed_limit = 2 * len(job.closed) + 64
 
     async def _after_exit(self, job: _Job) -> None:
         """After ffmpeg exits: list-closed segments first, then any unlisted file is a partial segment."""
