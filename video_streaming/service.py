@@ -107,6 +107,9 @@ class StreamingService:
             stream.mark_error(error.message)
             await self._forget_path(stream)
             return Result.from_exception(error)
+        except asyncio.CancelledError:  # the caller gave up (window closed, its own deadline): no stray path
+            await asyncio.shield(self._forget_path(stream))
+            raise
         stream.mark_running()
         self.streams[stream.id] = stream
         log.info("stream %s for camera %s running from %s", stream.id, camera_id, mask_url(source_url))
@@ -120,10 +123,14 @@ class StreamingService:
             if status.get("ready"):
                 return
             if time.monotonic() >= deadline:
-                raise SourceUnavailable(
-                    f"the camera sent no media within {self.ready_timeout:.0f} s ({mask_url(stream.source_url)})",
-                    "check the camera URL, its credentials and that it is on the network",
-                )
+                message = f"the camera sent no media within {self.ready_timeout:.0f} s ({mask_url(stream.source_url)})"
+                hint = "check the camera URL, its credentials and that it is on the network"
+                # Our MediaMTX adapter can say why (a web page, a silent port...); the seed's port cannot.
+                explain = getattr(self.mediamtx, "explain_not_ready", None)
+                diagnosis = await explain(stream.source_url) if explain is not None else None
+                if diagnosis is not None:
+                    message, hint = f"{message}: {mask_url(diagnosis.reason)}", diagnosis.hint
+                raise SourceUnavailable(message, hint)
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, 0.5)
 

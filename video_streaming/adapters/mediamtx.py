@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import httpx
 
+from video_streaming.adapters.source_probe import Diagnosis, diagnose_source
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
@@ -145,6 +146,11 @@ class MediaMTXClientImpl(MediaMTXClient):
         if response.status_code != 200:
             raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
         return summarize_path(response.json())
+
+    async def explain_not_ready(self, source_url: str, timeout: float = 2.0) -> Diagnosis | None:
+        """Why a path's source gives no media. MediaMTX v1.20 writes the reason only to its log (the API
+        says "not ready"), so ask the source itself: one short exchange in the protocol of its URL."""
+        return await diagnose_source(source_url, timeout)
 
     async def list_paths(self) -> dict[str, dict[str, Any]]:
         """State of every path in as few calls as the server's paging allows (one for <= 1000 paths)."""
