@@ -215,14 +215,15 @@ async def test_sixteen_cameras_record_and_archive_for_ten_minutes_without_leaks_
     assert not [a for a in alerts if a[0] != "info"], alerts
     # Bounds: about 1,300 segments close between the thirds' midpoints in ten minutes, so one descriptor or one
     # 1 kB object kept per segment breaks the first two; the Python heap bound catches what RSS's allocator
-    # noise hides (a future kept twice a second per camera grew it by 2 MiB). MinIO's Go heap grows
-    # towards a plateau (about 340 MiB here), hence its wider slack.
+    # noise hides (a future kept twice a second per camera grew it by 2 MiB). MinIO's Go heap grows in steps
+    # with the objects it holds (first/last third medians 248/291 to 286/380 MiB in runs here): only a
+    # runaway is caught there.
     _assert_flat(flat, "fds", slack=20, share=0.10)
     _assert_flat(flat, "threads", slack=10, share=0.10)
     _assert_flat(flat, "python_heap_mib", slack=1.0, share=0.05)
     _assert_flat(flat, "rss_mib", slack=50, share=0.25)
     _assert_flat(flat, "mediamtx_rss_mib", slack=50, share=0.25)
-    _assert_flat(flat, "minio_rss_mib", slack=100, share=0.25)
+    _assert_flat(flat, "minio_rss_mib", slack=150, share=0.50)
 
 
 def _assert_flat(flat: dict[str, dict[str, float]], name: str, slack: float, share: float) -> None:
