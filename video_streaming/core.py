@@ -27,7 +27,7 @@ from video_streaming.adapters.ffmpeg import (
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
-from video_streaming.catalog import Catalog
+from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.domain.camera import (
     MAX_NAME_LENGTH,
     Camera,
@@ -115,6 +115,7 @@ class VidStreamCore:
         self._next_site_sync = 0.0
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
         recorder.on_event = self._on_recorder_event
+        archiver.on_damaged = self._on_damaged_segment
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -409,6 +410,11 @@ class VidStreamCore:
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
+
+    def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
+        """Found by the archiver before upload; the file is archived as it is, the operator should know."""
+        self.alert("error", f"{self._camera_name(segment.camera_id)}: segment {segment.file_name} is damaged on "
+                            f"disk ({damage}); it is archived as it is")  # fmt: skip
 
     def _camera_name(self, camera_id: str) -> str:
         camera = self.catalog.camera(camera_id)

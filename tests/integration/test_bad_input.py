@@ -241,6 +241,8 @@ async def test_segments_damaged_on_disk_before_upload_are_archived_as_they_are_a
 ) -> None:
     camera_factory("good", SMALL)
     core = core_factory(private_minio, segment_seconds=2)
+    alerts: list[tuple[str, str]] = []
+    core.alert_listeners.append(lambda level, text: alerts.append((level, text)))
     await core.start()
     private_minio.server.stop()  # the segments wait on disk, where the damage happens
     camera_id = str(core.add_camera("Dock", mediamtx.endpoints.rtsp_url("good")).value.id)
@@ -262,6 +264,8 @@ async def test_segments_damaged_on_disk_before_upload_are_archived_as_they_are_a
     assert set(damaged) == {segments[1].object_key, segments[2].object_key}, damaged
     assert "cut short" in damaged[segments[1].object_key]
     assert "not an MP4 recording" in damaged[segments[2].object_key]
+    told = [text for level, text in alerts if level == "error" and "damaged on disk" in text]
+    assert len(told) == 2 and all(text.startswith("Dock: segment ") for text in told), alerts
     # Nothing is dropped: the damaged files are archived as they are, beside the intact ones.
     after = {s.id: s for s in core.catalog.segments(recording_id=recording_id)}
     assert all(s.state is SegmentState.ARCHIVED for s in after.values())
