@@ -379,7 +379,7 @@ class VidStreamCore:
         return result
 
     async def record_all(self) -> list[Result[Recording]]:
-        return [await self.record(str(camera.id)) for camera in self.cameras() if camera.enabled]
+        return [await self.record(str(c.id)) for c in self.cameras() if c.enabled and not c.site]
 
     async def stop_all_recordings(self) -> None:
         for camera_id in list(self.active_recordings):
@@ -515,6 +515,8 @@ class VidStreamCore:
     async def reprovision(self) -> None:
         for sub, streams in ((False, self.streams), (True, self.sub_streams)):
             for camera_id, stream in list(streams.items()):
+                if camera_id in self._site_cameras:  # served by its site's MediaMTX, not ours
+                    continue
                 camera = self.catalog.camera(camera_id)
                 if camera is not None:
                     stream.source_url = self.source_with_credentials(camera, sub_stream=sub)

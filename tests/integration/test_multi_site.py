@@ -102,6 +102,16 @@ async def test_a_site_going_away_and_its_recorder_restarting(
         assert new_path != old_path and core.streams[warehouse.camera_id].path_name == new_path
         assert new_path in core.live_urls(warehouse.camera_id)["rtsp"]
 
+        # The workstation's own MediaMTX restarts: it re-provisions its own paths, never a site's.
+        mediamtx.stop()
+        mediamtx.start()
+        await core.reprovision()  # what poll() runs when its own paths are gone
+        own = mediamtx.endpoints
+        listed = httpx.get(f"{own.api_url}/v3/paths/list", auth=(own.api_user, own.api_password), timeout=5)
+        own_paths = listed.json()["items"]
+        assert own_paths == [], [path["name"] for path in own_paths]
+        assert (await core.record_all()) == []  # a site's cameras are recorded by their site
+
         # Harbour's MediaMTX goes down: its error is reported, Warehouse carries on.
         harbour.mediamtx.stop()
         health = await core.poll()

@@ -237,7 +237,7 @@ class WallController(QObject):
 
     async def record_all(self) -> None:
         for camera in self.core.cameras():
-            if camera.enabled and not self.core.is_recording(str(camera.id)):
+            if camera.enabled and not camera.site and not self.core.is_recording(str(camera.id)):
                 await self.toggle_recording(str(camera.id))
 
     async def stop_all(self) -> None:
