@@ -479,8 +479,8 @@ class VidStreamCore:
                 raise paths
             site.paths = paths
             health.paths.update(paths)
-            mine = [s for c, s in [*self.streams.items(), *self.sub_streams.items()] if c in self._site_cameras]
-            resync = resync or any(s.path_name not in paths for s in mine if self._site_key_of_stream(s) == site.key)
+            playing = [(c, s) for c, s in [*self.streams.items(), *self.sub_streams.items()] if c in self._site_cameras]
+            resync = resync or any(s.path_name not in paths for c, s in playing if self.site_key_of(c) == site.key)
         if resync:
             self._next_site_sync = now + (5.0 if self._moved_cameras or health.site_errors else 30.0)
             await self.sync_sites()
@@ -489,10 +489,6 @@ class VidStreamCore:
                 health.site_errors[site.key] = site.error
         health.moved_cameras, self._moved_cameras = self._moved_cameras, set()
         health.cameras_changed, self._site_cameras_changed = self._site_cameras_changed, False
-
-    def _site_key_of_stream(self, stream: Stream) -> str:
-        camera = self.catalog.camera(str(stream.camera_id))
-        return camera.site if camera is not None else ""
 
     async def _kick_returned_sources(self, paths: dict[str, dict[str, Any]]) -> None:
         """MediaMTX retries a failed pull only every 5 s. When a stream's path is not ready but its camera
