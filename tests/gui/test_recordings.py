@@ -366,17 +366,14 @@ def test_player_plays_an_archived_recording_and_the_panel_downloads_it(  # type:
         first = screen_pixels(player.surface)
         await until(lambda: screen_pixels(player.surface) != first, 3, "the picture moves")
 
-        # Seek, speed, frame step, snapshot.
-        target = segments[2].start + timedelta(seconds=1)
-        player.seek(target)
-
-        def at_target() -> bool:
-            shown = player.current_time()
-            return player.index == 2 and shown is not None and abs((shown - target).total_seconds()) < 0.6
-
-        await until(at_target, 10, "seek")
+        # Seek (paused, so the landing can be read off a still picture), frame step, speed, snapshot.
         player.pause()
         await until(lambda: player.state == "paused", 3, "paused")
+        target = segments[2].start + timedelta(seconds=1)
+        player.seek(target)
+        await until(lambda: player.index == 2 and player.state == "paused" and player.has_picture(), 10, "seek")
+        shown = player.current_time()
+        assert shown is not None and abs((shown - target).total_seconds()) < 0.6, f"seek landed at {shown}"
         await asyncio.sleep(0.3)
         still = screen_pixels(player.surface)
         await asyncio.sleep(0.3)

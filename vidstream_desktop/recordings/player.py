@@ -90,6 +90,7 @@ class PlayerPanel(QWidget):
         self._muted = True
         self._state = "idle"
         self._pause_on_picture = False
+        self._landing_ms = 0  # where the segment being opened should show its first picture
         self._tried_archive = False
         self._opening: asyncio.Future[Any] | None = None
         self._dragging = False
@@ -300,6 +301,7 @@ class PlayerPanel(QWidget):
         self._index = index
         self._tried_archive = prefer_archive
         self._pause_on_picture = not play
+        self._landing_ms = int(offset * 1000)
         self._set_state("loading")
         item = self._items[index]
         self.title.setText(f"{self._title} · {local_time(item.start):%Y-%m-%d %H:%M:%S}")
@@ -362,10 +364,8 @@ class PlayerPanel(QWidget):
         if generation != self._generation or self._player is None:
             return
         if name in ("playing", "vout"):
-            if self._pause_on_picture and self.has_picture():
-                self._pause_on_picture = False
-                self._player.set_pause(1)
-                self._set_state("paused")
+            if self._pause_on_picture:
+                self._pause_once_landed()
             elif name == "playing":
                 self._set_state("playing")
         elif name == "paused":
@@ -395,7 +395,18 @@ class PlayerPanel(QWidget):
             return 0.0
         return max((self._items[-1].end - self._items[0].start).total_seconds(), 0.0)
 
+    def _pause_once_landed(self) -> None:
+        """Pause on the first picture at the requested offset. libvlc shows a picture (and reports time 0)
+        before a `:start-time` seek lands: pausing then would leave the wrong moment on screen."""
+        if self._player is None or not self.has_picture() or self._player.get_time() < self._landing_ms - 200:
+            return
+        self._pause_on_picture = False
+        self._player.set_pause(1)
+        self._set_state("paused")
+
     def _update_position(self) -> None:
+        if self._pause_on_picture:
+            self._pause_once_landed()
         moment = self.current_time()
         start = self.clip_start
         if moment is None or start is None:

@@ -2,8 +2,9 @@
 local libvlc can actually open.
 
 Player teardown lives here too: `MediaPlayer.stop()` joins VLC's input and output threads. Measured here
-that is 20-40 ms for a live SRT player, up to ~650 ms for one still connecting, and forever for one
-caught in libvlc's SRT reconnect loop, so retired players are stopped and released off the Qt thread.
+that is 20-40 ms for a live SRT player, up to ~650 ms for one still connecting, and 0.6-4.5 s for one
+caught in libvlc's SRT reconnect loop after its camera dropped (forever without `:poll-timeout`, see
+media_options), so retired players are stopped and released off the Qt thread.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
 }
 
 SRT_LATENCY_MS = 20
+SRT_POLL_TIMEOUT_MS = 100
 # HLS delivers whole segments: a sub-second cache only makes the player starve between them.
 HLS_MIN_CACHING_MS = 1500
 
@@ -119,6 +121,12 @@ def media_options(transport: Transport, caching_ms: int) -> list[str]:
     options = [f":network-caching={caching}"]
     if transport is Transport.SRT:
         options.append(f":latency={SRT_LATENCY_MS}")  # VLC takes SRT latency in ms (ffmpeg in µs)
+        # libvlc 3's SRT input loops inside one read, reconnecting, for as long as the server refuses (a
+        # camera that dropped) and can lose the stop request meanwhile: a player retired then never
+        # stopped (about 1 in 5 drops, measured). A poll timeout ends that read whenever 100 ms pass
+        # without an event, and the next read sees the stop. Live reads are unaffected: a 25 fps stream
+        # brings data every 40 ms, and an empty read is simply retried.
+        options.append(f":poll-timeout={SRT_POLL_TIMEOUT_MS}")
     elif transport is Transport.RTSP:
         options.append(":rtsp-tcp")  # interleaved over TCP survives packet loss that UDP would not
     return options
