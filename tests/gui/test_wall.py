@@ -222,8 +222,8 @@ def test_dropped_camera_goes_offline_then_recovers_by_itself(qtbot, grid, mediam
 
 def test_a_camera_dropping_again_and_again_leaves_no_player_stuck_stopping(qtbot, mediamtx, camera) -> None:  # type: ignore[no-untyped-def]
     # Each drop retires a player caught in libvlc's SRT reconnect loop. Without a poll timeout some of them
-    # never stopped, even with the camera back (11 of 15 drops left one behind, measured). libvlc may hold
-    # one for as long as the server refuses the stream; with the camera back every one must be gone.
+    # never stopped, even with the camera back (5 of 25 drops, measured under load). libvlc may hold one
+    # for as long as the server refuses the stream; with the camera back every one must be gone.
     surface = QWidget()
     qtbot.addWidget(surface)
     surface.resize(320, 180)
