@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import CoreFactory, record_synthetic_cameras
 from tests.fixtures.servers import CameraFactory, S3Target
 from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
-from video_streaming.runtime.synthetic_camera import CameraSpec
 
 OUTAGE_SECONDS = 60.0
 SEGMENT_SECONDS = 3
@@ -68,19 +67,12 @@ class DiskWatch:
 async def test_archive_down_for_a_minute_queues_retries_with_backoff_and_drains_when_back(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory, private_minio: S3Target
 ) -> None:
-    spec = {"width": 320, "height": 180, "fps": 15, "bitrate_kbps": 300}
-    for index in range(1, CAMERAS + 1):
-        camera_factory(f"yard{index}", CameraSpec(label=f"yard{index}", **spec))  # type: ignore[arg-type]
     core = core_factory(private_minio, segment_seconds=SEGMENT_SECONDS)
     core.archiver.min_backoff, core.archiver.max_backoff = MIN_BACKOFF, MAX_BACKOFF
     await core.start()
-    ids = [str(core.add_camera(f"Yard {i}", mediamtx.endpoints.rtsp_url(f"yard{i}")).value.id)
-           for i in range(1, CAMERAS + 1)]  # fmt: skip
-    recordings = []
-    for camera_id in ids:
-        started = await core.record(camera_id)
-        assert started.is_success, started.error
-        recordings.append(started.value)
+    names = {f"yard{i}": f"Yard {i}" for i in range(1, CAMERAS + 1)}
+    spec: dict[str, object] = {"width": 320, "height": 180, "fps": 15, "bitrate_kbps": 300}
+    ids, recordings = await record_synthetic_cameras(core, mediamtx, camera_factory, names, spec)
     watch_stop = asyncio.Event()
     watch = DiskWatch(core)
     watcher = asyncio.create_task(watch.run(watch_stop))

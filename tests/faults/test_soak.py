@@ -22,19 +22,18 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import CoreFactory, record_synthetic_cameras
 from tests.fixtures.servers import CameraFactory, S3Target
 from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
-from video_streaming.runtime.synthetic_camera import CameraSpec
 
 SOAK_SECONDS = float(os.environ.get("VIDSTREAM_SOAK_SECONDS", "600"))
 CAMERAS = 16
 SEGMENT_SECONDS = 5
 # Small pictures at a low rate: 16 encoders, 16 recorders, MediaMTX and MinIO share two cores.
-SPEC = {"width": 192, "height": 108, "fps": 10, "bitrate_kbps": 150, "audio": False}
+SPEC: dict[str, object] = {"width": 192, "height": 108, "fps": 10, "bitrate_kbps": 150, "audio": False}
 SAMPLE_EVERY = 5.0
 WARM_UP = min(60.0, SOAK_SECONDS * 0.2)  # caches, pools and the first segments settle
 HOLE_TOLERANCE = 1.5  # file names carry whole seconds: a contiguous timeline can look 1 s off either way
@@ -129,19 +128,12 @@ async def test_sixteen_cameras_record_and_archive_for_ten_minutes_without_leaks_
     traced_heap: None, core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory,
     private_minio: S3Target,
 ) -> None:  # fmt: skip
-    for index in range(1, CAMERAS + 1):
-        camera_factory(f"soak{index:02d}", CameraSpec(label=f"soak{index:02d}", **SPEC))  # type: ignore[arg-type]
     core = core_factory(private_minio, segment_seconds=SEGMENT_SECONDS)
     alerts: list[tuple[str, str]] = []
     core.alert_listeners.append(lambda level, text: alerts.append((level, text)))
     await core.start()
-    ids = [str(core.add_camera(f"Soak {i:02d}", mediamtx.endpoints.rtsp_url(f"soak{i:02d}")).value.id)
-           for i in range(1, CAMERAS + 1)]  # fmt: skip
-    recordings = []
-    for camera_id in ids:
-        started = await core.record(camera_id)
-        assert started.is_success, started.error
-        recordings.append(started.value)
+    names = {f"soak{i:02d}": f"Soak {i:02d}" for i in range(1, CAMERAS + 1)}
+    ids, recordings = await record_synthetic_cameras(core, mediamtx, camera_factory, names, SPEC)
 
     # Run as the recorder daemon does: poll once a second. Note every segment file seen on disk on the way.
     began = time.monotonic()
