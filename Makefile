@@ -1,7 +1,8 @@
 # VidStream: `make run` and `make test` install whatever is missing, then do their job.
 SHELL := /bin/bash
 CACHE_DIR ?= $(or $(VIDSTREAM_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/vidstream)
-VENV ?= $(CACHE_DIR)/venv
+VENV ?= $(or $(VIDSTREAM_VENV),$(CACHE_DIR)/venv)
+export VIDSTREAM_VENV := $(VENV)
 export VIDSTREAM_CACHE := $(CACHE_DIR)
 export VIDSTREAM_BIN_DIR := $(CACHE_DIR)/bin
 PY := $(VENV)/bin/python
