@@ -1,4 +1,4 @@
-"""ruff and mypy are part of the suite: main stays lint- and type-clean."""
+"""ruff, mypy and the import contracts are part of the suite: main stays lint- and type-clean and keeps its layers."""
 
 from __future__ import annotations
 
@@ -20,4 +20,11 @@ def test_ruff_finds_nothing() -> None:
 
 def test_mypy_strict_finds_nothing() -> None:
     result = run_tool("mypy")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts_hold() -> None:
+    """The layer rule of pyproject.toml's [tool.importlinter] (e.g. no Qt in the core, no adapter in the domain)."""
+    result = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True,
+                            text=True, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
