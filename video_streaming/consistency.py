@@ -15,7 +15,7 @@ from video_streaming.adapters.s3 import SHA256_META
 from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import SegmentState
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import parse_segment_file_name, segment_key
+from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
 
 
 @dataclass
@@ -110,8 +110,7 @@ async def _check_local_files(core: VidStreamCore, known: set[str], report: Check
         row = core.catalog.recording(recording_id)
         if parsed is None or row is None:
             continue
-        camera = core.catalog.camera(row.camera_id)
-        key = segment_key(camera.key if camera else "camera", recording_id, row.started_at, path.name)
+        key = segment_key_under(row.storage_prefix, path.name)
         duration = await probe_duration(path)
         core.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration, path.stat().st_size, True)
         report.repaired.append(f"adopted {path}")

@@ -34,7 +34,7 @@ from video_streaming.domain.camera import (
     SourceUrl,
     mask_url,
     parse_segment_file_name,
-    segment_key,
+    segment_key_under,
 )
 from video_streaming.domain.errors import DiskFull, NotFound, VidStreamError
 from video_streaming.domain.recording import Recording
@@ -429,9 +429,7 @@ class VidStreamCore:
         duration: float,
         partial: bool,
     ) -> None:
-        camera = self.catalog.camera(camera_id)
-        camera_key = camera.key if camera else "camera"
-        key = segment_key(camera_key, recording.id, recording.started_at, path.name)
+        key = segment_key_under(recording.storage_path, path.name)
         size = path.stat().st_size if path.exists() else 0
         self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
         self.archiver.wake()
@@ -541,8 +539,7 @@ class VidStreamCore:
                 if path.stat().st_size == 0:
                     continue
                 duration = await probe_duration(path)
-                camera = self.catalog.camera(row.camera_id)
-                key = segment_key(camera.key if camera else "camera", uuid.UUID(row.id), row.started_at, path.name)
+                key = segment_key_under(row.storage_prefix, path.name)
                 self.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration,
                                          path.stat().st_size, partial=True)  # fmt: skip
                 adopted += 1

@@ -282,3 +282,32 @@ async def test_size_cap_removes_the_oldest_archived_recordings_first(
     remaining = {row.id for row in core.catalog.recordings(camera_id=camera_id)}
     assert remaining == {str(made[1].id), str(made[2].id)}
     assert await core.storage.list_files(made[0].storage_path) == []
+
+
+async def test_renaming_a_camera_while_it_records_keeps_the_recording_under_one_prefix(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
+) -> None:
+    """A recording's archive prefix is fixed when it starts: segments closed after a rename must not be filed
+    under the new name (retention, check and the browser all find a recording by its prefix)."""
+    core = core_factory(minio)
+    await core.start()
+    added = core.add_camera("Dock", mediamtx.endpoints.rtsp_url("cam1")).value
+    camera_id = str(added.id)
+    recording = (await core.record(camera_id)).value
+    deadline = time.monotonic() + 15
+    while not core.catalog.segments(recording_id=str(recording.id)) and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    assert core.catalog.segments(recording_id=str(recording.id)), "no segment closed before the rename"
+    core.save_camera(added.renamed("Loading bay"))
+    before = len(core.catalog.segments(recording_id=str(recording.id)))
+    while len(core.catalog.segments(recording_id=str(recording.id))) <= before and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=20)
+
+    segments = core.catalog.segments(recording_id=str(recording.id))
+    assert len(segments) > before, "no segment closed after the rename"
+    assert recording.storage_path.startswith("dock-")
+    assert [s.object_key for s in segments if not s.object_key.startswith(recording.storage_path)] == []
+    archived = {obj.key for obj in await core.storage.list_files(recording.storage_path)}
+    assert {s.object_key for s in segments} <= archived

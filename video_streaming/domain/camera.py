@@ -175,6 +175,17 @@ def parse_segment_file_name(name: str) -> tuple[datetime, int] | None:
 
 def segment_key(camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime, file_name: str) -> str:
     """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/{segment_start}-{attempt}.mp4`, safe for any camera name."""
+    return segment_key_under(recording_prefix(camera_key, recording_id, recording_started_at), file_name)
+
+
+_RECORDING_PREFIX = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}/\d{4}/\d{2}/\d{2}/[0-9a-f\-]{36}/")
+
+
+def segment_key_under(storage_prefix: str, file_name: str) -> str:
+    """A segment's key under its recording's prefix, the one fixed when the recording started (see
+    `recording_prefix`): a camera renamed while it records keeps the whole recording under one prefix."""
+    if not _RECORDING_PREFIX.fullmatch(storage_prefix):
+        raise InvalidInput(f"{storage_prefix!r} is not a recording's archive prefix")
     if parse_segment_file_name(file_name) is None:
         raise InvalidInput(f"{file_name!r} is not a segment file name")
-    return recording_prefix(camera_key, recording_id, recording_started_at) + file_name
+    return storage_prefix + file_name
