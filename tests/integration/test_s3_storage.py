@@ -10,7 +10,7 @@ import pytest
 
 from tests.fixtures.servers import S3Target
 from video_streaming.adapters.s3 import S3Storage, file_digests
-from video_streaming.domain.errors import InvalidInput, NotFound, ServerUnreachable, Unauthorized
+from video_streaming.domain.errors import InvalidInput, NotFound, ServerUnreachable, Unauthorized, VerificationFailed
 from video_streaming.runtime.ports import free_tcp_port
 
 
@@ -37,6 +37,26 @@ async def test_multipart_upload_is_verified_and_downloads_byte_for_byte(minio: S
     await store.download_file("cam/2026/01/01/rec/seg.mp4", str(target))
     assert target.read_bytes() == source.read_bytes()
     assert [o.key for o in await store.list_files("cam/2026/")] == ["cam/2026/01/01/rec/seg.mp4"]
+
+
+async def test_an_object_corrupted_in_the_archive_is_refused_on_download(minio: S3Target, tmp_path: Path) -> None:
+    """Bit rot or tampering in the archive: the object keeps its size and its SHA-256 metadata, one byte
+    differs. The download must refuse it and leave neither the file nor a partial copy behind."""
+    source = tmp_path / "segment.mp4"
+    source.write_bytes(bytes(range(256)) * 8192)
+    store = storage(minio)
+    key = "cam/2026/01/01/rec/tampered.mp4"
+    await store.upload_file(str(source), key)
+    stored = await store.stat_file(key)
+    assert stored is not None and stored.metadata
+    corrupted = bytearray(source.read_bytes())
+    corrupted[len(corrupted) // 2] ^= 0xFF
+    await asyncio.to_thread(store.client.put_object, Bucket=minio.bucket, Key=key, Body=bytes(corrupted),
+                            Metadata=stored.metadata)  # fmt: skip
+    target = tmp_path / "copy.mp4"
+    with pytest.raises(VerificationFailed, match="checksum"):
+        await store.download_file(key, str(target))
+    assert not target.exists() and not target.with_name("copy.mp4.part").exists()
 
 
 async def test_wrong_credentials_are_unauthorized(minio: S3Target, tmp_path: Path) -> None:
