@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 XVFB := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp")
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint bench screenshot package clean-cache
+.PHONY: setup run test soak lint bench screenshot package clean-cache
 
 setup:
 	@bash tools/install_system_packages.sh
@@ -31,6 +31,11 @@ test: setup
 	@for file in $(GUI_TEST_FILES); do \
 		echo "== $$file"; $(XVFB) $(PY) -m pytest -m gui $$file $(PYTEST_ARGS) || exit 1; \
 	done
+
+# The long soak (30 minutes by default; `make test` runs a 10-minute one), its numbers kept in bench/results.
+SOAK_SECONDS ?= 1800
+soak: setup
+	VIDSTREAM_SOAK_SECONDS=$(SOAK_SECONDS) VIDSTREAM_SOAK_RESULTS=bench/results $(PY) -m pytest tests/faults/test_soak.py $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -3,7 +3,8 @@
 Memory and file descriptors must stay flat (a leak of one descriptor per segment, or a list that grows with
 every segment, shows up as a climb between the first and the last third of the run), and not one segment
 may be lost: every file ffmpeg wrote is catalogued, archived and in S3 at its size, and each recording's
-timeline has no holes. The measured numbers go to bench/results/soak.json."""
+timeline has no holes. The measured numbers go to soak.json in VIDSTREAM_SOAK_RESULTS (`make soak` sets it to
+bench/results), else to the test's own temporary folder: a test run never writes into the checkout."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ SAMPLE_EVERY = 5.0
 WARM_UP = min(60.0, SOAK_SECONDS * 0.2)  # caches, pools and the first segments settle
 HOLE_TOLERANCE = 1.5  # file names carry whole seconds: a contiguous timeline can look 1 s off either way
 MiB = 2**20
-RESULTS = Path(__file__).resolve().parents[2] / "bench" / "results"
+RESULTS = os.environ.get("VIDSTREAM_SOAK_RESULTS", "")
 
 
 @dataclass
@@ -126,7 +127,7 @@ def holes(segments: list[SegmentRow]) -> list[tuple[str, float]]:
 @pytest.mark.timeout(SOAK_SECONDS + 420)
 async def test_sixteen_cameras_record_and_archive_for_ten_minutes_without_leaks_or_losses(
     traced_heap: None, core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory,
-    private_minio: S3Target,
+    private_minio: S3Target, tmp_path: Path,
 ) -> None:  # fmt: skip
     core = core_factory(private_minio, segment_seconds=SEGMENT_SECONDS)
     alerts: list[tuple[str, str]] = []
@@ -199,7 +200,8 @@ async def test_sixteen_cameras_record_and_archive_for_ten_minutes_without_leaks_
     for name in ("rss_mib", "python_heap_mib", "fds", "threads", "mediamtx_rss_mib", "minio_rss_mib"):
         first, last = thirds(samples, name)
         flat[name] = {"first_third_median": first, "last_third_median": last, "growth": last - first}
-    write_soak_results(samples, after_stop, flat, timelines, len(segments), drained_in, alerts)
+    write_soak_results(samples, after_stop, flat, timelines, len(segments), drained_in, alerts,
+                       Path(RESULTS) if RESULTS else tmp_path)  # fmt: skip
 
     assert not with_holes, f"holes in recordings: {with_holes}"
     assert not short, f"recordings cover less than their span: {short}"
@@ -226,7 +228,7 @@ def _assert_flat(flat: dict[str, dict[str, float]], name: str, slack: float, sha
 
 def write_soak_results(
     samples: list[Sample], after_stop: Sample, flat: dict[str, dict[str, float]], timelines: dict[str, dict[str, Any]],
-    segments: int, drained_in: float, alerts: list[tuple[str, str]],
+    segments: int, drained_in: float, alerts: list[tuple[str, str]], results_dir: Path,
 ) -> None:  # fmt: skip
     from bench.common import machine_info, write_result
 
@@ -246,4 +248,4 @@ def write_soak_results(
         "samples": [asdict(s) for s in samples],
         "after_stop": asdict(after_stop),
     }
-    write_result("soak", result, RESULTS)
+    write_result("soak", result, results_dir)
