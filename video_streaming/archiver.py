@@ -182,11 +182,11 @@ class Archiver:
         """The recording's retention deadline once it has ended. While it still records, its end is not known:
         the segment's own end stands in, the earliest the deadline can be, so an archive lock never outlasts
         the deadline and never stands in the way of the retention sweep (the lock is a floor, not the rule)."""
-        row = self.catalog.recording(segment.recording_id)
-        if row is None:
+        terms = self.catalog.retention_terms(segment.recording_id)
+        if terms is None:
             return None
-        recording = row.to_recording()
-        return recording.delete_after or recording.retention_policy.deadline(segment.end)
+        policy, ended_at = terms
+        return policy.deadline(ended_at or segment.end)
 
     async def _note_damage(self, segment: SegmentRow, local: Path) -> None:
         """A file cut short or garbled on disk is still archived (it is all there is of that moment), but the

@@ -140,6 +140,18 @@ class RecordingRow:
         return "uploading" if self.archived_segments else "local"
 
 
+def _camera(row: sqlite3.Row) -> Camera:
+    return Camera(
+        name=row["name"],
+        source=SourceUrl(row["source_url"], row["username"]),
+        id=uuid.UUID(row["id"]),
+        sub_stream=SourceUrl(row["sub_stream_url"]) if row["sub_stream_url"] else None,
+        retention=RetentionPolicy(row["retention_days"], row["max_bytes"], bool(row["locked"])),
+        enabled=bool(row["enabled"]),
+        site=row["site"],
+    )
+
+
 def _segment(row: sqlite3.Row) -> SegmentRow:
     return SegmentRow(
         id=row["id"], recording_id=row["recording_id"], camera_id=row["camera_id"], file_name=row["file_name"],
@@ -210,21 +222,12 @@ class Catalog:
 
     def cameras(self) -> list[Camera]:
         """Cameras without their passwords (those live in the keyring; see secrets.py)."""
-        return [
-            Camera(
-                name=row["name"],
-                source=SourceUrl(row["source_url"], row["username"]),
-                id=uuid.UUID(row["id"]),
-                sub_stream=SourceUrl(row["sub_stream_url"]) if row["sub_stream_url"] else None,
-                retention=RetentionPolicy(row["retention_days"], row["max_bytes"], bool(row["locked"])),
-                enabled=bool(row["enabled"]),
-                site=row["site"],
-            )
-            for row in self._query("SELECT * FROM cameras ORDER BY site, created_at, name")
-        ]
+        return [_camera(row) for row in self._query("SELECT * FROM cameras ORDER BY site, created_at, name")]
 
     def camera(self, camera_id: uuid.UUID | str) -> Camera | None:
-        return next((c for c in self.cameras() if str(c.id) == str(camera_id)), None)
+        """By primary key: recorder events, polls and clicks look cameras up all the time."""
+        rows = self._query("SELECT * FROM cameras WHERE id=?", (str(camera_id),))
+        return _camera(rows[0]) if rows else None
 
     def remove_camera(self, camera_id: uuid.UUID | str) -> None:
         with self._transaction() as db:
@@ -308,6 +311,15 @@ class Catalog:
     def recording(self, recording_id: uuid.UUID | str) -> RecordingRow | None:
         rows = self._query(f"{self._RECORDING_SELECT} WHERE r.id = ? GROUP BY r.id", (str(recording_id),))
         return self._recording_row(rows[0]) if rows else None
+
+    def retention_terms(self, recording_id: uuid.UUID | str) -> tuple[RetentionPolicy, datetime | None] | None:
+        """A recording's policy and end, by primary key: what the archiver needs for every segment it locks,
+        without the per-recording aggregate of `recording()` (which grows with the recording)."""
+        rows = self._query("SELECT retention_days, locked, ended_at FROM recordings WHERE id=?", (str(recording_id),))
+        if not rows:
+            return None
+        row = rows[0]
+        return RetentionPolicy(row["retention_days"], locked=bool(row["locked"])), from_epoch(row["ended_at"])
 
     # ---- segments ----------------------------------------------------------------------------------
 
