@@ -17,6 +17,7 @@ import pytest
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.environment import tmpfs
 from tests.fixtures.servers import CameraFactory, S3Target
+from tests.fixtures.waiting import processes_mentioning, until, until_sync
 from video_streaming.bootstrap import EmbeddedStack
 from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
@@ -33,7 +34,8 @@ async def test_mediamtx_killed_is_noticed_reprovisioned_and_recording_resumes(
     await core.start()
     ids = [str(core.add_camera(f"Cam {i}", mediamtx.endpoints.rtsp_url(f"cam{i}")).value.id) for i in (1, 2)]
     recordings = [(await core.record(camera_id)).value for camera_id in ids]
-    await asyncio.sleep(2.5)
+    await until(lambda: all(core.catalog.segments(recording_id=str(r.id)) for r in recordings), 15,
+                "a segment of each camera before the kill")  # fmt: skip
 
     mediamtx.kill()
     killed = time.monotonic()
@@ -41,7 +43,7 @@ async def test_mediamtx_killed_is_noticed_reprovisioned_and_recording_resumes(
         await asyncio.sleep(0.5)  # the app polls once a second
     assert time.monotonic() - killed < 2.0, "the app did not notice MediaMTX was gone within 2 s"
 
-    await asyncio.sleep(1)
+    await asyncio.sleep(1)  # the media server stays down for a moment
     back = time.monotonic()  # revive() restarts MediaMTX first, then waits for the cameras to publish
     assert set(await asyncio.to_thread(stack.revive)) >= {"media server"}
     while True:
@@ -54,7 +56,9 @@ async def test_mediamtx_killed_is_noticed_reprovisioned_and_recording_resumes(
         assert time.monotonic() - back < 5.0, f"not resumed within 5 s: ready={ready} recording={resumed}"
         await asyncio.sleep(0.25)
 
-    await asyncio.sleep(2)
+    resumed_at = {str(r.id): len(core.catalog.segments(recording_id=str(r.id))) for r in recordings}
+    await until(lambda: all(len(core.catalog.segments(recording_id=k)) > n for k, n in resumed_at.items()), 15,
+                "a segment closed after the restart")  # fmt: skip
     for camera_id in ids:
         await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=30)
@@ -103,7 +107,7 @@ async def test_full_disk_stops_recording_with_a_clear_error_and_loses_nothing(
     assert all(s.state is SegmentState.ARCHIVED for s in core.catalog.segments(recording_id=str(recording.id)))
     again = await core.record(camera_id)
     assert again.is_success, again.error
-    await asyncio.sleep(1.5)
+    await until(lambda: core.catalog.segments(recording_id=str(again.value.id)), 15, "a segment once space is back")
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=30)
     report = await check(core)
@@ -129,11 +133,15 @@ def test_recorder_daemon_sigkilled_mid_recording_recovers_everything(tmp_path: P
             line = daemon.stdout.readline()
             ok_lines += line.rstrip().endswith(": ok")
         assert ok_lines == 4, "the daemon did not start recording its cameras"
-        time.sleep(4)
+        recordings = tmp_path / "data" / "recordings"
+        # About 2 s of each camera on disk (demo cameras send 800 kb/s, one segment file per recording so far).
+        until_sync(lambda: len({p.parent for p in recordings.rglob("*.mp4") if p.stat().st_size > 200_000}) >= 4,
+                   30, "a few seconds of each camera on disk")  # fmt: skip
     finally:
         daemon.send_signal(signal.SIGKILL)  # a crash: no clean-up code runs
         daemon.wait(timeout=10)
-    time.sleep(1.5)  # its servers stop with it (parent-death signal); recorders see the stream end
+    # Its servers and recorders stop with it (parent-death signal).
+    until_sync(lambda: not processes_mentioning(str(tmp_path / "data")), 10, "the daemon's children ending")
 
     restarted = subprocess.run(cli(tmp_path, "serve", "--demo", "--duration", "3"), env=cli_env(tmp_path),
                                capture_output=True, text=True, timeout=120)  # fmt: skip

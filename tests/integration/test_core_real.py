@@ -12,6 +12,7 @@ import pytest
 
 from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import S3Target, ffprobe_json
+from tests.fixtures.waiting import until
 from video_streaming import FFmpegRecorder, MediaMTXClientImpl, StreamingService, StreamStatus
 from video_streaming.catalog import SegmentState
 from video_streaming.domain.clock import utc_now
@@ -111,7 +112,7 @@ async def test_recording_is_archived_verified_and_local_copies_removed(
     camera_id = str(added.value.id)
     result = await core.record(camera_id)
     assert result.is_success, result.error
-    await asyncio.sleep(5)
+    await until(lambda: len(core.catalog.segments(recording_id=str(result.value.id))) >= 2, 15, "two segments")
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=20)
 
@@ -141,7 +142,7 @@ async def test_camera_drop_records_a_gap_and_resumes(
     await core.start()
     camera_id = str(core.add_camera("Yard", mediamtx.endpoints.rtsp_url("cam1")).value.id)
     recording = (await core.record(camera_id)).value
-    await asyncio.sleep(2)
+    await until(lambda: core.catalog.segments(recording_id=str(recording.id)), 15, "a segment before the drop")
     camera.stop()
     await asyncio.sleep(10)  # the camera is away for 10 s
     camera.start()
@@ -155,11 +156,15 @@ async def test_camera_drop_records_a_gap_and_resumes(
     # MediaMTX re-pulls the camera, then the recorder reconnects: within 3 s of the camera's return
     # (the camera needs ~1 s of its own to publish).
     assert time.monotonic() - back < 3 + 1.5
-    await asyncio.sleep(2.5)
+    gap_end = gaps[0][1]
+
+    def recorded_after_the_gap() -> bool:
+        segments = core.catalog.segments(recording_id=str(recording.id))
+        return any(s.start >= gap_end - timedelta(seconds=1) for s in segments)
+
+    await until(recorded_after_the_gap, 15, "a segment recorded after the gap")
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=20)
-    segments = core.catalog.segments(recording_id=str(recording.id))
-    assert any(s.start >= gaps[0][1] - timedelta(seconds=1) for s in segments), "nothing recorded after the gap"
 
 
 async def test_minio_down_mid_recording_loses_nothing(
@@ -170,9 +175,9 @@ async def test_minio_down_mid_recording_loses_nothing(
     camera_id = str(core.add_camera("Dock", mediamtx.endpoints.rtsp_url("cam1")).value.id)
     private_minio.server.stop()
     recording = (await core.record(camera_id)).value
-    await asyncio.sleep(5)
+    await until(lambda: len(core.catalog.segments(recording_id=str(recording.id))) >= 2, 15, "two segments")
     await core.stop_recording(camera_id)
-    await asyncio.sleep(1)
+    await until(lambda: core.archiver.status.last_error, 10, "the archiver saying why nothing uploads")
     pending = core.catalog.segments(recording_id=str(recording.id))
     assert pending and all(s.state is SegmentState.CLOSED for s in pending)
     assert all(Path(s.local_path or "").exists() for s in pending), "a local segment vanished before upload"
@@ -191,9 +196,17 @@ async def test_killed_recorder_keeps_closed_segments_and_the_partial_one(
     await core.start()
     camera_id = str(core.add_camera("Gate", mediamtx.endpoints.rtsp_url("cam1")).value.id)
     recording = (await core.record(camera_id)).value
-    await asyncio.sleep(4.2)  # one closed segment, one half-written
+    recording_dir = core.service.recording_dirs[recording.id]
+
+    def half_written() -> bool:  # one segment closed, the next one with bytes in it
+        closed = {s.file_name for s in core.catalog.segments(recording_id=str(recording.id))}
+        return bool(closed) and any(p.stat().st_size > 0 for p in recording_dir.glob("*.mp4") if p.name not in closed)
+
+    await until(half_written, 15, "one closed segment and one half-written")
     await core.recorder.kill_for_test(recording.id)
-    await asyncio.sleep(2.5)  # the recorder restarts by itself
+    restarted = tuple(f"-{attempt}.mp4" for attempt in range(1, 30))
+    await until(lambda: any(p.name.endswith(restarted) and p.stat().st_size > 0 for p in recording_dir.glob("*.mp4")),
+                15, "the recorder restarting by itself")  # fmt: skip
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=20)
     segments = core.catalog.segments(recording_id=str(recording.id))
@@ -211,7 +224,7 @@ async def test_retention_expires_recordings_with_an_injected_clock(
     await core.start()
     camera_id = str(core.add_camera("Roof", mediamtx.endpoints.rtsp_url("cam1"), retention_days=3).value.id)
     recording = (await core.record(camera_id)).value
-    await asyncio.sleep(3)
+    await until(lambda: core.catalog.segments(recording_id=str(recording.id)), 15, "a segment")
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=20)
     prefix = recording.storage_path
@@ -249,7 +262,9 @@ async def test_surveillance_use_case_on_real_servers(
         recording = await streaming.start_recording(stream, retention_days=30)
         recordings.append(recording)
     assert all(s.is_success for s in streams) and all(r.is_success for r in recordings)
-    await asyncio.sleep(3)
+    dirs = [streaming.recording_dirs[r.value.id] for r in recordings]
+    await until(lambda: all(any(p.stat().st_size > 0 for p in d.glob("*.mp4")) for d in dirs), 15,
+                "both cameras writing")  # fmt: skip
     for stream in streams:
         await streaming.stop_stream(stream)  # stops its recording too
     for recording in recordings:
@@ -270,7 +285,7 @@ async def test_size_cap_removes_the_oldest_archived_recordings_first(
     made = []
     for _ in range(3):
         made.append((await core.record(camera_id)).value)
-        await asyncio.sleep(2.2)
+        await until(lambda: core.catalog.segments(recording_id=str(made[-1].id)), 15, "a segment")
         await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=30)
     sizes = {r.id: core.catalog.recording(r.id).size for r in made}  # type: ignore[union-attr]
@@ -294,14 +309,11 @@ async def test_renaming_a_camera_while_it_records_keeps_the_recording_under_one_
     added = core.add_camera("Dock", mediamtx.endpoints.rtsp_url("cam1")).value
     camera_id = str(added.id)
     recording = (await core.record(camera_id)).value
-    deadline = time.monotonic() + 15
-    while not core.catalog.segments(recording_id=str(recording.id)) and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-    assert core.catalog.segments(recording_id=str(recording.id)), "no segment closed before the rename"
+    await until(lambda: core.catalog.segments(recording_id=str(recording.id)), 15, "a segment before the rename")
     core.save_camera(added.renamed("Loading bay"))
     before = len(core.catalog.segments(recording_id=str(recording.id)))
-    while len(core.catalog.segments(recording_id=str(recording.id))) <= before and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
+    await until(lambda: len(core.catalog.segments(recording_id=str(recording.id))) > before, 15,
+                "a segment after the rename")  # fmt: skip
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=20)
 
