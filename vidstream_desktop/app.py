@@ -31,8 +31,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--config", type=Path, help="a config.toml describing a real setup")
     parser.add_argument("--data-dir", type=Path, help="where the catalog and recordings live")
     parser.add_argument(
-        "--screenshot", type=Path, help="save a screenshot of the screen after --wait seconds, then quit"
-    )
+        "--screenshot", type=Path, action="append",
+        help="save a screenshot of the screen after --wait seconds, then quit; given again, each next one a "
+             "second later (to see that pictures move)",
+    )  # fmt: skip
     parser.add_argument("--wait", type=float, default=6.0, help="seconds before --screenshot / --quit-after")
     parser.add_argument("--quit-after", type=float, help="quit after this many seconds (smoke tests)")
     parser.add_argument("--lang", help="user-interface language, e.g. pt_BR")
@@ -83,9 +85,14 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
             QMessageBox.critical(window, window.tr("VidStream could not start"), str(error))
     if args.screenshot:
 
+        shots: list[Path] = list(args.screenshot)
+
         def screenshot_and_close() -> None:
-            save_screenshot(args.screenshot, window)
-            window.close()
+            save_screenshot(shots.pop(0), window)
+            if shots:
+                QTimer.singleShot(1000, screenshot_and_close)
+            else:
+                window.close()
 
         QTimer.singleShot(int(args.wait * 1000), screenshot_and_close)
     elif args.quit_after:

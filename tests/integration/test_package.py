@@ -39,19 +39,25 @@ def test_bundle_unpacks_and_plays_the_demo_wall(tmp_path: Path) -> None:
     app = install / "vidstream" / "vidstream-desktop"
     assert (install / "vidstream" / "_internal" / "bin" / "mediamtx").exists()
 
-    screenshot = tmp_path / "bundle.png"
+    screenshot, later = tmp_path / "bundle.png", tmp_path / "bundle-1s-later.png"
     env = {
         "DISPLAY": os.environ["DISPLAY"], "XAUTHORITY": os.environ.get("XAUTHORITY", ""), "HOME": str(tmp_path),
         "PATH": "/usr/bin:/bin",  # nothing from the venv or the build cache
         "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data"),
         "VIDSTREAM_CACHE": str(tmp_path / "no-cache"), "VIDSTREAM_VLC_ARGS": "--aout=dummy",
     }  # fmt: skip
-    run = subprocess.run([str(app), "--demo", "--screenshot", str(screenshot), "--wait", "9"], env=env,
-                         capture_output=True, text=True, timeout=120)  # fmt: skip
+    run = subprocess.run([str(app), "--demo", "--screenshot", str(screenshot), "--screenshot", str(later),
+                          "--wait", "9"], env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Traceback" not in run.stderr, run.stderr[-3000:]
     image = QImage(str(screenshot))
     assert image.width() > 800 and image.height() > 500
     # Sample the wall area: the synthetic cameras' colour bars, not a black or empty window.
-    colours = {image.pixelColor(x, y).name() for x in range(300, image.width() - 50, 37) for y in range(120, 700, 41)}
-    assert len(colours) > 20, "the bundled app shows no moving camera pictures"
+    samples = [(x, y) for x in range(300, image.width() - 50, 37) for y in range(120, 700, 41)]
+    colours = {image.pixelColor(x, y).name() for x, y in samples}
+    assert len(colours) > 20, "the bundled app shows no camera pictures"
+    # A second later the pictures have moved (testsrc2's moving pattern and burnt-in clocks), not frozen.
+    second = QImage(str(later))
+    assert second.size() == image.size()
+    changed = sum(image.pixelColor(x, y) != second.pixelColor(x, y) for x, y in samples)
+    assert changed > len(samples) // 20, f"the bundled app's pictures are frozen ({changed} of {len(samples)} moved)"
