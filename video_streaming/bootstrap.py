@@ -22,6 +22,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
+from video_streaming.private_files import private_dirs
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
 from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
@@ -85,6 +86,7 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
     `wait_for_archive=False` MinIO is launched but not waited for: the wall needs only MediaMTX, and
     the archiver retries until MinIO answers."""
     run_dir = settings.data_path / "run"
+    private_dirs([settings.data_path, run_dir])
     endpoints = MediaMTXEndpoints(
         host="127.0.0.1",
         api_port=_port_or_free(settings.mediamtx.api_port),
@@ -214,6 +216,8 @@ def build_core(
             rtsp_base=f"rtsp://{m.host}:{m.rtsp_port}", hls_base=f"http://{m.host}:{m.hls_port}",
             srt_base=f"srt://{m.host}:{m.srt_port}", rtmp_base=f"rtmp://{m.host}:{m.rtmp_port}",
         )  # fmt: skip
+    # Footage, catalog and logs: nobody else's on a shared workstation.
+    private_dirs([settings.data_path, settings.recordings_path, settings.data_path / "run"])
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
     storage = storage or build_storage(settings, store, stack)
     remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)

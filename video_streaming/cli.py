@@ -31,6 +31,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
+from video_streaming.private_files import restrict_process
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
 
@@ -291,6 +292,7 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_process()
     args = build_parser().parse_args(argv)
     configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     try:

@@ -13,6 +13,7 @@ import httpx
 import yaml
 
 from video_streaming.domain.errors import ServerUnreachable
+from video_streaming.private_files import private_dir, write_private_file
 from video_streaming.runtime.binaries import find_binary, project_file
 from video_streaming.runtime.ports import free_tcp_port, free_udp_port
 from video_streaming.runtime.process import ManagedProcess
@@ -101,10 +102,9 @@ class MediaMTXServer:
         self.endpoints = endpoints or MediaMTXEndpoints.allocate()
         self.config_path = work_dir / "mediamtx.runtime.yml"
         base = yaml.safe_load(project_file("mediamtx.yml").read_text()) or {}
-        work_dir.mkdir(parents=True, exist_ok=True)
-        # JSON is valid YAML; 0600 because it holds the API password.
-        self.config_path.write_text(json.dumps(render_config(self.endpoints, base), indent=1))
-        self.config_path.chmod(0o600)
+        private_dir(work_dir)
+        # JSON is valid YAML. It holds the API password: a new inode, 0600 from its creation.
+        write_private_file(self.config_path, json.dumps(render_config(self.endpoints, base), indent=1))
         self.process = ManagedProcess(
             "mediamtx", [str(find_binary("mediamtx")), str(self.config_path)], work_dir / "mediamtx.log"
         )
