@@ -97,7 +97,8 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         api_user="vidstream-api",
         api_password=random_secrets.token_urlsafe(24),  # new for every run of the app-owned server
     )
-    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints)
+    demo_paths = [f"demo/cam{index + 1}" for index in range(settings.demo_cameras)]
+    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints, socket_paths=demo_paths)
     mediamtx.start()
     minio = None
     if settings.storage.kind == "embedded-minio":
@@ -107,11 +108,12 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         else:
             minio.process.start()
     stack = EmbeddedStack(mediamtx, minio)
-    for index in range(settings.demo_cameras):
+    for index, path in enumerate(demo_paths):
         camera = SyntheticCamera(
-            endpoints.rtsp_url(f"demo/cam{index + 1}"),
+            endpoints.rtsp_url(path),
             run_dir / f"demo-camera-{index + 1}.log",
             CameraSpec(label=DEMO_NAMES[index % len(DEMO_NAMES)], audio=False),
+            socket=mediamtx.sockets[path],
         )
         camera.start()
         stack.cameras.append(camera)
@@ -150,7 +152,7 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
 
 
 def site_secret_name(site: SiteSettings, what: str) -> str:
-    """`what` is "mediamtx-api" or "s3-secret-key"."""
+    """`what` is "mediamtx-api", "mediamtx-reader" or "s3-secret-key"."""
     return f"site:{site.key}:{what}"
 
 
@@ -167,6 +169,7 @@ def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
     urls = PlaybackUrls(
         rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{api.scheme}://{host}:{site.hls_port}",
         srt_base=f"srt://{host}:{site.srt_port}", rtmp_base=f"rtmp://{host}:{site.rtmp_port}",
+        reader_user=site.stream_user, reader_password=store.get(site_secret_name(site, "mediamtx-reader")) or "",
     )  # fmt: skip
     secret_name = site_secret_name(site, "s3-secret-key")
     secret = store.get(secret_name) or ""
@@ -207,6 +210,7 @@ def build_core(
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",
             srt_base=f"srt://{host}:{endpoints.srt_port}", rtmp_base=f"rtmp://{host}:{endpoints.rtmp_port}",
+            reader_user=endpoints.reader_user, reader_password=endpoints.reader_password,
         )  # fmt: skip
     else:
         m = settings.mediamtx
@@ -215,6 +219,7 @@ def build_core(
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{m.host}:{m.rtsp_port}", hls_base=f"http://{m.host}:{m.hls_port}",
             srt_base=f"srt://{m.host}:{m.srt_port}", rtmp_base=f"rtmp://{m.host}:{m.rtmp_port}",
+            reader_user=m.reader_user, reader_password=store.get("mediamtx-reader") or "",
         )  # fmt: skip
     # Footage, catalog and logs: nobody else's on a shared workstation.
     private_dirs([settings.data_path, settings.recordings_path, settings.data_path / "run"])

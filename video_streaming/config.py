@@ -29,6 +29,7 @@ class MediaMTXSettings:
     api_port: int = 9997
     api_scheme: str = "http"
     username: str = ""  # password: secret "mediamtx-api"
+    reader_user: str = ""  # the login the app reads streams with; password: secret "mediamtx-reader"
     rtsp_port: int = 8554
     srt_port: int = 8890
     hls_port: int = 8888
@@ -65,6 +66,7 @@ class SiteSettings:
     name: str = ""
     api_url: str = ""  # e.g. https://recorder-a.example:9997
     api_user: str = ""
+    stream_user: str = ""  # the login its streams are read with; password: secret "site:{name}:mediamtx-reader"
     stream_host: str = ""  # where players reach its streams; the API's host when empty
     rtsp_port: int = 8554
     srt_port: int = 8890

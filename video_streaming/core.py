@@ -168,6 +168,8 @@ class VidStreamCore:
 
     def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
+        if self.service.urls.serves(source.url):  # a camera pushing into our server: pulled with our reader login
+            return self.service.urls.with_reader_login(source.url)
         password = self.secrets.get(camera_secret_name(camera.id)) or ""
         return SourceUrl(source.url, source.username or camera.source.username, password).with_credentials()
 
@@ -214,7 +216,8 @@ class VidStreamCore:
         if stream is None:
             return {}
         site = self._site_of_stream(camera_id)
-        return site.urls.all(stream.path_name) if site is not None else self.service.playback_urls(stream)
+        urls = site.urls if site is not None else self.service.urls
+        return urls.for_reader(stream.path_name)  # for the app's own players: with the read login, if any
 
     # ---- remote sites ------------------------------------------------------------------------------
 

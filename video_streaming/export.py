@@ -45,6 +45,7 @@ from video_streaming.domain.errors import (
 )
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dir
+from video_streaming.runtime.process import child_environment
 
 log = logging.getLogger(__name__)
 
@@ -443,7 +444,7 @@ async def _join(
         ss += inputs[0].duration
     process = await asyncio.create_subprocess_exec(
         *join_argv(ffmpeg, listing, temporary, ss),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
     )  # fmt: skip
     try:
         stderr = await _follow(process, reporter, stop)

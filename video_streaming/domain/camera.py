@@ -80,12 +80,14 @@ def parse_source_url(raw: str) -> SourceUrl:
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:@/\s]*)(?::[^@/\s]*)?@")
 _SECRET_QUERY = re.compile(r"(?i)((?:password|passwd|pass|pwd|token|secret|passphrase|key)=)[^&\s]+")
+# SRT stream ids carry a login as read:PATH:USER:PASS (MediaMTX's form).
+_STREAMID_LOGIN = re.compile(r"(?i)(streamid=(?:read|publish):[^:&\s]+:[^:&\s]+:)[^&\s]+")
 
 
 def mask_url(text: str) -> str:
     """Replace passwords in any URLs inside `text` by ***, keeping the user name for diagnosis."""
     masked = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m["user"] else m[0], text)
-    return _SECRET_QUERY.sub(r"\1***", masked)
+    return _STREAMID_LOGIN.sub(r"\1***", _SECRET_QUERY.sub(r"\1***", masked))
 
 
 def validate_camera_name(raw: str) -> str:
