@@ -17,7 +17,7 @@ from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
-from video_streaming.config import Settings, SiteSettings, config_dir
+from video_streaming.config import Settings, SiteSettings, config_dir, is_loopback_url
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
 from video_streaming.domain.errors import InvalidInput, VidStreamError
@@ -161,13 +161,17 @@ def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
     api = urlsplit(site.api_url)
     if not api.hostname:
         raise InvalidInput(f"site {site.name}: api_url {site.api_url!r} has no host")
-    default_port = 443 if api.scheme == "https" else 9997
-    mediamtx = MediaMTXClientImpl(api.hostname, api.port or default_port, scheme=api.scheme,
+    scheme = api.scheme.lower()
+    if scheme == "http" and not site.allow_insecure and not is_loopback_url(site.api_url):
+        raise InvalidInput(f"site {site.name}: its API is plain http to another machine",
+                           "use https://, or set allow_insecure = true for this site")  # fmt: skip
+    default_port = 443 if scheme == "https" else 9997
+    mediamtx = MediaMTXClientImpl(api.hostname, api.port or default_port, scheme=scheme,
                                   username=site.api_user or None,
                                   password=store.get(site_secret_name(site, "mediamtx-api")))  # fmt: skip
     host = site.stream_host or api.hostname
     urls = PlaybackUrls(
-        rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{api.scheme}://{host}:{site.hls_port}",
+        rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{scheme}://{host}:{site.hls_port}",
         srt_base=f"srt://{host}:{site.srt_port}", rtmp_base=f"rtmp://{host}:{site.rtmp_port}",
         reader_user=site.stream_user, reader_password=store.get(site_secret_name(site, "mediamtx-reader")) or "",
     )  # fmt: skip

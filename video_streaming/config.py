@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from video_streaming.domain.camera import slugify
 from video_streaming.domain.errors import InvalidInput
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def config_dir() -> Path:
@@ -163,8 +175,13 @@ def _parse_sites(raw: Any) -> tuple[SiteSettings, ...]:
         if site.key in seen:
             raise InvalidInput(f"{where}: two sites are named {site.name!r} (or alike)", "give each site its own name")
         seen.add(site.key)
-        if not site.api_url.startswith(("http://", "https://")):
+        scheme = site.api_url.partition("://")[0].lower() if "://" in site.api_url else ""
+        if scheme not in {"http", "https"}:
             raise InvalidInput(f"{where} ({site.name}): api_url must be the MediaMTX API's http(s):// address")
+        if scheme == "http" and not site.allow_insecure and not is_loopback_url(site.api_url):
+            # Its API password (Basic auth) would cross the network in clear.
+            raise InvalidInput(f"{where} ({site.name}): api_url is plain http to another machine",
+                               "use https://, or set allow_insecure = true for this site")  # fmt: skip
         if not site.bucket:
             raise InvalidInput(f"{where} ({site.name}): bucket is missing", "the site's archive bucket")
         for port in (site.rtsp_port, site.srt_port, site.hls_port, site.rtmp_port):

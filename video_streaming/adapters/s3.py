@@ -136,7 +136,7 @@ class S3Storage(StorageService):
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
     ) -> None:
-        insecure = bool(endpoint_url) and str(endpoint_url).startswith("http://")
+        insecure = bool(endpoint_url) and urlsplit(str(endpoint_url)).scheme.lower() == "http"  # HTTP:// too
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
             raise InvalidInput(
                 f"refusing to send recordings over plain http to {urlsplit(str(endpoint_url)).hostname}",
