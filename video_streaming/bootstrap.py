@@ -18,13 +18,13 @@ from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedSto
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir, is_loopback_url
-from video_streaming.core import VidStreamCore
+from video_streaming.core import PublishLogin, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dirs
 from video_streaming.retention import RetentionEnforcer
-from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
+from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
 from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
 from video_streaming.runtime.ports import free_tcp_port, free_udp_port, is_listening
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
@@ -250,6 +250,14 @@ def build_core(
         sites=remote_sites, work_dir=settings.data_path / "run",
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
+    if stack is not None and stack.mediamtx is not None:
+        server = stack.mediamtx
+
+        async def give_logins(logins: list[PublishLogin]) -> None:
+            server.publishers = [Publisher(login.user, login.password, login.path) for login in logins]
+            await mediamtx.set_auth_users(server.auth_users())
+
+        core.publishers_changed = give_logins
     return core
 
 

@@ -16,6 +16,7 @@ from tests.fixtures.local_user import as_other_user
 from video_streaming.bootstrap import EmbeddedStack, build_core, register_demo_cameras, start_embedded_stack
 from video_streaming.config import RecordingSettings, Settings, StorageSettings
 from video_streaming.core import VidStreamCore
+from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.secrets import SecretStore
 from vidstream_desktop.wall.srt_probe import ProbeOutcome, probe_srt
 
@@ -112,3 +113,36 @@ async def test_hls_answers_no_web_origin(embedded: Embedded) -> None:
     assert logged_in.status_code in {200, 404}, logged_in.status_code  # 404 until the first HLS segment exists
     assert "access-control-allow-origin" not in logged_in.headers
     assert "access-control-allow-origin" not in anonymous.headers
+
+
+async def test_a_pushing_camera_publishes_with_its_own_login_and_cannot_be_taken_over(
+    embedded: Embedded, tmp_path: Path
+) -> None:
+    core, endpoints = embedded.core, embedded.stack.mediamtx.endpoints  # type: ignore[union-attr]
+    url = f"rtsp://127.0.0.1:{endpoints.rtsp_port}/field/door"
+    added = core.add_camera("Door", url.replace("://", "://door:Door-Pa55@"))
+    assert added.is_success, added.error
+    await core.sync_publishers()
+    # The camera itself (a device on the LAN or this machine) pushes with its login. Its own command line is
+    # the device's business; the app never runs it.
+    device = SyntheticCamera(url.replace("://", "://door:Door-Pa55@"), tmp_path / "door.log", CameraSpec(audio=False))
+    device.start()
+    try:
+        started = await core.start_camera(str(added.value.id))
+        assert started.is_success, started.error
+        wrong = await asyncio.to_thread(as_other_user, publish_argv(url), 30)
+        assert wrong.returncode != 0 and "401" in wrong.stderr, wrong
+        other_path = await asyncio.to_thread(
+            as_other_user, publish_argv(f"rtsp://door:Door-Pa55@127.0.0.1:{endpoints.rtsp_port}/demo/cam9"), 30)
+        assert other_path.returncode != 0, "the camera's login published on another path"
+        # Even with the camera's own password, nobody takes over while it streams.
+        takeover = await asyncio.to_thread(as_other_user, publish_argv(url.replace("://", "://door:Door-Pa55@")), 30)
+        assert takeover.returncode != 0, takeover
+        assert device.running and embedded.stack.mediamtx.wait_paths_ready(["field/door"], 1.0)  # type: ignore[union-attr]
+    finally:
+        device.stop()
+
+
+def publish_argv(url: str) -> list[str]:
+    return ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "3",
+            "-c:v", "libx264", "-preset", "ultrafast", "-f", "rtsp", "-rtsp_transport", "tcp", url]  # fmt: skip

@@ -122,6 +122,12 @@ class MediaMTXClientImpl(MediaMTXClient):
             raise InvalidInput(f"MediaMTX refused the source: {message}", "check the camera URL")
         raise VidStreamError(f"MediaMTX answered {response.status_code}: {message}")
 
+    async def set_auth_users(self, users: list[dict[str, Any]]) -> None:
+        """Replace the server's internal users (hot: MediaMTX reloads them without dropping anyone)."""
+        response = await self._request("PATCH", "/v3/config/global/patch", json={"authInternalUsers": users})
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX refused the new logins ({response.status_code})")
+
     async def stop_stream(self, stream_id: str) -> bool:
         name = quote(_check_path_name(stream_id), safe="/")
         response = await self._request("DELETE", f"/v3/config/paths/delete/{name}")

@@ -130,6 +130,8 @@ class MediaMTXServer:
     ) -> None:  # fmt: skip
         self.work_dir = work_dir
         self.endpoints = endpoints or MediaMTXEndpoints.allocate()
+        self.anonymous_loopback = anonymous_loopback
+        self.publishers: list[Publisher] = []  # kept for a restart, which reads the config file again
         # Paths fed with MPEG-TS over a Unix socket in a 0700 folder (the demo cameras): only this account
         # can publish there, and no password is needed on the publisher's command line.
         self.sockets: dict[str, Path] = {}
@@ -140,16 +142,25 @@ class MediaMTXServer:
         self.config_path = work_dir / "mediamtx.runtime.yml"
         base = yaml.safe_load(project_file("mediamtx.yml").read_text()) or {}
         private_dir(work_dir)
-        # JSON is valid YAML. It holds the API password: a new inode, 0600 from its creation.
-        config = render_config(self.endpoints, base, anonymous_loopback=anonymous_loopback)
-        config["paths"] = {**{path: {"source": f"unix+mpegts://{sock}"} for path, sock in self.sockets.items()},
-                           **(config.get("paths") or {})}  # fmt: skip
-        write_private_file(self.config_path, json.dumps(config, indent=1))
+        self._base = base
+        self._write_config()
         self.process = ManagedProcess(
             "mediamtx", [str(find_binary("mediamtx")), str(self.config_path)], work_dir / "mediamtx.log"
         )
 
+    def auth_users(self) -> list[dict[str, Any]]:
+        return auth_users(self.endpoints, self.publishers, self.anonymous_loopback)
+
+    def _write_config(self) -> None:
+        # JSON is valid YAML. It holds the passwords: a new inode, 0600 from its creation.
+        config = render_config(self.endpoints, self._base, self.publishers, self.anonymous_loopback)
+        config["paths"] = {**{path: {"source": f"unix+mpegts://{sock}"} for path, sock in self.sockets.items()},
+                           **(config.get("paths") or {})}  # fmt: skip
+        write_private_file(self.config_path, json.dumps(config, indent=1))
+
     def start(self, timeout: float = 15.0) -> None:
+        if not self.process.running:
+            self._write_config()  # with the publishers added while it ran
         self.process.start()
         self.wait_ready(timeout)
 
