@@ -64,6 +64,11 @@ def camera_secret_name(camera_id: uuid.UUID | str) -> str:
     return f"camera-password:{camera_id}"
 
 
+def camera_query_secret_name(camera_id: uuid.UUID | str, sub_stream: bool = False) -> str:
+    """Password-like query parameters of a camera's URL (`pwd=`, `passphrase=`...), kept as a secret."""
+    return f"camera-query{'-sub' if sub_stream else ''}:{camera_id}"
+
+
 @dataclass
 class Health:
     mediamtx_ok: bool = False
@@ -154,6 +159,9 @@ class VidStreamCore:
                 self.secrets.set(camera_secret_name(camera.id), password)
             else:
                 self.secrets.delete(camera_secret_name(camera.id))
+        for sub, source in ((False, camera.source), (True, camera.sub_stream)):
+            if source is not None and source.secret_query:
+                self.secrets.set(camera_query_secret_name(camera.id, sub), source.secret_query)
         self.catalog.save_camera(camera)
 
     def add_camera(
@@ -175,6 +183,8 @@ class VidStreamCore:
     async def remove_camera(self, camera_id: str) -> None:
         await self.stop_camera(camera_id)
         self.secrets.delete(camera_secret_name(camera_id))
+        for sub in (False, True):
+            self.secrets.delete(camera_query_secret_name(camera_id, sub))
         self.catalog.remove_camera(camera_id)
         self.catalog.audit("operator", "camera-remove", camera_id)
 
@@ -183,7 +193,8 @@ class VidStreamCore:
         if self.service.urls.serves(source.url):  # a camera pushing into our server: pulled with our reader login
             return self.service.urls.with_reader_login(source.url)
         password = self.secrets.get(camera_secret_name(camera.id)) or ""
-        return SourceUrl(source.url, source.username or camera.source.username, password).with_credentials()
+        query = self.secrets.get(camera_query_secret_name(camera.id, source is camera.sub_stream)) or ""
+        return SourceUrl(source.url, source.username or camera.source.username, password, query).with_credentials()
 
     def publish_logins(self) -> list[PublishLogin]:
         """Cameras that push into this machine's server, each allowed to publish on its own path only, with
