@@ -17,9 +17,9 @@ from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
-from video_streaming.config import Settings, SiteSettings, config_dir, is_loopback_url
+from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl
+from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dirs

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
-from video_streaming.domain.camera import slugify
+from video_streaming.domain.camera import is_loopback_url, slugify
 from video_streaming.domain.errors import InvalidInput
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def config_dir() -> Path:

@@ -165,6 +165,9 @@ class S3Storage(StorageService):
                 retries={"max_attempts": max_attempts, "mode": "standard"},
                 signature_version="s3v4",
                 s3={"addressing_style": "path"},
+                # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
+                # (botocore reads the environment's proxies only when `proxies` is None).
+                proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
             ),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 import uuid
@@ -107,6 +108,17 @@ def mask_url(text: str) -> str:
     """Replace passwords in any URLs inside `text` by ***, keeping the user name for diagnosis."""
     masked = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m["user"] else m[0], text)
     return _STREAMID_LOGIN.sub(r"\1***", _SECRET_QUERY.sub(r"\1***", masked))
+
+
+def is_loopback_url(url: str) -> bool:
+    """Does `url` name this machine (localhost, 127.0.0.0/8, ::1)?"""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def validate_camera_name(raw: str) -> str:

@@ -182,7 +182,8 @@ class MediaMTXServer:
         while pending and time.monotonic() < deadline:
             for path in list(pending):
                 try:
-                    response = httpx.get(f"{self.endpoints.api_url}/v3/paths/get/{path}", auth=auth, timeout=1.0)
+                    response = httpx.get(f"{self.endpoints.api_url}/v3/paths/get/{path}", auth=auth, timeout=1.0,
+                                         trust_env=False)  # fmt: skip
                 except httpx.HTTPError:
                     continue
                 if response.status_code == 200 and response.json().get("ready"):
@@ -201,7 +202,8 @@ class MediaMTXServer:
                     "check that its ports are free",
                 )
             try:
-                response = httpx.get(f"{self.endpoints.api_url}/v3/paths/list", auth=auth, timeout=1.0)
+                response = httpx.get(f"{self.endpoints.api_url}/v3/paths/list", auth=auth, timeout=1.0,
+                                     trust_env=False)  # fmt: skip
                 if response.status_code == 200:
                     return
             except httpx.HTTPError:

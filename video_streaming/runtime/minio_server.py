@@ -82,7 +82,8 @@ class MinIOServer:
             if not self.process.running:
                 raise ServerUnreachable(f"MinIO exited at start: {self.process.log_tail(800)}")
             try:
-                if httpx.get(f"{self.endpoint_url}/minio/health/ready", timeout=1.0).status_code == 200:
+                ready = httpx.get(f"{self.endpoint_url}/minio/health/ready", timeout=1.0, trust_env=False)
+                if ready.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
