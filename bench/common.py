@@ -270,7 +270,7 @@ def temp_dir(prefix: str) -> Iterator[Path]:
 def mediamtx_server(work_dir: Path) -> Iterator[Any]:
     from video_streaming.runtime.mediamtx_server import MediaMTXServer
 
-    server = MediaMTXServer(work_dir / "mediamtx")
+    server = MediaMTXServer(work_dir / "mediamtx", anonymous_loopback=True)
     server.start()
     try:
         yield server

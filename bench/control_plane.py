@@ -90,7 +90,7 @@ def preconfigured_server(work: Path, paths: int) -> Any:
     through the API would take a minute (see findings), which is measured on the last 50 instead."""
     from video_streaming.runtime.mediamtx_server import MediaMTXServer
 
-    server = MediaMTXServer(work / f"mediamtx-{paths}")
+    server = MediaMTXServer(work / f"mediamtx-{paths}", anonymous_loopback=True)
     config = json.loads(server.config_path.read_text())
     config.setdefault("paths", {})
     for index in range(paths):

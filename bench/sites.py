@@ -48,7 +48,7 @@ async def start_site(work: Path, index: int, minio: Any, bucket: str) -> dict[st
     from video_streaming.sites import DirectoryPublisher
 
     root = work / f"site-{index}"
-    server = MediaMTXServer(root / "mediamtx")
+    server = MediaMTXServer(root / "mediamtx", anonymous_loopback=True)
     server.start()
     camera = SyntheticCamera(server.endpoints.rtsp_url("cam1"), root / "camera.log",
                              CameraSpec(width=320, height=180, fps=15, label=f"Site {index}", audio=False))  # fmt: skip

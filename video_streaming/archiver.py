@@ -171,12 +171,27 @@ class Archiver:
             self.status.in_flight.pop(segment.id, None)
         # Verified by the storage adapter: record it, then (and only then) remove the local copy.
         await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha256, size)
+        if await asyncio.to_thread(self.catalog.is_recording_deleted, segment.recording_id):
+            await self._remove_deleted(segment, local)  # deleted while this upload ran: finish the delete
+            return True
         self.status.uploaded_segments += 1
         self.status.uploaded_bytes += size
         if not self.keep_local:
             local.unlink(missing_ok=True)
             await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
         return True
+
+    async def _remove_deleted(self, segment: SegmentRow, local: Path) -> None:
+        """The recording was deleted (by the operator or retention) while this segment uploaded: the delete
+        listed the archive before the object existed, so the object is removed here."""
+        try:
+            await self.storage.delete_file(segment.object_key)
+        except VidStreamError as error:  # a lock or an outage: the object stays, and the log says so
+            log.warning("segment %s of a deleted recording stays in the archive: %s", segment.file_name, error)
+            return
+        local.unlink(missing_ok=True)
+        await asyncio.to_thread(self.catalog.mark_segment_expired, segment.id)
+        log.info("removed segment %s of a recording deleted during its upload", segment.file_name)
 
     def _retain_until(self, segment: SegmentRow) -> datetime | None:
         """The recording's retention deadline once it has ended. While it still records, its end is not known:

@@ -18,12 +18,13 @@ from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedSto
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
-from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl
+from video_streaming.core import PublishLogin, VidStreamCore
+from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
+from video_streaming.private_files import private_dirs
 from video_streaming.retention import RetentionEnforcer
-from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
+from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
 from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
 from video_streaming.runtime.ports import free_tcp_port, free_udp_port, is_listening
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
@@ -85,6 +86,7 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
     `wait_for_archive=False` MinIO is launched but not waited for: the wall needs only MediaMTX, and
     the archiver retries until MinIO answers."""
     run_dir = settings.data_path / "run"
+    private_dirs([settings.data_path, run_dir])
     endpoints = MediaMTXEndpoints(
         host="127.0.0.1",
         api_port=_port_or_free(settings.mediamtx.api_port),
@@ -95,7 +97,8 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         api_user="vidstream-api",
         api_password=random_secrets.token_urlsafe(24),  # new for every run of the app-owned server
     )
-    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints)
+    demo_paths = [f"demo/cam{index + 1}" for index in range(settings.demo_cameras)]
+    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints, socket_paths=demo_paths)
     mediamtx.start()
     minio = None
     if settings.storage.kind == "embedded-minio":
@@ -105,11 +108,12 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         else:
             minio.process.start()
     stack = EmbeddedStack(mediamtx, minio)
-    for index in range(settings.demo_cameras):
+    for index, path in enumerate(demo_paths):
         camera = SyntheticCamera(
-            endpoints.rtsp_url(f"demo/cam{index + 1}"),
+            endpoints.rtsp_url(path),
             run_dir / f"demo-camera-{index + 1}.log",
             CameraSpec(label=DEMO_NAMES[index % len(DEMO_NAMES)], audio=False),
+            socket=mediamtx.sockets[path],
         )
         camera.start()
         stack.cameras.append(camera)
@@ -148,7 +152,7 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
 
 
 def site_secret_name(site: SiteSettings, what: str) -> str:
-    """`what` is "mediamtx-api" or "s3-secret-key"."""
+    """`what` is "mediamtx-api", "mediamtx-reader" or "s3-secret-key"."""
     return f"site:{site.key}:{what}"
 
 
@@ -157,14 +161,19 @@ def build_site(site: SiteSettings, store: SecretStore) -> RemoteSite:
     api = urlsplit(site.api_url)
     if not api.hostname:
         raise InvalidInput(f"site {site.name}: api_url {site.api_url!r} has no host")
-    default_port = 443 if api.scheme == "https" else 9997
-    mediamtx = MediaMTXClientImpl(api.hostname, api.port or default_port, scheme=api.scheme,
+    scheme = api.scheme.lower()
+    if scheme == "http" and not site.allow_insecure and not is_loopback_url(site.api_url):
+        raise InvalidInput(f"site {site.name}: its API is plain http to another machine",
+                           "use https://, or set allow_insecure = true for this site")  # fmt: skip
+    default_port = 443 if scheme == "https" else 9997
+    mediamtx = MediaMTXClientImpl(api.hostname, api.port or default_port, scheme=scheme,
                                   username=site.api_user or None,
                                   password=store.get(site_secret_name(site, "mediamtx-api")))  # fmt: skip
     host = site.stream_host or api.hostname
     urls = PlaybackUrls(
-        rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{api.scheme}://{host}:{site.hls_port}",
+        rtsp_base=f"rtsp://{host}:{site.rtsp_port}", hls_base=f"{scheme}://{host}:{site.hls_port}",
         srt_base=f"srt://{host}:{site.srt_port}", rtmp_base=f"rtmp://{host}:{site.rtmp_port}",
+        reader_user=site.stream_user, reader_password=store.get(site_secret_name(site, "mediamtx-reader")) or "",
     )  # fmt: skip
     secret_name = site_secret_name(site, "s3-secret-key")
     secret = store.get(secret_name) or ""
@@ -205,6 +214,7 @@ def build_core(
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",
             srt_base=f"srt://{host}:{endpoints.srt_port}", rtmp_base=f"rtmp://{host}:{endpoints.rtmp_port}",
+            reader_user=endpoints.reader_user, reader_password=endpoints.reader_password,
         )  # fmt: skip
     else:
         m = settings.mediamtx
@@ -213,7 +223,10 @@ def build_core(
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{m.host}:{m.rtsp_port}", hls_base=f"http://{m.host}:{m.hls_port}",
             srt_base=f"srt://{m.host}:{m.srt_port}", rtmp_base=f"rtmp://{m.host}:{m.rtmp_port}",
+            reader_user=m.reader_user, reader_password=store.get("mediamtx-reader") or "",
         )  # fmt: skip
+    # Footage, catalog and logs: nobody else's on a shared workstation.
+    private_dirs([settings.data_path, settings.recordings_path, settings.data_path / "run"])
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
     storage = storage or build_storage(settings, store, stack)
     remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)
@@ -237,6 +250,14 @@ def build_core(
         sites=remote_sites, work_dir=settings.data_path / "run",
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
+    if stack is not None and stack.mediamtx is not None:
+        server = stack.mediamtx
+
+        async def give_logins(logins: list[PublishLogin]) -> None:
+            server.publishers = [Publisher(login.user, login.password, login.path) for login in logins]
+            await mediamtx.set_auth_users(server.auth_users())
+
+        core.publishers_changed = give_logins
     return core
 
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from video_streaming.domain.camera import Camera, SourceUrl, parse_segment_file_name
 from video_streaming.domain.recording import Recording, RecordingStatus
-from video_streaming.domain.retention import RetentionPolicy
+from video_streaming.domain.retention import MAX_RETENTION_DAYS, RetentionPolicy
 from video_streaming.ports import StoredObject
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cameras (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS recordings (
     id TEXT PRIMARY KEY, camera_id TEXT NOT NULL, stream_id TEXT NOT NULL, status TEXT NOT NULL,
     started_at REAL NOT NULL, ended_at REAL, retention_days INTEGER NOT NULL, locked INTEGER NOT NULL DEFAULT 0,
     storage_prefix TEXT NOT NULL, local_dir TEXT NOT NULL DEFAULT '', last_error TEXT NOT NULL DEFAULT '',
-    deleted_at REAL
+    deleted_at REAL,
+    -- 1: this recorder made it (its retention applies); 0: merged from an archive listing (another recorder's)
+    recorded_here INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS recordings_by_camera ON recordings(camera_id, started_at);
 CREATE INDEX IF NOT EXISTS recordings_by_start ON recordings(started_at);
@@ -111,6 +113,7 @@ class RecordingRow:
     storage_prefix: str
     local_dir: str
     last_error: str
+    recorded_here: bool  # False: merged from an archive listing; another recorder's retention applies
     segments: int
     archived_segments: int
     size: int
@@ -183,6 +186,10 @@ class Catalog:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(cameras)")}
         if "site" not in columns:  # version 1 had no remote sites
             self._db.execute("ALTER TABLE cameras ADD COLUMN site TEXT NOT NULL DEFAULT ''")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(recordings)")}
+        if "recorded_here" not in columns:  # version 2 told its own recordings only by their local folder
+            self._db.execute("ALTER TABLE recordings ADD COLUMN recorded_here INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("UPDATE recordings SET recorded_here=1 WHERE local_dir != ''")
 
     def close(self) -> None:
         with self._lock:
@@ -239,7 +246,7 @@ class Catalog:
         with self._transaction() as db:
             db.execute(
                 """INSERT OR IGNORE INTO recordings (id, camera_id, stream_id, status, started_at, retention_days,
-                   locked, storage_prefix, local_dir) VALUES (?,?,?,?,?,?,?,?,?)""",
+                   locked, storage_prefix, local_dir, recorded_here) VALUES (?,?,?,?,?,?,?,?,?,1)""",
                 (str(recording.id), camera_id, str(recording.stream_id), recording.status.value,
                  recording.started_at.timestamp(), recording.retention_policy.days,
                  int(recording.retention_policy.locked), recording.storage_path, local_dir),
@@ -251,6 +258,10 @@ class Catalog:
                 "UPDATE recordings SET status=?, ended_at=COALESCE(ended_at, ?), last_error=? WHERE id=?",
                 (status, ended_at.timestamp(), error, str(recording_id)),
             )
+
+    def is_recording_deleted(self, recording_id: str) -> bool:
+        rows = self._query("SELECT deleted_at FROM recordings WHERE id=?", (recording_id,))
+        return bool(rows) and rows[0]["deleted_at"] is not None
 
     def mark_recording_deleted(self, recording_id: str, at: datetime) -> None:
         with self._transaction() as db:
@@ -274,7 +285,8 @@ class Catalog:
             id=row["id"], camera_id=row["camera_id"], camera_name=row["camera_name"], status=row["status"],
             started_at=from_epoch(row["started_at"]) or datetime.now(UTC), ended_at=from_epoch(row["ended_at"]),
             retention_days=row["retention_days"], locked=bool(row["locked"]), storage_prefix=row["storage_prefix"],
-            local_dir=row["local_dir"], last_error=row["last_error"], segments=row["n_segments"] or 0,
+            local_dir=row["local_dir"], last_error=row["last_error"], recorded_here=bool(row["recorded_here"]),
+            segments=row["n_segments"] or 0,
             archived_segments=row["n_archived"] or 0, size=row["total_size"] or 0,
             duration=row["total_duration"] or 0.0,
         )  # fmt: skip
@@ -389,6 +401,11 @@ class Catalog:
         with self._transaction() as db:
             db.execute("UPDATE segments SET local_path=NULL WHERE id=?", (segment_id,))
 
+    def mark_segment_expired(self, segment_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE segments SET state=?, local_path=NULL WHERE id=?",
+                       (SegmentState.EXPIRED.value, segment_id))  # fmt: skip
+
     def mark_missing(self, segment_id: int) -> None:
         with self._transaction() as db:
             db.execute("UPDATE segments SET state=?, local_path=NULL WHERE id=?",
@@ -495,9 +512,13 @@ class Catalog:
         workstation, or before this catalog existed). Keys follow `segment_key`; others are ignored.
 
         A listing has no durations: a segment lasts until the next one starts, at most
-        `default_segment_seconds`, which is also the last segment's length. Cameras are matched by their key's
-        id suffix (renaming a camera keeps it); an unknown camera's recordings are filed under its key."""
-        cameras = {camera.id.hex[:8]: camera for camera in self.cameras()}
+        `default_segment_seconds`, which is also the last segment's length. A key is matched to a camera of
+        its own origin only: a site's (`@site/`) to that site's cameras, an unmarked one to this machine's,
+        by the id in the key (renaming a camera keeps it). A hostile site's listing therefore cannot file
+        recordings under a local camera. An unknown or ambiguous camera's recordings are filed under its key."""
+        by_origin: dict[tuple[str, str], list[Camera]] = {}
+        for known_camera in self.cameras():
+            by_origin.setdefault((known_camera.site, known_camera.id.hex[:8]), []).append(known_camera)
         by_recording: dict[str, list[tuple[ArchiveKey, StoredObject]]] = {}
         for item in objects:
             parsed = parse_archive_key(item.key)
@@ -510,9 +531,14 @@ class Catalog:
                 continue
             items.sort(key=lambda pair: (pair[0].start, pair[0].attempt))
             first = items[0][0]
-            camera = cameras.get(first.camera_key.rsplit("-", 1)[-1])
+            origin = first.prefix[1:].split("/", 1)[0] if first.prefix.startswith("@") else ""
+            matches = by_origin.get((origin, first.camera_key.rsplit("-", 1)[-1]), [])
+            camera = matches[0] if len(matches) == 1 else None
             camera_id = str(camera.id) if camera else first.camera_key
-            policy = camera.retention if camera else RetentionPolicy(30)
+            # Another recorder made it, under its own policy, which the listing does not tell: none is made up.
+            # It is never expired from here (recorded_here=0); the column holds the camera's policy when the
+            # camera is known here, else the longest, for display only.
+            policy = camera.retention if camera else RetentionPolicy(MAX_RETENTION_DAYS)
             segments = []
             for index, (key, item) in enumerate(items):
                 following = items[index + 1][0].start if index + 1 < len(items) else None

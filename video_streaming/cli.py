@@ -31,6 +31,8 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
+from video_streaming.private_files import restrict_process
+from video_streaming.retention import unarchived_alert
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
 
@@ -94,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     secret_actions = secret.add_subparsers(dest="action", required=True)
     for action in ("set", "delete"):
         secret_actions.add_parser(action).add_argument(
-            "name", help="s3-secret-key, mediamtx-api, site:<site>:s3-secret-key or site:<site>:mediamtx-api"
+            "name", help="s3-secret-key, mediamtx-api, mediamtx-reader or site:<site>:<one of those>"
         )
 
     demo = commands.add_parser("demo-camera", help="publish a synthetic camera to a MediaMTX URL")
@@ -112,7 +114,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return settings
 
 
-_SECRET_NAME = re.compile(r"(s3-secret-key|mediamtx-api|site:[a-z0-9][a-z0-9\-]{0,39}:(s3-secret-key|mediamtx-api))")
+_SECRET_NAME = re.compile(
+    r"(s3-secret-key|mediamtx-api|mediamtx-reader|site:[a-z0-9][a-z0-9\-]{0,39}:(s3-secret-key|mediamtx-api|mediamtx-reader))"
+)
 
 
 def secret_command(args: argparse.Namespace) -> int:
@@ -188,6 +192,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
                 log.info("retention removed %d recording(s)", len(report.expired) + len(report.over_cap))
             if report.locked:
                 log.info("retention kept %d recording(s) the archive still locks", len(report.locked))
+            if report.unarchived:
+                core.alert("error", unarchived_alert(len(report.unarchived)))
             next_sweep = loop.time() + 3600
         if not health.mediamtx_ok:
             log.warning("media server unreachable: %s", health.mediamtx_error)
@@ -291,6 +297,7 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_process()
     args = build_parser().parse_args(argv)
     configure_logging(logging.DEBUG if args.verbose else logging.INFO)
     try:

@@ -10,7 +10,7 @@ from typing import Any
 
 import platformdirs
 
-from video_streaming.domain.camera import slugify
+from video_streaming.domain.camera import is_loopback_url, slugify
 from video_streaming.domain.errors import InvalidInput
 
 
@@ -29,6 +29,7 @@ class MediaMTXSettings:
     api_port: int = 9997
     api_scheme: str = "http"
     username: str = ""  # password: secret "mediamtx-api"
+    reader_user: str = ""  # the login the app reads streams with; password: secret "mediamtx-reader"
     rtsp_port: int = 8554
     srt_port: int = 8890
     hls_port: int = 8888
@@ -65,6 +66,7 @@ class SiteSettings:
     name: str = ""
     api_url: str = ""  # e.g. https://recorder-a.example:9997
     api_user: str = ""
+    stream_user: str = ""  # the login its streams are read with; password: secret "site:{name}:mediamtx-reader"
     stream_host: str = ""  # where players reach its streams; the API's host when empty
     rtsp_port: int = 8554
     srt_port: int = 8890
@@ -161,8 +163,13 @@ def _parse_sites(raw: Any) -> tuple[SiteSettings, ...]:
         if site.key in seen:
             raise InvalidInput(f"{where}: two sites are named {site.name!r} (or alike)", "give each site its own name")
         seen.add(site.key)
-        if not site.api_url.startswith(("http://", "https://")):
+        scheme = site.api_url.partition("://")[0].lower() if "://" in site.api_url else ""
+        if scheme not in {"http", "https"}:
             raise InvalidInput(f"{where} ({site.name}): api_url must be the MediaMTX API's http(s):// address")
+        if scheme == "http" and not site.allow_insecure and not is_loopback_url(site.api_url):
+            # Its API password (Basic auth) would cross the network in clear.
+            raise InvalidInput(f"{where} ({site.name}): api_url is plain http to another machine",
+                               "use https://, or set allow_insecure = true for this site")  # fmt: skip
         if not site.bucket:
             raise InvalidInput(f"{where} ({site.name}): bucket is missing", "the site's archive bucket")
         for port in (site.rtsp_port, site.srt_port, site.hls_port, site.rtmp_port):

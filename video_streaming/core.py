@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,8 +51,22 @@ log = logging.getLogger(__name__)
 Alert = Callable[[str, str], None]  # (level, message): "warning" / "error"
 
 
+@dataclass(frozen=True)
+class PublishLogin:
+    """A camera pushing into this machine's MediaMTX may publish on `path`, and nowhere else."""
+
+    user: str
+    password: str = field(repr=False)
+    path: str
+
+
 def camera_secret_name(camera_id: uuid.UUID | str) -> str:
     return f"camera-password:{camera_id}"
+
+
+def camera_query_secret_name(camera_id: uuid.UUID | str, sub_stream: bool = False) -> str:
+    """Password-like query parameters of a camera's URL (`pwd=`, `passphrase=`...), kept as a secret."""
+    return f"camera-query{'-sub' if sub_stream else ''}:{camera_id}"
 
 
 @dataclass
@@ -114,6 +128,9 @@ class VidStreamCore:
         self._site_cameras_changed = False
         self._next_site_sync = 0.0
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
+        # Set by bootstrap for an app-owned MediaMTX: gives each camera that pushes into it a login of its own.
+        self.publishers_changed: Callable[[list[PublishLogin]], Awaitable[None]] | None = None
+        self._publishers: list[PublishLogin] = []
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
 
@@ -142,6 +159,9 @@ class VidStreamCore:
                 self.secrets.set(camera_secret_name(camera.id), password)
             else:
                 self.secrets.delete(camera_secret_name(camera.id))
+        for sub, source in ((False, camera.source), (True, camera.sub_stream)):
+            if source is not None and source.secret_query:
+                self.secrets.set(camera_query_secret_name(camera.id, sub), source.secret_query)
         self.catalog.save_camera(camera)
 
     def add_camera(
@@ -163,13 +183,42 @@ class VidStreamCore:
     async def remove_camera(self, camera_id: str) -> None:
         await self.stop_camera(camera_id)
         self.secrets.delete(camera_secret_name(camera_id))
+        for sub in (False, True):
+            self.secrets.delete(camera_query_secret_name(camera_id, sub))
         self.catalog.remove_camera(camera_id)
         self.catalog.audit("operator", "camera-remove", camera_id)
 
     def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
+        if self.service.urls.serves(source.url):  # a camera pushing into our server: pulled with our reader login
+            return self.service.urls.with_reader_login(source.url)
         password = self.secrets.get(camera_secret_name(camera.id)) or ""
-        return SourceUrl(source.url, source.username or camera.source.username, password).with_credentials()
+        query = self.secrets.get(camera_query_secret_name(camera.id, source is camera.sub_stream)) or ""
+        return SourceUrl(source.url, source.username or camera.source.username, password, query).with_credentials()
+
+    def publish_logins(self) -> list[PublishLogin]:
+        """Cameras that push into this machine's server, each allowed to publish on its own path only, with
+        the user and password of its URL. One without a password is refused by the server (and logged)."""
+        logins = []
+        for camera in self.cameras():
+            if camera.site or not self.service.urls.serves(camera.source.url):
+                continue
+            password = self.secrets.get(camera_secret_name(camera.id)) or ""
+            path = urlsplit(camera.source.url).path.lstrip("/")
+            if camera.source.username and password and path:
+                logins.append(PublishLogin(camera.source.username, password, path))
+            else:
+                log.info("camera %s pushes into this server without a user and password: it cannot publish",
+                         camera.name)  # fmt: skip
+        return logins
+
+    async def sync_publishers(self) -> None:
+        if self.publishers_changed is None:
+            return
+        logins = self.publish_logins()
+        if logins != self._publishers:
+            await self.publishers_changed(logins)
+            self._publishers = logins
 
     # ---- live --------------------------------------------------------------------------------------
 
@@ -187,6 +236,11 @@ class VidStreamCore:
         if camera.site:
             return await self._start_site_stream(camera, use_sub)
         source = self.source_with_credentials(camera, sub_stream=use_sub)
+        if self.service.urls.serves(camera.source.url):
+            try:
+                await self.sync_publishers()
+            except VidStreamError as error:
+                return Result.from_exception(error)
         result = await self.service.start_stream(str(camera.id), source)
         if result.is_success:
             streams[camera_id] = result.value
@@ -214,7 +268,8 @@ class VidStreamCore:
         if stream is None:
             return {}
         site = self._site_of_stream(camera_id)
-        return site.urls.all(stream.path_name) if site is not None else self.service.playback_urls(stream)
+        urls = site.urls if site is not None else self.service.urls
+        return urls.for_reader(stream.path_name)  # for the app's own players: with the read login, if any
 
     # ---- remote sites ------------------------------------------------------------------------------
 
@@ -554,6 +609,10 @@ class VidStreamCore:
     async def start(self) -> None:
         for problem in self.setup_problems:
             self.alert("error", problem)
+        try:
+            await self.sync_publishers()
+        except VidStreamError as error:
+            self.alert("error", f"cameras pushing into this machine cannot log in: {error}")
         await self.recover()
         self.archiver.start()
 

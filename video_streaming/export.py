@@ -44,6 +44,8 @@ from video_streaming.domain.errors import (
     VidStreamError,
 )
 from video_streaming.ports import StorageService
+from video_streaming.private_files import private_dir
+from video_streaming.runtime.process import child_environment
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +323,7 @@ def _plan(segments: Sequence[SegmentRow], cache: Path) -> tuple[list[_Input], li
 
 
 def _check_free_space(target_dir: Path, output_bytes: int, cache: Path, fetch_bytes: int) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
+    private_dir(cache)  # downloaded footage
     needs = {target_dir: output_bytes + DISK_MARGIN_BYTES}
     if fetch_bytes:
         if os.stat(cache).st_dev == os.stat(target_dir).st_dev:
@@ -442,7 +444,7 @@ async def _join(
         ss += inputs[0].duration
     process = await asyncio.create_subprocess_exec(
         *join_argv(ffmpeg, listing, temporary, ss),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
     )  # fmt: skip
     try:
         stderr = await _follow(process, reporter, stop)

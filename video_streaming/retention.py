@@ -26,10 +26,17 @@ class SweepReport:
     over_cap: list[str] = field(default_factory=list)  # recording ids removed for a camera's size cap
     # Recording ids kept because the archive still holds them under object lock; tried again next sweep.
     locked: list[str] = field(default_factory=list)
+    # Recording ids past their deadline whose footage never reached the archive: kept, and the operator told.
+    unarchived: list[str] = field(default_factory=list)
     objects_deleted: int = 0
     local_files_deleted: int = 0
     errors: list[str] = field(default_factory=list)
     dry_run: bool = False
+
+
+def unarchived_alert(count: int) -> str:
+    return (f"retention: {count} recording(s) are past their retention but never reached the archive; "
+            "they are kept on this machine until archived (check the archive connection)")
 
 
 class RetentionEnforcer:
@@ -42,12 +49,18 @@ class RetentionEnforcer:
         report = SweepReport(dry_run=dry_run)
         now = self.clock()
         rows = await asyncio.to_thread(self.catalog.recordings, None, None, None, None, 1_000_000, 0, False)
-        # A remote site's recordings (merged from its archive, `@site/` keys) are expired by that site's recorder.
-        finished = [row for row in rows if row.status != "recording" and not row.storage_prefix.startswith(SITE_MARKER)]
+        # Only what this recorder made, under its own policy: a recording merged from an archive (another
+        # workstation's, or a remote site's `@site/` keys) is expired by the recorder that made it.
+        finished = [row for row in rows if row.status != "recording" and row.recorded_here
+                    and not row.storage_prefix.startswith(SITE_MARKER)]  # fmt: skip
         for row in finished:
-            if row.to_recording().should_be_deleted(now):
-                report.expired.append(row.id)
-        for row in await self._over_size_caps(finished, set(report.expired), now, report):
+            if not row.to_recording().should_be_deleted(now):
+                continue
+            if row.archived_segments < row.segments:  # some of it exists only here: never deleted, told instead
+                report.unarchived.append(row.id)
+                continue
+            report.expired.append(row.id)
+        for row in await self._over_size_caps(finished, {*report.expired, *report.unarchived}, now, report):
             report.over_cap.append(row.id)
         if dry_run:
             return report

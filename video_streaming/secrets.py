@@ -11,6 +11,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from video_streaming.private_files import private_dir, write_private_file
+
 log = logging.getLogger(__name__)
 SERVICE = "vidstream"
 
@@ -48,12 +50,8 @@ class SecretStore:
             return {}
 
     def _write_file(self, data: dict[str, str]) -> None:
-        self.fallback_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.fallback_file.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(data, handle)
-        temporary.replace(self.fallback_file)
+        private_dir(self.fallback_file.parent)
+        write_private_file(self.fallback_file, json.dumps(data))
 
     def get(self, name: str) -> str | None:
         env_name = "VIDSTREAM_SECRET_" + "".join(ch if ch.isalnum() else "_" for ch in name).upper()

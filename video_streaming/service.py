@@ -8,9 +8,10 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from video_streaming.domain.camera import mask_url, parse_source_url, recording_prefix, slugify
 from video_streaming.domain.errors import InvalidInput, RecordingFailed, SourceUnavailable, VidStreamError
@@ -33,9 +34,41 @@ class PlaybackUrls:
     srt_base: str = "srt://localhost:8890"
     rtmp_base: str = "rtmp://localhost:1935"
     webrtc_base: str = "http://localhost:8889"
+    # The server's read-only login for the app's own readers (tiles, recorders). Only the `reader_*` URLs
+    # carry it, and they go to libvlc or to ffmpeg through a pipe: never to a command line, log or screen.
+    reader_user: str = ""
+    reader_password: str = field(default="", repr=False)
 
     def rtsp(self, path: str) -> str:
         return f"{self.rtsp_base}/{path}"
+
+    def _userinfo(self) -> str:
+        return f"{quote(self.reader_user, safe='')}:{quote(self.reader_password, safe='')}@" if self.reader_user else ""
+
+    def reader_rtsp(self, path: str) -> str:
+        return self.rtsp(path).replace("://", "://" + self._userinfo(), 1)
+
+    def serves(self, url: str) -> bool:
+        """Is `url` a stream of this server (a camera pushing into it)? Then it is read with the reader login."""
+        parts, base = urlsplit(url), urlsplit(self.rtsp_base)
+        return (parts.scheme.lower(), parts.hostname, parts.port) == (base.scheme.lower(), base.hostname, base.port)
+
+    def with_reader_login(self, url: str) -> str:
+        parts = urlsplit(url)
+        netloc = self._userinfo() + parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def for_reader(self, path: str) -> dict[str, str]:
+        """`all(path)` with the reader login in each, for the app's own players."""
+        urls = self.all(path)
+        if not self.reader_user:
+            return urls
+        user, password = self.reader_user, self.reader_password
+        urls["rtsp"] = self.reader_rtsp(path)
+        urls["hls"] = urls["hls"].replace("://", "://" + self._userinfo(), 1)
+        urls["srt"] = f"{self.srt_base}?streamid=read:{path}:{user}:{password}"
+        urls["rtmp"] = f"{self.rtmp(path)}?{urlencode({'user': user, 'pass': password})}"
+        return urls
 
     def hls(self, path: str) -> str:
         return f"{self.hls_base}/{path}/index.m3u8"
@@ -188,7 +221,9 @@ class StreamingService:
             camera_key = self._camera_key(target.camera_id)
             recording.storage_path = recording_prefix(camera_key, recording.id, recording.started_at)
             output_dir = self.recordings_dir / recording.storage_path.rstrip("/")
-            started = await self.ffmpeg.start_recording(recording.id, self.urls.rtsp(target.path_name), str(output_dir))
+            started = await self.ffmpeg.start_recording(
+                recording.id, self.urls.reader_rtsp(target.path_name), str(output_dir)
+            )
             if not started:
                 raise RecordingFailed("the recorder did not start", "check that ffmpeg is installed")
         except VidStreamError as error:

@@ -16,6 +16,8 @@ import os
 import shutil
 from pathlib import Path
 
+from video_streaming.runtime.process import child_environment
+
 log = logging.getLogger(__name__)
 
 DEFAULT_WIDTH = 160
@@ -28,11 +30,14 @@ def grab_argv(
     """One frame at `offset` seconds into `source`, as PNG or JPEG by `output`'s suffix. `-ss` before `-i`
     seeks to the key frame before and decodes up to the exact frame."""
     network = ["-rw_timeout", str(int(GRAB_TIMEOUT_S * 1_000_000))] if "://" in source else []
+    # A segment is one MP4 file or object: an archive that answers with a playlist (HLS, concat, ...) must
+    # not make ffmpeg fetch whatever it names.
+    allowed = ["-protocol_whitelist", "http,https,tcp,tls" if "://" in source else "file", "-f", "mp4"]
     filters = [f for f in (crop and f"crop={crop}", width and f"scale={width}:-2") if f]
     quality = ["-q:v", "4"] if output.suffix.lower() in {".jpg", ".jpeg"} else []
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *network,
-        "-ss", f"{max(offset, 0.0):.3f}", "-i", source, "-map", "0:v:0", "-frames:v", "1", "-an",
+        "-ss", f"{max(offset, 0.0):.3f}", *allowed, "-i", source, "-map", "0:v:0", "-frames:v", "1", "-an",
         *(["-vf", ",".join(filters)] if filters else []), *quality, "-update", "1", str(output),
     ]  # fmt: skip
 
@@ -55,7 +60,7 @@ async def grab_frame(
     output.parent.mkdir(parents=True, exist_ok=True)
     process = await asyncio.create_subprocess_exec(
         *grab_argv(binary, str(source), offset, output, width, crop),
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=child_environment(),
     )  # fmt: skip
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), timeout)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from video_streaming.config import Settings, load_settings
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
+from video_streaming.private_files import restrict_process
 from vidstream_desktop.controllers.session import AppSession, SessionOptions
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.resources import RESOURCES_DIR, load_theme
@@ -118,6 +119,7 @@ def save_screenshot(path: Path, window: MainWindow) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_process()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     configure_logging()
     app = QApplication(sys.argv[:1])

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
 from video_streaming.domain.errors import (
@@ -35,7 +36,7 @@ from video_streaming.domain.errors import (
     VidStreamError,
 )
 from video_streaming.ports import FFmpegService
-from video_streaming.runtime.process import die_with_parent
+from video_streaming.runtime.process import child_environment, die_with_parent
 
 log = logging.getLogger(__name__)
 SEGMENT_LIST = "segments-{attempt}.csv"  # one list per ffmpeg run: each run rewrites its list
@@ -104,16 +105,41 @@ FAST_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "100000", "-probesize",
 FULL_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "3000000", "-probesize", "5000000"]
 
 
+RTSP_INPUT = ["-rtsp_transport", "tcp", "-timeout", "5000000"]  # 5 s socket timeout: a dead source ends ffmpeg
+# What a credentialled input may use: the script's pipe and the RTSP stack, nothing else.
+SCRIPT_PROTOCOLS = "pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls"
+
+
+def has_password(url: str) -> bool:
+    return bool(urlsplit(url).password)
+
+
+def input_script(source_url: str, probe: list[str]) -> bytes:
+    """An ffconcat script naming `source_url` with its input options. ffmpeg reads it from a pipe, so a
+    URL that carries a password never appears on ffmpeg's command line (`ps` shows every user argv).
+    Measured on loopback (640x360@25 H.264 from MediaMTX): first bytes after 0.40 s, against 0.34 s
+    with the URL on the command line."""
+    quoted = source_url.replace("'", "'\\''")
+    options = [*RTSP_INPUT, *probe]
+    lines = ["ffconcat version 1.0", f"file '{quoted}'"]
+    lines += [f"option {key.lstrip('-')} {value}" for key, value in zip(options[::2], options[1::2], strict=True)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def recorder_argv(
-    ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int, full_probe: bool = False
+    ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int, full_probe: bool = False,
+    script_fd: int | None = None,
 ) -> list[str]:
+    """With `script_fd`, the input is the ffconcat script of `input_script` on that inherited pipe."""
+    probe = FULL_PROBE if full_probe else FAST_PROBE
+    scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"pipe:{script_fd}"]
     return [
         ffmpeg, "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
-        "-rtsp_transport", "tcp", "-timeout", "5000000",  # 5 s socket timeout: a dead source ends ffmpeg
+        *(RTSP_INPUT if script_fd is None else []),
         # When the SDP carries the codec parameters a short probe starts recording in ~0.3 s instead of
         # ~1.4 s (measured with 640x360@25 H.264 + AAC on loopback).
-        *(FULL_PROBE if full_probe else FAST_PROBE),
-        "-i", source_url,
+        *probe,
+        *(["-i", source_url] if script_fd is None else scripted),
         "-map", "0:v", "-map", "0:a?", "-c", "copy",
         "-f", "segment", "-segment_time", str(segment_seconds), "-reset_timestamps", "1",
         "-segment_format", "mp4",
@@ -198,25 +224,39 @@ class FFmpegRecorder(FFmpegService):
         return True
 
     async def _spawn(self, job: _Job) -> None:
+        script_fd = None
+        if has_password(job.source_url):
+            script_fd, writer = os.pipe()
+            os.write(writer, input_script(job.source_url, FULL_PROBE if job.full_probe else FAST_PROBE))
+            os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
         argv = recorder_argv(
-            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe
+            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe, script_fd
         )
         job.csv_offset = 0
         # Each run's own last words: a failed first run's errors must not explain a later run's exit.
         job.stderr_tail = deque(maxlen=40)
-        job.process = await asyncio.create_subprocess_exec(
+        try:
+            job.process = await self._exec(argv, script_fd)
+        finally:
+            if script_fd is not None:
+                os.close(script_fd)
+        job.stderr_reader = asyncio.create_task(self._drain_stderr(job.stderr_tail, job.process))
+
+    @staticmethod
+    async def _exec(argv: list[str], script_fd: int | None) -> asyncio.subprocess.Process:
+        return await asyncio.create_subprocess_exec(
             *argv,
+            pass_fds=(script_fd,) if script_fd is not None else (),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
-            env={**os.environ, "TZ": "UTC"},  # -strftime names files in UTC
+            env=child_environment({"TZ": "UTC"}),  # -strftime names files in UTC
             start_new_session=True,
             # ffmpeg ignores the end of its stdin: if this process dies (a crash, SIGKILL), ffmpeg would go on
             # recording unsupervised, uncatalogued, into a folder the next run adopts while it still grows.
             # SIGTERM makes it close the segment it is writing and exit.
             preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
-        job.stderr_reader = asyncio.create_task(self._drain_stderr(job.stderr_tail, job.process))
 
     @staticmethod
     async def _drain_stderr(tail: deque[str], process: asyncio.subprocess.Process) -> None:
@@ -384,7 +424,7 @@ async def probe_duration(path: Path, timeout: float = 10.0) -> float:
         return 0.0
     process = await asyncio.create_subprocess_exec(
         ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", str(path),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=child_environment(),
     )  # fmt: skip
     try:
         out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from video_streaming.adapters.source_probe import Diagnosis, diagnose_source
-from video_streaming.domain.camera import mask_url
+from video_streaming.domain.camera import is_loopback_url, mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
     PathExists,
@@ -70,7 +70,8 @@ class MediaMTXClientImpl(MediaMTXClient):
         self.rtsp_transport = rtsp_transport
         auth = httpx.BasicAuth(username, password or "") if username else None
         self._client = httpx.AsyncClient(
-            base_url=self.base_url, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0))
+            base_url=self.base_url, auth=auth, timeout=httpx.Timeout(timeout, connect=min(timeout, 3.0)),
+            trust_env=not is_loopback_url(self.base_url),  # the API's Basic auth never goes to a proxy from here
         )
 
     async def aclose(self) -> None:
@@ -121,6 +122,12 @@ class MediaMTXClientImpl(MediaMTXClient):
         if response.status_code == 400:
             raise InvalidInput(f"MediaMTX refused the source: {message}", "check the camera URL")
         raise VidStreamError(f"MediaMTX answered {response.status_code}: {message}")
+
+    async def set_auth_users(self, users: list[dict[str, Any]]) -> None:
+        """Replace the server's internal users (hot: MediaMTX reloads them without dropping anyone)."""
+        response = await self._request("PATCH", "/v3/config/global/patch", json={"authInternalUsers": users})
+        if response.status_code != 200:
+            raise VidStreamError(f"MediaMTX refused the new logins ({response.status_code})")
 
     async def stop_stream(self, stream_id: str) -> bool:
         name = quote(_check_path_name(stream_id), safe="/")

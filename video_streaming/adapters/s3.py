@@ -136,7 +136,7 @@ class S3Storage(StorageService):
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
     ) -> None:
-        insecure = bool(endpoint_url) and str(endpoint_url).startswith("http://")
+        insecure = bool(endpoint_url) and urlsplit(str(endpoint_url)).scheme.lower() == "http"  # HTTP:// too
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
             raise InvalidInput(
                 f"refusing to send recordings over plain http to {urlsplit(str(endpoint_url)).hostname}",
@@ -165,6 +165,9 @@ class S3Storage(StorageService):
                 retries={"max_attempts": max_attempts, "mode": "standard"},
                 signature_version="s3v4",
                 s3={"addressing_style": "path"},
+                # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
+                # (botocore reads the environment's proxies only when `proxies` is None).
+                proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
             ),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 import uuid
@@ -27,12 +28,17 @@ class SourceUrl:
     url: str  # without credentials: safe to log, show and store
     username: str = ""
     password: str = ""
+    # Query parameters that are passwords (`password=`, `pwd=`, `passphrase=`, ...), as `k=v&k2=v2`: kept
+    # with the password in the secret store, never in the stored URL.
+    secret_query: str = field(default="", repr=False)
 
     def with_credentials(self) -> str:
         """The URL to hand to MediaMTX/ffmpeg; never log it."""
-        if not self.username:
-            return self.url
         parts = urlsplit(self.url)
+        if self.secret_query:
+            parts = parts._replace(query="&".join(q for q in (parts.query, self.secret_query) if q))
+        if not self.username:
+            return urlunsplit(parts)
         userinfo = quote(self.username, safe="")
         if self.password:
             userinfo += ":" + quote(self.password, safe="")
@@ -70,22 +76,49 @@ def parse_source_url(raw: str) -> SourceUrl:
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None:
         netloc += f":{port}"
-    clean = SplitResult(scheme, netloc, parts.path, parts.query, "")
+    public, secret = split_secret_query(parts.query)
+    clean = SplitResult(scheme, netloc, parts.path, public, "")
     return SourceUrl(
         url=urlunsplit(clean),
         username=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
+        secret_query=secret,
     )
+
+
+_SECRET_QUERY_NAMES = {"password", "passwd", "pass", "pwd", "passphrase", "token", "secret"}
+
+
+def split_secret_query(query: str) -> tuple[str, str]:
+    """(the query without password-like parameters, those parameters), both as written (order kept)."""
+    public: list[str] = []
+    secret: list[str] = []
+    for item in query.split("&") if query else []:
+        (secret if item.partition("=")[0].lower() in _SECRET_QUERY_NAMES else public).append(item)
+    return "&".join(public), "&".join(secret)
 
 
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?P<user>[^:@/\s]*)(?::[^@/\s]*)?@")
 _SECRET_QUERY = re.compile(r"(?i)((?:password|passwd|pass|pwd|token|secret|passphrase|key)=)[^&\s]+")
+# SRT stream ids carry a login as read:PATH:USER:PASS (MediaMTX's form).
+_STREAMID_LOGIN = re.compile(r"(?i)(streamid=(?:read|publish):[^:&\s]+:[^:&\s]+:)[^&\s]+")
 
 
 def mask_url(text: str) -> str:
     """Replace passwords in any URLs inside `text` by ***, keeping the user name for diagnosis."""
     masked = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m["user"] else m[0], text)
-    return _SECRET_QUERY.sub(r"\1***", masked)
+    return _STREAMID_LOGIN.sub(r"\1***", _SECRET_QUERY.sub(r"\1***", masked))
+
+
+def is_loopback_url(url: str) -> bool:
+    """Does `url` name this machine (localhost, 127.0.0.0/8, ::1)?"""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def validate_camera_name(raw: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 
 from video_streaming.domain.errors import ServerUnreachable
+from video_streaming.private_files import private_dir
 from video_streaming.runtime.binaries import find_binary
 from video_streaming.runtime.ports import free_tcp_port
 from video_streaming.runtime.process import ManagedProcess
@@ -38,7 +39,7 @@ class MinIOServer:
         self.host = host
         self.port = port or free_tcp_port(host)
         self.console_port = free_tcp_port(host)
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)  # MinIO's stored objects are the footage itself
         self.process = ManagedProcess(
             "minio",
             [
@@ -81,7 +82,8 @@ class MinIOServer:
             if not self.process.running:
                 raise ServerUnreachable(f"MinIO exited at start: {self.process.log_tail(800)}")
             try:
-                if httpx.get(f"{self.endpoint_url}/minio/health/ready", timeout=1.0).status_code == 200:
+                ready = httpx.get(f"{self.endpoint_url}/minio/health/ready", timeout=1.0, trust_env=False)
+                if ready.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass

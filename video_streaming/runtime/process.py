@@ -37,6 +37,24 @@ def die_with_parent() -> None:  # pragma: no cover - runs in the child between f
         _PRCTL(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def private_child() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """What an app-owned server writes (MinIO's objects, MediaMTX's files, logs) is ours alone, whatever
+    the umask of the program that embeds the core."""
+    os.umask(0o077)
+    die_with_parent()
+
+
+# Never handed to a child: the app's own secrets, and the cloud keys only the app's S3 client uses.
+_PRIVATE_ENVIRONMENT = ("VIDSTREAM_SECRET_", "AWS_", "MINIO_ROOT_")
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without its secrets, plus `extra`: ffmpeg, MediaMTX and MinIO need
+    none of them (a child that logs or crashes with its environment must not carry the S3 key)."""
+    kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_PRIVATE_ENVIRONMENT)}
+    return {**kept, **(extra or {})}
+
+
 class ManagedProcess:
     def __init__(self, name: str, argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None) -> None:
         self.name = name
@@ -61,8 +79,10 @@ class ManagedProcess:
         if self.running:
             return
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        environment = {**os.environ, **(self.env or {})}
-        with open(self.log_path, "ab") as log:
+        environment = child_environment(self.env)
+        # A server's log tells what it served and to whom: 0600 whatever the embedding program's umask.
+        descriptor = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        with open(descriptor, "ab") as log:
             # Own session: a Ctrl-C in the terminal reaches the app, which then stops children in order.
             self._process = subprocess.Popen(  # noqa: S603 - argv is a list built by the app, no shell
                 self.argv,
@@ -71,7 +91,7 @@ class ManagedProcess:
                 stderr=subprocess.STDOUT,
                 env=environment,
                 start_new_session=True,
-                preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=private_child if sys.platform.startswith("linux") else None,
             )
 
     def stop(self, timeout: float = 5.0) -> None:

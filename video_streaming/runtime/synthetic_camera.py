@@ -75,16 +75,23 @@ def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> l
     ]
     if spec.audio:
         argv += ["-c:a", "aac", "-b:a", "64k"]
-    argv += ["-f", "rtsp", "-rtsp_transport", "tcp", publish_url]
+    if publish_url.startswith("unix:"):  # a MediaMTX path fed over a private socket: no password needed
+        argv += ["-f", "mpegts", "-mpegts_flags", "+resend_headers", publish_url]
+    else:
+        argv += ["-f", "rtsp", "-rtsp_transport", "tcp", publish_url]
     return argv
 
 
 class SyntheticCamera:
-    def __init__(self, publish_url: str, log_path: Path, spec: CameraSpec | None = None) -> None:
+    def __init__(
+        self, publish_url: str, log_path: Path, spec: CameraSpec | None = None, socket: Path | None = None
+    ) -> None:
+        """`publish_url` is where readers find it; with `socket` it is fed through that private socket."""
         ffmpeg = shutil.which("ffmpeg")
         if ffmpeg is None:
             raise VidStreamError("ffmpeg is not installed", "run `make run` once, or apt-get install ffmpeg")
         self.publish_url = publish_url
+        self._target = f"unix:{socket}" if socket is not None else publish_url
         self.spec = spec or CameraSpec()
         self._ffmpeg = ffmpeg
         self._log_path = log_path
@@ -94,7 +101,7 @@ class SyntheticCamera:
         if self.process and self.process.running:
             return
         # A fresh argv each start, so the burnt-in clock's epoch is the restart time.
-        self.process = ManagedProcess("camera", camera_argv(self.publish_url, self.spec, self._ffmpeg), self._log_path)
+        self.process = ManagedProcess("camera", camera_argv(self._target, self.spec, self._ffmpeg), self._log_path)
         self.process.start()
 
     def stop(self) -> None:

@@ -21,6 +21,7 @@ from video_streaming.bootstrap import (
 from video_streaming.config import Settings
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import VidStreamError
+from video_streaming.retention import unarchived_alert
 from video_streaming.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,8 @@ class AppSession:
             else:
                 for problem in report.errors:
                     core.alert("warning", f"retention: {problem}")
+                if report.unarchived:
+                    core.alert("error", unarchived_alert(len(report.unarchived)))
                 if removed := len(report.expired) + len(report.over_cap):
                     log.info("retention removed %d recording(s)", removed)
             await asyncio.sleep(RETENTION_INTERVAL_S)

@@ -1,0 +1,74 @@
+"""Retention deletes only what this recorder made, never footage the archive does not hold yet, and a delete
+that races an upload still removes the uploaded object (#15). Real MediaMTX, ffmpeg and MinIO."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from tests.fixtures.core import CoreFactory
+from tests.fixtures.servers import S3Target
+from video_streaming.catalog import SegmentState
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.clock import utc_now
+from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from video_streaming.runtime.synthetic_camera import SyntheticCamera
+
+
+async def record_briefly(core: VidStreamCore, mediamtx: MediaMTXServer, days: int) -> tuple[str, str]:
+    camera_id = str(core.add_camera("Roof", mediamtx.endpoints.rtsp_url("cam1"), retention_days=days).value.id)
+    started = await core.record(camera_id)
+    assert started.is_success, started.error
+    await asyncio.sleep(3)
+    await core.stop_recording(camera_id)
+    return camera_id, str(started.value.id)
+
+
+async def test_a_workstation_never_expires_recordings_merged_from_the_archive(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
+) -> None:
+    recorder = core_factory(minio, data_dir=tmp_path / "recorder")
+    await recorder.start()
+    _, recording_id = await record_briefly(recorder, mediamtx, days=365)
+    assert await recorder.archiver.drain(timeout=20)
+    prefix = recorder.catalog.recording(recording_id).storage_prefix  # type: ignore[union-attr]
+    stored = await recorder.storage.list_files(prefix)
+    assert stored
+
+    workstation = core_factory(minio, data_dir=tmp_path / "workstation")
+    added, errors = await workstation.refresh_archive(2)
+    assert (added, errors) == (1, {})
+    workstation.retention.clock = lambda: utc_now() + timedelta(days=40)
+    report = await workstation.retention.sweep()
+    assert report.expired == [] and report.over_cap == [] and report.objects_deleted == 0
+    assert await workstation.storage.list_files(prefix) == stored, "a workstation deleted another's recording"
+
+
+async def test_footage_that_never_reached_the_archive_is_kept_and_reported(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
+) -> None:
+    core = core_factory(minio)  # not started: its archiver uploads nothing, as with an archive down for days
+    _, recording_id = await record_briefly(core, mediamtx, days=1)
+    segments = core.catalog.segments(recording_id)
+    assert segments and all(s.state is SegmentState.CLOSED for s in segments)
+    core.retention.clock = lambda: utc_now() + timedelta(days=3)
+    report = await core.retention.sweep()
+    assert report.expired == [] and report.unarchived == [recording_id]
+    assert all(Path(s.local_path).is_file() for s in core.catalog.segments(recording_id) if s.local_path)
+    assert core.catalog.recordings(camera_id=None)[0].id == recording_id, "the recording is still listed"
+
+
+async def test_a_delete_during_the_upload_removes_the_object_once_uploaded(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
+) -> None:
+    core = core_factory(minio)  # not started: the upload below is the only one
+    _, recording_id = await record_briefly(core, mediamtx, days=30)
+    segment = core.catalog.segments(recording_id)[0]
+    # The delete listed the archive while this segment was still uploading (nothing there yet) and marked the
+    # recording deleted; the upload then completes.
+    assert await core.storage.list_files(segment.object_key) == []
+    core.catalog.mark_recording_deleted(recording_id, utc_now())
+    assert await core.archiver.archive_segment(segment)
+    assert await core.storage.stat_file(segment.object_key) is None, "the deleted recording's segment stayed"
+    assert not Path(segment.local_path or "/nonexistent").exists()

@@ -1,0 +1,55 @@
+"""Files and folders only this account can read: on a shared workstation the catalog, recordings, logs,
+caches and the servers' configurations are nobody else's business."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+PRIVATE_UMASK = 0o077
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def restrict_process() -> None:
+    """Every file and folder this process (and its children: ffmpeg, MediaMTX, MinIO) creates from now
+    on is private. Called first thing by each entry point."""
+    os.umask(PRIVATE_UMASK)
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) as 0700; an existing folder of ours is tightened to 0700.
+    A folder owned by someone else is left as it is (the operator chose it, e.g. a shared mount)."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    info = path.stat()
+    if info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) & 0o077:
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def private_dirs(paths: Iterable[Path]) -> None:
+    for path in paths:
+        private_dir(path)
+
+
+def write_private_file(path: Path, data: bytes | str) -> None:
+    """Write `path` atomically as a new inode that is 0600 from its creation: a reader who opened an
+    earlier version keeps only that version, and nobody can open the new one in between."""
+    payload = data.encode() if isinstance(data, str) else data
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(temporary, flags, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
