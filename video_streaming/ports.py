@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from video_streaming.domain.onvif import (
+    DeviceAddress,
+    DiscoveredDevice,
+    OnvifDevice,
+)
+
 ProgressCallback = Callable[[int], None]
 """Called with the number of bytes transferred since the previous call (boto3's convention)."""
 
@@ -78,3 +84,16 @@ class StorageService(abc.ABC):
         """Until when the store refuses to delete the object (S3 object lock); None when it does not lock.
         A store that locks still refuses a locked delete with RetentionLocked: this is a look before trying."""
         return None
+
+
+class OnvifClient(abc.ABC):
+    """An ONVIF device client (device and media services, WS-Discovery). Every call has a bounded
+    time; failures raise domain errors: Unauthorized, NotOnvifDevice, ServerUnreachable."""
+
+    @abc.abstractmethod
+    async def read_device(self, address: DeviceAddress, username: str, password: str) -> OnvifDevice:
+        """The device's identity and its media profiles with their stream URLs."""
+
+    @abc.abstractmethod
+    async def discover(self, unicast_to: DeviceAddress | None, timeout: float) -> list[DiscoveredDevice]:
+        """Devices answering a WS-Discovery probe: multicast on the local network, or one unicast probe."""
