@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from video_streaming.bootstrap import build_onvif_service
 from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
@@ -222,7 +223,8 @@ class MainWindow(QMainWindow):
             await service.stop_stream(result.value)
 
     def _dialog(self, initial: CameraForm | None) -> CameraDialog:
-        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self)
+        onvif = build_onvif_service() if initial is None else None
+        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self, onvif=onvif)
 
     def add_camera(self) -> None:
         if self.core is None or self.wall is None:
