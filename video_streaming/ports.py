@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from video_streaming.domain.onvif import (
     DeviceAddress,
     DiscoveredDevice,
     OnvifDevice,
+    PtzVelocity,
 )
 
 ProgressCallback = Callable[[int], None]
@@ -87,7 +88,7 @@ class StorageService(abc.ABC):
 
 
 class OnvifClient(abc.ABC):
-    """An ONVIF device client (device and media services, WS-Discovery). Every call has a bounded
+    """An ONVIF device client (device, media and PTZ services, WS-Discovery). Every call has a bounded
     time; failures raise domain errors: Unauthorized, NotOnvifDevice, ServerUnreachable."""
 
     @abc.abstractmethod
@@ -97,3 +98,20 @@ class OnvifClient(abc.ABC):
     @abc.abstractmethod
     async def discover(self, unicast_to: DeviceAddress | None, timeout: float) -> list[DiscoveredDevice]:
         """Devices answering a WS-Discovery probe: multicast on the local network, or one unicast probe."""
+
+    @abc.abstractmethod
+    async def ptz_move(self, target: PtzTarget, velocity: PtzVelocity) -> None:
+        """Start a continuous pan/tilt/zoom; it runs until `ptz_stop` (or the device's own time-out)."""
+
+    @abc.abstractmethod
+    async def ptz_stop(self, target: PtzTarget) -> None: ...
+
+
+@dataclass(frozen=True)
+class PtzTarget:
+    """The device and media profile a PTZ command goes to; the password is held only for the call."""
+
+    address: DeviceAddress
+    username: str
+    password: str = field(repr=False)
+    profile_token: str

@@ -26,9 +26,10 @@ from video_streaming.domain.onvif import (
     NotOnvifDevice,
     OnvifDevice,
     OnvifProfile,
+    PtzVelocity,
     name_from_scopes,
 )
-from video_streaming.ports import OnvifClient
+from video_streaming.ports import OnvifClient, PtzTarget
 
 log = logging.getLogger(__name__)
 WS_DISCOVERY_PORT = 3702
@@ -146,6 +147,28 @@ class ZeepOnvifClient(OnvifClient):
         finally:
             transport.close()
         return sorted(found.values(), key=lambda device: (device.name, device.service_url))
+
+    # ---- PTZ ---------------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _ptz(self, target: PtzTarget) -> AsyncIterator[Any]:
+        self._require_credentials(target.username, target.password)
+        try:
+            async with self._camera(target.address, target.username, target.password) as camera:
+                yield await camera.create_ptz_service()
+        except TimeoutError:
+            raise ServerUnreachable(f"the camera at {target.address} did not answer in {self.timeout:g} s") from None
+
+    async def ptz_move(self, target: PtzTarget, velocity: PtzVelocity) -> None:
+        speed = {"PanTilt": {"x": velocity.pan, "y": velocity.tilt}, "Zoom": {"x": velocity.zoom}}
+        async with self._ptz(target) as ptz:
+            await self._call(target.address, ptz.ContinuousMove,
+                             {"ProfileToken": target.profile_token, "Velocity": speed})  # fmt: skip
+
+    async def ptz_stop(self, target: PtzTarget) -> None:
+        async with self._ptz(target) as ptz:
+            await self._call(target.address, ptz.Stop,
+                             {"ProfileToken": target.profile_token, "PanTilt": True, "Zoom": True})  # fmt: skip
 
 
 def _probe_matches(data: bytes, sender: str, message_id: str) -> list[DiscoveredDevice]:

@@ -148,3 +148,22 @@ def name_from_scopes(scopes: tuple[str, ...] | list[str]) -> str:
         if "onvif://www.onvif.org/name/" in scope:
             return unquote(scope.rsplit("/name/", 1)[1]).strip()
     return ""
+
+
+@dataclass(frozen=True)
+class PtzVelocity:
+    """Continuous-move speeds in ONVIF's generic velocity space, each from -1 to 1 (pan right, tilt up
+    and zoom in are positive)."""
+
+    pan: float = 0.0
+    tilt: float = 0.0
+    zoom: float = 0.0
+
+    def __post_init__(self) -> None:
+        for value in (self.pan, self.tilt, self.zoom):
+            if not -1.0 <= value <= 1.0:
+                raise InvalidInput(f"PTZ speed {value} is outside -1..1")
+
+    @property
+    def still(self) -> bool:
+        return self.pan == self.tilt == self.zoom == 0.0
