@@ -11,13 +11,14 @@ from video_streaming.domain.onvif import (
     DiscoveredDevice,
     OnvifDevice,
     OnvifProfile,
+    PtzVelocity,
     UnsupportedCodec,
     choose_streams,
     name_from_scopes,
     parse_device_address,
 )
 from video_streaming.onvif_cameras import OnvifCameraService
-from video_streaming.ports import OnvifClient
+from video_streaming.ports import OnvifClient, PtzTarget
 
 
 def profile(token: str, encoding: str, width: int, height: int, ptz: bool = False) -> OnvifProfile:
@@ -96,6 +97,12 @@ class FakeOnvifClient(OnvifClient):
         self.calls.append(("discover", unicast_to, timeout))
         return []
 
+    async def ptz_move(self, target: PtzTarget, velocity: PtzVelocity) -> None:
+        self.calls.append(("move", target.profile_token, velocity))
+
+    async def ptz_stop(self, target: PtzTarget) -> None:
+        self.calls.append(("stop", target.profile_token))
+
 
 async def test_service_parses_the_address_and_trims_the_user() -> None:
     client = FakeOnvifClient(device(profile("main", "H264", 1920, 1080)))
@@ -112,3 +119,21 @@ async def test_service_discovery_is_multicast_without_an_address_and_unicast_wit
     assert client.calls == [("discover", None, 1), ("discover", DeviceAddress("192.0.2.10", 80), 2)]
     with pytest.raises(InvalidInput):
         await service.find_cameras("bad host!")
+
+
+async def test_a_still_velocity_stops_and_a_nudge_ends_with_a_stop() -> None:
+    client = FakeOnvifClient(device())
+    ptz = OnvifCameraService(client).ptz("192.0.2.10", "admin", "pass", "main")
+    await ptz.move(PtzVelocity(pan=0.5))
+    assert ptz.moving
+    await ptz.move(PtzVelocity())
+    await ptz.nudge(PtzVelocity(zoom=-1.0), 0.01)
+    assert client.calls == [("move", "main", PtzVelocity(pan=0.5)), ("stop", "main"),
+                            ("move", "main", PtzVelocity(zoom=-1.0)), ("stop", "main")]  # fmt: skip
+    assert not ptz.moving
+    assert "pass" not in repr(ptz.target)
+
+
+def test_ptz_speeds_are_bounded() -> None:
+    with pytest.raises(InvalidInput, match="outside"):
+        PtzVelocity(pan=1.5)
