@@ -32,6 +32,7 @@ from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
+from vidstream_desktop.wall.keyboard import WallKeyboard
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
+        self.keyboard = WallKeyboard(self.grid, self.camera_list.camera_ids, self)
+        self.keyboard.entry_changed.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.keyboard.camera_requested.connect(self._show_camera_in_tile)
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
@@ -135,7 +139,14 @@ class MainWindow(QMainWindow):
         ]
         rows.append((self.tr("Double-click a tile"), self.tr("Maximise it / back to the wall")))
         rows.append((self.tr("Drag a camera onto a tile"), self.tr("Show that camera there")))
+        rows.append((self.tr("Camera number, Enter"), self.tr("Show that camera in the focused tile")))
+        rows.append((self.tr("Arrow keys, click"), self.tr("Move the focus between tiles")))
+        rows.append((self.tr("Backspace / Esc"), self.tr("Correct / forget the typed number")))
         return rows
+
+    def _show_camera_in_tile(self, index: int, camera_id: str) -> None:
+        if self.wall is not None:
+            self._spawn(self.wall.show_camera(self.grid.tile_at(index), camera_id))
 
     def _sync_layout_buttons(self, current: str) -> None:
         for name in LAYOUT_ORDER:

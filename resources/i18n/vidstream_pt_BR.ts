@@ -92,17 +92,17 @@
 <context>
     <name>CameraListWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="127"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
         <source>{name}: online</source>
         <translation>{name}: online</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
         <source>{name}: offline</source>
         <translation>{name}: offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
         <source>{name}: recording</source>
         <translation>{name}: gravando</translation>
     </message>
@@ -495,144 +495,174 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="54"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="57"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="84"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="105"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="107"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="258"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="269"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="296"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="307"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <source>Camera number, Enter</source>
+        <translation>Número da câmera, Enter</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <source>Show that camera in the focused tile</source>
+        <translation>Mostra essa câmera no quadro em foco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <source>Arrow keys, click</source>
+        <translation>Setas, clique</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <source>Move the focus between tiles</source>
+        <translation>Move o foco entre os quadros</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <source>Backspace / Esc</source>
+        <translation>Backspace / Esc</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <source>Correct / forget the typed number</source>
+        <translation>Corrige / descarta o número digitado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="239"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="250"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="259"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="270"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="297"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="308"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="335"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1385,6 +1415,24 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
+    </message>
+</context>
+<context>
+    <name>WallKeyboard</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="88"/>
+        <source>Camera {0}… (Enter puts it in the focused tile)</source>
+        <translation>Câmera {0}… (Enter a põe no quadro em foco)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="92"/>
+        <source>Camera {0}…</source>
+        <translation>Câmera {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="101"/>
+        <source>No camera {0}: cameras are numbered 1 to {1}</source>
+        <translation>Não há câmera {0}: as câmeras vão de 1 a {1}</translation>
     </message>
 </context>
 <context>
