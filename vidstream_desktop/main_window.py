@@ -33,6 +33,7 @@ from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
+from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._alert_shown = ""
         self.statusBar().addWidget(self.alert_label, 1)
         self.actions_by_name: dict[str, QAction] = {}
+        self.tours = TourManager(self)
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
@@ -124,6 +126,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(
             self._action("fullscreen", self.tr("Full screen"), "fullscreen", self.toggle_full_screen, "F11")
         )
+        self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
+        self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
+        self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
 
@@ -143,6 +148,25 @@ class MainWindow(QMainWindow):
         rows.append((self.tr("Arrow keys, click"), self.tr("Move the focus between tiles")))
         rows.append((self.tr("Backspace / Esc"), self.tr("Correct / forget the typed number")))
         return rows
+
+    def start_tile_tour(self) -> None:
+        cameras = [(camera_id, item.text()) for camera_id in self.camera_list.camera_ids()
+                   if (item := self.camera_list.item_for(camera_id)) is not None]  # fmt: skip
+        dialog = TourDialog(self.tr("Tour in the focused tile"), cameras, self)
+        if dialog.exec() == TourDialog.DialogCode.Accepted:
+            index = self.keyboard.focused_index
+            self.tours.start(dialog.plan(), lambda camera_id: self._show_camera_in_tile(index, camera_id),
+                             self.grid.tile_at(index))  # fmt: skip
+
+    def start_wall_tour(self) -> None:
+        names = self.wall.named_layouts() if self.wall else []
+        if len(names) < 2:
+            self.statusBar().showMessage(self.tr("A tour of layouts needs two saved layouts (Ctrl+S saves one)"), 5000)
+            return
+        dialog = TourDialog(self.tr("Tour of saved layouts"), [(name, name) for name in names], self)
+        if dialog.exec() == TourDialog.DialogCode.Accepted and self.wall is not None:
+            wall = self.wall
+            self.tours.start(dialog.plan(), lambda name: self._spawn(wall.restore_named_layout(name)), self.grid)
 
     def _show_camera_in_tile(self, index: int, camera_id: str) -> None:
         if self.wall is not None:

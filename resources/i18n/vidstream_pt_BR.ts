@@ -495,174 +495,204 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="54"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="57"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="84"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="113"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="269"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="293"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="307"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
+        <source>Tour in the focused tile…</source>
+        <translation>Ronda no quadro em foco…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <source>Tour of saved layouts…</source>
+        <translation>Ronda pelos layouts salvos…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <source>Stop the tours</source>
+        <translation>Parar as rondas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <source>Tour in the focused tile</source>
+        <translation>Ronda no quadro em foco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
+        <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <source>Tour of saved layouts</source>
+        <translation>Ronda pelos layouts salvos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="213"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="250"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="274"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="270"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="308"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="332"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="335"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1309,6 +1339,42 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/recordings/timeline.py" line="319"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
+    </message>
+</context>
+<context>
+    <name>TourDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="133"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="137"/>
+        <source>Show each for</source>
+        <translation>Mostrar cada um por</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="143"/>
+        <source>Steps, in this order (hover or click pauses the tour):</source>
+        <translation>Passos, nesta ordem (passar o mouse ou clicar pausa a ronda):</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="161"/>
+        <source>Pick at least two steps.</source>
+        <translation>Escolha pelo menos dois passos.</translation>
+    </message>
+</context>
+<context>
+    <name>TourRunner</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="101"/>
+        <source>Tour paused (click to go on)</source>
+        <translation>Ronda pausada (clique para continuar)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="101"/>
+        <source>Tour: {0} of {1}, every {2:g} s</source>
+        <translation>Ronda: {0} de {1}, a cada {2:g} s</translation>
     </message>
 </context>
 <context>

@@ -127,6 +127,8 @@ def test_f1_lists_the_keyboard(qapp: QApplication, tmp_path: Path) -> None:
         keys = dict(window.shortcuts())
         assert keys["Camera number, Enter"] == "Show that camera in the focused tile"
         assert keys["Arrow keys, click"] == "Move the focus between tiles"
+        assert keys["Ctrl+T"] == "Tour in the focused tile…"
+        assert keys["Ctrl+Shift+T"] == "Tour of saved layouts…"
     finally:
         window.grid.stop_all()
         window.deleteLater()
