@@ -27,6 +27,7 @@ run: setup
 # collecting nothing) fails make.
 GUI_TEST_FILES := $(shell grep -l "pytest.mark.gui" tests/*/test_*.py)
 test: setup
+	@bash tools/setup_test_camera.sh
 	$(XVFB) $(PY) -m pytest -m "not gui" $(PYTEST_ARGS)
 	@for file in $(GUI_TEST_FILES); do \
 		echo "== $$file"; $(XVFB) $(PY) -m pytest -m gui $$file $(PYTEST_ARGS) || exit 1; \

@@ -21,6 +21,7 @@ from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
+from video_streaming.onvif_cameras import OnvifCameraService
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dirs
 from video_streaming.retention import RetentionEnforcer
@@ -292,3 +293,11 @@ def own_s3_archive(storage: StorageService) -> S3Storage | None:
 async def ensure_archive_ready(core: VidStreamCore) -> None:
     if (archive := own_s3_archive(core.storage)) is not None:
         await archive.ensure_bucket()
+
+
+def build_onvif_service(timeout: float = 10.0) -> OnvifCameraService:
+    """ONVIF cameras through the onvif-zeep-async/WSDiscovery client, `timeout` seconds per device call."""
+    # Imported here: zeep and aiohttp take a noticeable time to load, and most runs add no ONVIF camera.
+    from video_streaming.adapters.onvif import ZeepOnvifClient
+
+    return OnvifCameraService(ZeepOnvifClient(timeout))

@@ -5,9 +5,16 @@ from __future__ import annotations
 import abc
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from video_streaming.domain.onvif import (
+    DeviceAddress,
+    DiscoveredDevice,
+    OnvifDevice,
+    PtzVelocity,
+)
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of bytes transferred since the previous call (boto3's convention)."""
@@ -78,3 +85,33 @@ class StorageService(abc.ABC):
         """Until when the store refuses to delete the object (S3 object lock); None when it does not lock.
         A store that locks still refuses a locked delete with RetentionLocked: this is a look before trying."""
         return None
+
+
+class OnvifClient(abc.ABC):
+    """An ONVIF device client (device, media and PTZ services, WS-Discovery). Every call has a bounded
+    time; failures raise domain errors: Unauthorized, NotOnvifDevice, ServerUnreachable."""
+
+    @abc.abstractmethod
+    async def read_device(self, address: DeviceAddress, username: str, password: str) -> OnvifDevice:
+        """The device's identity and its media profiles with their stream URLs."""
+
+    @abc.abstractmethod
+    async def discover(self, unicast_to: DeviceAddress | None, timeout: float) -> list[DiscoveredDevice]:
+        """Devices answering a WS-Discovery probe: multicast on the local network, or one unicast probe."""
+
+    @abc.abstractmethod
+    async def ptz_move(self, target: PtzTarget, velocity: PtzVelocity) -> None:
+        """Start a continuous pan/tilt/zoom; it runs until `ptz_stop` (or the device's own time-out)."""
+
+    @abc.abstractmethod
+    async def ptz_stop(self, target: PtzTarget) -> None: ...
+
+
+@dataclass(frozen=True)
+class PtzTarget:
+    """The device and media profile a PTZ command goes to; the password is held only for the call."""
+
+    address: DeviceAddress
+    username: str
+    password: str = field(repr=False)
+    profile_token: str

@@ -1,5 +1,6 @@
 """Add / edit a camera: name, URL, credentials (kept in the keyring, masked), sub-stream, retention,
-transport, and a "Test connection" that probes the source through MediaMTX."""
+transport, a "Test connection" that probes the source through MediaMTX, and (given the ONVIF service)
+the URLs read from an ONVIF camera's profiles."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ from PySide6.QtWidgets import (
 
 from video_streaming.domain.camera import parse_source_url, validate_camera_name
 from video_streaming.domain.errors import InvalidInput
+from video_streaming.domain.onvif import OnvifStreams
 from video_streaming.domain.retention import MAX_RETENTION_DAYS
+from video_streaming.onvif_cameras import OnvifCameraService
+from vidstream_desktop.onvif_panel import OnvifPanel
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class CameraDialog(QDialog):
         transports: list[str],
         initial: CameraForm | None = None,
         parent: QWidget | None = None,
+        onvif: OnvifCameraService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit camera") if initial else self.tr("Add camera"))
@@ -90,6 +95,11 @@ class CameraDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.onvif_panel: OnvifPanel | None = None
+        if onvif is not None:
+            self.onvif_panel = OnvifPanel(onvif, lambda: (self.username.text().strip(), self.password.text()), self)
+            self.onvif_panel.streams_read.connect(self._fill_from_onvif)
+            layout.addWidget(self.onvif_panel)
         layout.addLayout(form)
         layout.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.probe_result)
@@ -105,6 +115,13 @@ class CameraDialog(QDialog):
             self.transport.setCurrentIndex(max(0, self.transport.findData(initial.transport)))
         self._password_changed = initial is None
         self.password.textEdited.connect(self._mark_password_changed)
+
+    def _fill_from_onvif(self, streams: OnvifStreams) -> None:
+        """The camera's own profiles fill the URLs (credentials stay in their fields, never in a URL)."""
+        self.url.setText(parse_source_url(streams.main.stream_url).url)
+        self.sub_stream.setText(parse_source_url(streams.sub.stream_url).url if streams.sub else "")
+        if not self.name.text().strip() and self.onvif_panel is not None:
+            self.name.setText(self.onvif_panel.discovered_name or streams.device.title)
 
     def _mark_password_changed(self, *_: object) -> None:
         self._password_changed = True

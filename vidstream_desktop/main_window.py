@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from video_streaming.bootstrap import build_onvif_service
 from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
@@ -31,6 +32,8 @@ from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
+from vidstream_desktop.wall.keyboard import WallKeyboard
+from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 log = logging.getLogger(__name__)
@@ -67,9 +70,13 @@ class MainWindow(QMainWindow):
         self._alert_shown = ""
         self.statusBar().addWidget(self.alert_label, 1)
         self.actions_by_name: dict[str, QAction] = {}
+        self.tours = TourManager(self)
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
+        self.keyboard = WallKeyboard(self.grid, self.camera_list.camera_ids, self)
+        self.keyboard.entry_changed.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.keyboard.camera_requested.connect(self._show_camera_in_tile)
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
@@ -119,6 +126,9 @@ class MainWindow(QMainWindow):
         toolbar.addAction(
             self._action("fullscreen", self.tr("Full screen"), "fullscreen", self.toggle_full_screen, "F11")
         )
+        self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
+        self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
+        self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
 
@@ -134,7 +144,33 @@ class MainWindow(QMainWindow):
         ]
         rows.append((self.tr("Double-click a tile"), self.tr("Maximise it / back to the wall")))
         rows.append((self.tr("Drag a camera onto a tile"), self.tr("Show that camera there")))
+        rows.append((self.tr("Camera number, Enter"), self.tr("Show that camera in the focused tile")))
+        rows.append((self.tr("Arrow keys, click"), self.tr("Move the focus between tiles")))
+        rows.append((self.tr("Backspace / Esc"), self.tr("Correct / forget the typed number")))
         return rows
+
+    def start_tile_tour(self) -> None:
+        cameras = [(camera_id, item.text()) for camera_id in self.camera_list.camera_ids()
+                   if (item := self.camera_list.item_for(camera_id)) is not None]  # fmt: skip
+        dialog = TourDialog(self.tr("Tour in the focused tile"), cameras, self)
+        if dialog.exec() == TourDialog.DialogCode.Accepted:
+            index = self.keyboard.focused_index
+            self.tours.start(dialog.plan(), lambda camera_id: self._show_camera_in_tile(index, camera_id),
+                             self.grid.tile_at(index))  # fmt: skip
+
+    def start_wall_tour(self) -> None:
+        names = self.wall.named_layouts() if self.wall else []
+        if len(names) < 2:
+            self.statusBar().showMessage(self.tr("A tour of layouts needs two saved layouts (Ctrl+S saves one)"), 5000)
+            return
+        dialog = TourDialog(self.tr("Tour of saved layouts"), [(name, name) for name in names], self)
+        if dialog.exec() == TourDialog.DialogCode.Accepted and self.wall is not None:
+            wall = self.wall
+            self.tours.start(dialog.plan(), lambda name: self._spawn(wall.restore_named_layout(name)), self.grid)
+
+    def _show_camera_in_tile(self, index: int, camera_id: str) -> None:
+        if self.wall is not None:
+            self._spawn(self.wall.show_camera(self.grid.tile_at(index), camera_id))
 
     def _sync_layout_buttons(self, current: str) -> None:
         for name in LAYOUT_ORDER:
@@ -222,7 +258,8 @@ class MainWindow(QMainWindow):
             await service.stop_stream(result.value)
 
     def _dialog(self, initial: CameraForm | None) -> CameraDialog:
-        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self)
+        onvif = build_onvif_service() if initial is None else None
+        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self, onvif=onvif)
 
     def add_camera(self) -> None:
         if self.core is None or self.wall is None:

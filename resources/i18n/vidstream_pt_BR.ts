@@ -4,87 +4,87 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="57"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="57"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="63"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="68"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="67"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="72"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="69"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="74"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="78"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="82"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="84"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="85"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="86"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="91"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="93"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="102"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="112"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="156"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="173"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="163"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="180"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="166"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="183"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -92,17 +92,17 @@
 <context>
     <name>CameraListWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="127"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
         <source>{name}: online</source>
         <translation>{name}: online</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
         <source>{name}: offline</source>
         <translation>{name}: offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
         <source>{name}: recording</source>
         <translation>{name}: gravando</translation>
     </message>
@@ -495,192 +495,345 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="52"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="113"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="293"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
+        <source>Tour in the focused tile…</source>
+        <translation>Ronda no quadro em foco…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <source>Tour of saved layouts…</source>
+        <translation>Ronda pelos layouts salvos…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <source>Stop the tours</source>
+        <translation>Parar as rondas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <source>Camera number, Enter</source>
+        <translation>Número da câmera, Enter</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <source>Show that camera in the focused tile</source>
+        <translation>Mostra essa câmera no quadro em foco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <source>Arrow keys, click</source>
+        <translation>Setas, clique</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <source>Move the focus between tiles</source>
+        <translation>Move o foco entre os quadros</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <source>Backspace / Esc</source>
+        <translation>Backspace / Esc</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <source>Correct / forget the typed number</source>
+        <translation>Corrige / descarta o número digitado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <source>Tour in the focused tile</source>
+        <translation>Ronda no quadro em foco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
+        <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <source>Tour of saved layouts</source>
+        <translation>Ronda pelos layouts salvos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="213"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="237"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="274"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="257"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="295"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="332"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
 </context>
 <context>
+    <name>OnvifPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="35"/>
+        <source>ONVIF camera</source>
+        <translation>Câmera ONVIF</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="42"/>
+        <source>camera address, e.g. 192.168.1.64 or 192.168.1.64:8080</source>
+        <translation>endereço da câmera, ex.: 192.168.1.64 ou 192.168.1.64:8080</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="43"/>
+        <source>Read from camera</source>
+        <translation>Ler da câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="44"/>
+        <source>Fill in the stream URLs from the camera&apos;s ONVIF profiles (uses the user and password below)</source>
+        <translation>Preenche as URLs dos fluxos a partir dos perfis ONVIF da câmera (usa o usuário e a senha abaixo)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="47"/>
+        <source>Find cameras</source>
+        <translation>Procurar câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="48"/>
+        <source>List ONVIF cameras on the local network; with an address typed, ask only that one</source>
+        <translation>Lista as câmeras ONVIF da rede local; com um endereço digitado, pergunta só a esse</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="80"/>
+        <source>Reading the camera&apos;s profiles…</source>
+        <translation>Lendo os perfis da câmera…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="88"/>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="91"/>
+        <source>Could not read the camera: {0}</source>
+        <translation>Não foi possível ler a câmera: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="100"/>
+        <source>{0}: main stream {1} {2}</source>
+        <translation>{0}: fluxo principal {1} {2}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="102"/>
+        <source>, sub-stream {0} {1}</source>
+        <translation>, subfluxo {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="104"/>
+        <source>, no sub-stream</source>
+        <translation>, sem subfluxo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="106"/>
+        <source>, PTZ</source>
+        <translation>, PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="110"/>
+        <source>Looking for cameras…</source>
+        <translation>Procurando câmeras…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="117"/>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="120"/>
+        <source>Could not look for cameras: {0}</source>
+        <translation>Não foi possível procurar câmeras: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="125"/>
+        <source>(no name)</source>
+        <translation>(sem nome)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="133"/>
+        <source>%n camera(s) found: pick one, then read it.</source>
+        <translation>
+            <numerusform>%n câmera encontrada: escolha-a e leia-a.</numerusform>
+            <numerusform>%n câmeras encontradas: escolha uma e leia-a.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/onvif_panel.py" line="135"/>
+        <source>No ONVIF camera answered.</source>
+        <translation>Nenhuma câmera ONVIF respondeu.</translation>
+    </message>
+</context>
+<context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="97"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="98"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="102"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="103"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="104"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="106"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="119"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="122"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="279"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="280"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="327"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="329"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
@@ -721,27 +874,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="331"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="333"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="336"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="338"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="347"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="386"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="388"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="391"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="393"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1189,6 +1342,42 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
 </context>
 <context>
+    <name>TourDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="133"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="137"/>
+        <source>Show each for</source>
+        <translation>Mostrar cada um por</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="143"/>
+        <source>Steps, in this order (hover or click pauses the tour):</source>
+        <translation>Passos, nesta ordem (passar o mouse ou clicar pausa a ronda):</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="161"/>
+        <source>Pick at least two steps.</source>
+        <translation>Escolha pelo menos dois passos.</translation>
+    </message>
+</context>
+<context>
+    <name>TourRunner</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="101"/>
+        <source>Tour paused (click to go on)</source>
+        <translation>Ronda pausada (clique para continuar)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tours.py" line="101"/>
+        <source>Tour: {0} of {1}, every {2:g} s</source>
+        <translation>Ronda: {0} de {1}, a cada {2:g} s</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="160"/>
@@ -1292,6 +1481,24 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
+    </message>
+</context>
+<context>
+    <name>WallKeyboard</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="88"/>
+        <source>Camera {0}… (Enter puts it in the focused tile)</source>
+        <translation>Câmera {0}… (Enter a põe no quadro em foco)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="92"/>
+        <source>Camera {0}…</source>
+        <translation>Câmera {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/keyboard.py" line="101"/>
+        <source>No camera {0}: cameras are numbered 1 to {1}</source>
+        <translation>Não há câmera {0}: as câmeras vão de 1 a {1}</translation>
     </message>
 </context>
 <context>

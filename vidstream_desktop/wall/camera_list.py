@@ -67,8 +67,9 @@ class CameraListWidget(QListWidget):
         statuses = {camera_id: self.status_of(camera_id) for camera_id in self.camera_ids()}
         selected = self.selected_camera_id()
         self.clear()
-        for camera_id, name in cameras:
-            item = QListWidgetItem(name)
+        for number, (camera_id, name) in enumerate(cameras, start=1):
+            # The number is the camera's short number on the keyboard (number + Enter, see wall/keyboard.py).
+            item = QListWidgetItem(f"{number}  {name}")
             item.setData(CAMERA_ID_ROLE, camera_id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             self.addItem(item)
