@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.adapters.recorder_codecs import TrackLookup
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
@@ -221,7 +222,8 @@ def build_core(
     archives: StorageService = storage
     if remote_sites:
         archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
-    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds)
+    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
+                              track_lookup=mediamtx_track_lookup(mediamtx, urls))  # fmt: skip
     cameras_by_id = catalog.camera
 
     def camera_key(camera_id: object) -> str:
@@ -238,6 +240,19 @@ def build_core(
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
     return core
+
+
+def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> TrackLookup:
+    """The recorder reads MediaMTX's RTSP; the codecs of what it is about to record are in the path's state."""
+    prefix = urls.rtsp_base.rstrip("/") + "/"
+
+    async def tracks(source_url: str) -> list[str] | None:
+        if not source_url.startswith(prefix):
+            return None
+        status = await mediamtx.get_stream_status(source_url[len(prefix) :])
+        return [str(codec) for codec in status.get("tracks") or []]
+
+    return tracks
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:

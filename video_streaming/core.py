@@ -21,6 +21,7 @@ from video_streaming.adapters.ffmpeg import (
     RecorderEvent,
     RecordingFailedEvent,
     RecordingGap,
+    RecordingNotice,
     SegmentClosed,
     probe_duration,
 )
@@ -404,6 +405,9 @@ class VidStreamCore:
             else:
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
+        elif isinstance(event, RecordingNotice):
+            self.catalog.audit("system", "record-notice", str(recording.id), event.message)
+            self.alert("warning", f"{self._camera_name(camera_id)}: {event.message}")
         elif isinstance(event, RecordingFailedEvent):
             self.active_recordings.pop(camera_id, None)
             with contextlib.suppress(VidStreamError):
@@ -433,6 +437,9 @@ class VidStreamCore:
         camera_key = camera.key if camera else "camera"
         key = segment_key(camera_key, recording.id, recording.started_at, path.name)
         size = path.stat().st_size if path.exists() else 0
+        if size == 0:  # no footage in it: a 0-byte segment in the catalog would never archive or play
+            path.unlink(missing_ok=True)
+            return
         self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
         self.archiver.wake()
 
