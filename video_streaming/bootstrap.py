@@ -114,6 +114,10 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         )
         camera.start()
         stack.cameras.append(camera)
+    if stack.cameras:
+        # The cameras start all at once: a pull of a demo camera not yet publishing would wait 5 s for
+        # MediaMTX's next try.
+        mediamtx.wait_paths_ready([urlsplit(c.publish_url).path.lstrip("/") for c in stack.cameras], 5.0)
     return stack
 
 

@@ -25,6 +25,7 @@ from video_streaming.bootstrap import (
     register_demo_cameras,
     start_embedded_stack,
 )
+from video_streaming.camera_supervisor import CameraState, read_states, write_states
 from video_streaming.config import Settings, load_settings
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
@@ -35,6 +36,7 @@ from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
 
 log = logging.getLogger("vidstream")
+CAMERA_STATES_FILE = "camera-states.json"  # written by `serve`, read by `cameras list`
 
 
 def parse_time(text: str) -> datetime:
@@ -168,11 +170,21 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
         loop.add_signal_handler(sig, stop.set)
     await ensure_archive_ready(core)
     await core.start()
+    states_file = core.work_dir / CAMERA_STATES_FILE
+
+    def tell(camera_id: str, state: CameraState) -> None:
+        if state.state == "starting":
+            return
+        text = "ok" if state.state == "running" else state.describe()
+        camera = core.catalog.camera(camera_id)
+        print(f"{camera.name if camera else camera_id}: {text}", flush=True)
+        write_states(states_file, core.supervisor.states)
+
+    core.supervisor.on_change = tell
+    # Every camera at once, each retried with back-off while it is down, for as long as it is configured.
     for camera in core.cameras():
-        if not camera.enabled:
-            continue
-        result = await (core.start_camera(str(camera.id)) if args.no_record else core.record(str(camera.id)))
-        print(f"{camera.name}: {'ok' if result.is_success else result.error}", flush=True)
+        if camera.enabled and not camera.site:
+            core.keep_camera(str(camera.id), record=not args.no_record)
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
@@ -181,6 +193,7 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
         if stack is not None and (revived := await asyncio.to_thread(stack.revive)):
             log.warning("restarted after it stopped: %s", ", ".join(revived))
         health = await core.poll()
+        write_states(states_file, health.camera_states)
         publisher.publish_soon(core.directory(), loop.time())
         if loop.time() >= next_sweep:
             report = await core.retention.sweep()
@@ -234,8 +247,12 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
                 return 2
             print(added.value.id)
         elif args.action == "list":
+            states = read_states(core.work_dir / CAMERA_STATES_FILE)  # what a running `vidstream serve` sees
             for camera in core.cameras():
-                print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d")
+                state = states.get(str(camera.id))
+                status = f"  {state.describe()}" if state is not None else ""
+                print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d"
+                      f"{status}")  # fmt: skip
         elif args.action == "remove":
             await core.remove_camera(args.camera_id)
         return 0

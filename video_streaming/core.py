@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from video_streaming.adapters.ffmpeg import (
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
+from video_streaming.camera_supervisor import CameraState, CameraSupervisor
 from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.domain.camera import (
     MAX_NAME_LENGTH,
@@ -73,6 +75,8 @@ class Health:
     site_errors: dict[str, str] = field(default_factory=dict)  # site key -> why it cannot be reached
     moved_cameras: set[str] = field(default_factory=set)  # site cameras now live on another path: re-open them
     cameras_changed: bool = False  # a site added, renamed or changed cameras: refresh camera lists
+    started_cameras: set[str] = field(default_factory=set)  # kept cameras that came up since the last poll
+    camera_states: dict[str, CameraState] = field(default_factory=dict)  # kept cameras: running, waiting...
 
 
 class VidStreamCore:
@@ -115,6 +119,11 @@ class VidStreamCore:
         self._site_cameras_changed = False
         self._next_site_sync = 0.0
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
+        # Cameras kept started (and recorded, for those in `_kept_recording`) whatever their state: retried
+        # with back-off while down, each on its own.
+        self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted)
+        self._kept_recording: set[str] = set()
+        self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
 
@@ -162,6 +171,7 @@ class VidStreamCore:
         return Result.ok(camera)
 
     async def remove_camera(self, camera_id: str) -> None:
+        await self.release_camera(camera_id)
         await self.stop_camera(camera_id)
         self.secrets.delete(camera_secret_name(camera_id))
         self.catalog.remove_camera(camera_id)
@@ -216,6 +226,38 @@ class VidStreamCore:
             return {}
         site = self._site_of_stream(camera_id)
         return site.urls.all(stream.path_name) if site is not None else self.service.playback_urls(stream)
+
+    # ---- kept cameras: started, retried while down -------------------------------------------------
+
+    def keep_camera(self, camera_id: str, record: bool = False) -> None:
+        """Start the camera (and record it) in the background, and keep doing so for as long as it is
+        configured: a camera that is down is retried with back-off; one slow camera delays no other."""
+        if record:
+            self._kept_recording.add(camera_id)
+        self.supervisor.keep(camera_id)
+
+    async def release_camera(self, camera_id: str) -> None:
+        """Stop retrying the camera (it stays as it is: running or not)."""
+        self._kept_recording.discard(camera_id)
+        await self.supervisor.release(camera_id)
+
+    def camera_state(self, camera_id: str) -> CameraState | None:
+        """Running, starting, or waiting for the camera (retrying in N s) with the last real reason."""
+        state = self.supervisor.states.get(camera_id)
+        reason = self._gap_reasons.get(camera_id)
+        if state is not None and state.state == "running" and reason:
+            # Started, but the camera is away: MediaMTX pulls again and the recorder follows within seconds.
+            return CameraState("waiting", reason, time.time() + 1.0)
+        return state
+
+    def _camera_wanted(self, camera_id: str) -> bool:
+        camera = self.catalog.camera(camera_id)
+        return camera is not None and camera.enabled
+
+    async def _start_kept(self, camera_id: str) -> Result[Any]:
+        if camera_id in self._kept_recording:
+            return await self.record(camera_id)
+        return await self.start_camera(camera_id)
 
     # ---- remote sites ------------------------------------------------------------------------------
 
@@ -367,6 +409,7 @@ class VidStreamCore:
         return result
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
+        self._kept_recording.discard(camera_id)  # the operator's stop: a kept camera stays live, unrecorded
         recording = self.active_recordings.get(camera_id)
         if recording is None:
             return Result.fail("not_found", "this camera is not recording")
@@ -380,7 +423,9 @@ class VidStreamCore:
         return result
 
     async def record_all(self) -> list[Result[Recording]]:
-        return [await self.record(str(c.id)) for c in self.cameras() if c.enabled and not c.site]
+        """Every camera at once: a camera that takes its full timeout to fail delays no other."""
+        wanted = [str(c.id) for c in self.cameras() if c.enabled and not c.site]
+        return list(await asyncio.gather(*(self.record(camera_id) for camera_id in wanted)))
 
     async def stop_all_recordings(self) -> None:
         for camera_id in list(self.active_recordings):
@@ -397,12 +442,15 @@ class VidStreamCore:
             return
         camera_id, recording = found
         if isinstance(event, SegmentClosed):
+            self._gap_reasons.pop(camera_id, None)
             self._catalog_segment(camera_id, recording, event.path, event.start, event.duration, event.partial)
         elif isinstance(event, RecordingGap):
             if event.ended_at is None:
+                self._gap_reasons[camera_id] = event.reason
                 self.catalog.open_gap(str(recording.id), event.started_at, event.reason)
                 self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {event.reason}")
             else:
+                self._gap_reasons.pop(camera_id, None)
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
         elif isinstance(event, RecordingNotice):
@@ -414,6 +462,8 @@ class VidStreamCore:
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
+            self._gap_reasons.pop(camera_id, None)
+            self.supervisor.lost(camera_id, event.error.message)  # a kept camera records again after a back-off
 
     def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
         """Found by the archiver before upload; the file is archived as it is, the operator should know."""
@@ -460,6 +510,8 @@ class VidStreamCore:
             await self._kick_returned_sources(health.paths)
         if self.sites:
             await self._poll_sites(health)
+        health.started_cameras = self.supervisor.take_started()
+        health.camera_states = {c: s for c in self.supervisor.states if (s := self.camera_state(c)) is not None}
         health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
         health.upload_queue = self.catalog.pending_upload_count()
         status = self.archiver.status
@@ -568,6 +620,7 @@ class VidStreamCore:
         self.archiver.start()
 
     async def close(self) -> None:
+        await self.supervisor.close()
         await self.stop_all_recordings()
         for camera_id in list(self.streams):
             with contextlib.suppress(VidStreamError):

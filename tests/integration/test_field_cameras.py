@@ -157,3 +157,41 @@ async def test_the_seed_recorder_without_track_lookup_learns_to_store_g711_as_aa
     assert len(attempts) == 1 and attempts != {"0"}, f"a refused try left its files: {sorted(output.iterdir())}"
     assert codecs_of(files[0]) == {"video": "h264", "audio": "aac"}
     assert decode_errors(files[0]) == ""
+
+
+async def test_a_camera_down_at_start_is_retried_and_delays_no_other(
+    mediamtx: MediaMTXServer, minio: S3Target, core_factory: CoreFactory, publishers: list[FieldPublisher],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    publish(mediamtx, publishers, tmp_path, "up", FieldCamera())
+    core = core_factory(minio, segment_seconds=2)
+    core.service.ready_timeout = 3.0
+    core.supervisor.min_backoff = 0.5
+    await core.start()
+    late = core.add_camera("late", mediamtx.endpoints.rtsp_url("late")).value  # not publishing yet
+    up = core.add_camera("up", mediamtx.endpoints.rtsp_url("up")).value
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    core.keep_camera(str(late.id), record=True)  # first in line, and it will take its whole timeout to fail
+    core.keep_camera(str(up.id), record=True)
+    async with asyncio.timeout(10):
+        while not core.is_recording(str(up.id)):
+            await asyncio.sleep(0.05)
+    assert loop.time() - began < 2.5, "the live camera waited for the dead one"
+
+    async with asyncio.timeout(15):
+        while (state := core.camera_state(str(late.id))) is None or state.state != "waiting":
+            await asyncio.sleep(0.1)
+    text = state.describe()
+    assert text.startswith("waiting for the camera, retrying in ") and " s: " in text, text
+    assert "no media" in state.reason or "not" in state.reason, state.reason
+    health = await core.poll()
+    assert health.camera_states[str(late.id)].state == "waiting"
+
+    publish(mediamtx, publishers, tmp_path, "late", FieldCamera())  # the camera comes up at last
+    async with asyncio.timeout(30):
+        while not core.is_recording(str(late.id)):
+            await asyncio.sleep(0.1)
+    assert core.camera_state(str(late.id)).state == "running"  # type: ignore[union-attr]
+    recording_id = str(core.active_recordings[str(late.id)].id)
+    await wait_segments(core, recording_id, 1)
