@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.adapters.mediamtx_log import MediaMTXLog
 from video_streaming.adapters.recorder_codecs import TrackLookup
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
@@ -205,7 +206,8 @@ def build_core(
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
-                                      username=endpoints.api_user, password=endpoints.api_password)  # fmt: skip
+                                      username=endpoints.api_user, password=endpoints.api_password,
+                                      log=MediaMTXLog(stack.mediamtx.process.log_path))  # fmt: skip
         host = endpoints.host
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",

@@ -247,8 +247,12 @@ class VidStreamCore:
         reason = self._gap_reasons.get(camera_id)
         if state is not None and state.state == "running" and reason:
             # Started, but the camera is away: MediaMTX pulls again and the recorder follows within seconds.
-            return CameraState("waiting", reason, time.time() + 1.0)
+            return CameraState("waiting", self._source_error(camera_id) or reason, time.time() + 1.0)
         return state
+
+    def _source_error(self, camera_id: str) -> str | None:
+        stream = self.streams.get(camera_id)
+        return self.mediamtx.source_error(stream.path_name) if stream is not None else None
 
     def _camera_wanted(self, camera_id: str) -> bool:
         camera = self.catalog.camera(camera_id)
@@ -446,9 +450,11 @@ class VidStreamCore:
             self._catalog_segment(camera_id, recording, event.path, event.start, event.duration, event.partial)
         elif isinstance(event, RecordingGap):
             if event.ended_at is None:
-                self._gap_reasons[camera_id] = event.reason
-                self.catalog.open_gap(str(recording.id), event.started_at, event.reason)
-                self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {event.reason}")
+                # The recorder reads MediaMTX, which knows why the camera itself went away (EOF, 401, ...).
+                reason = self._source_error(camera_id) or event.reason
+                self._gap_reasons[camera_id] = reason
+                self.catalog.open_gap(str(recording.id), event.started_at, reason)
+                self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {reason}")
             else:
                 self._gap_reasons.pop(camera_id, None)
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.core import CoreFactory
-from tests.fixtures.field_cameras import FieldCamera, FieldPublisher
+from tests.fixtures.field_cameras import CameraServer, FieldCamera, FieldPublisher
 from tests.fixtures.servers import S3Target, ffprobe_json, wait_path_ready
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.catalog import SegmentState
@@ -29,13 +29,24 @@ def publishers(tmp_path: Path) -> Iterator[list[FieldPublisher]]:
         publisher.stop()
 
 
-def publish(mediamtx: MediaMTXServer, publishers: list[FieldPublisher], tmp_path: Path, path: str,
+@pytest.fixture
+def camera_server(tmp_path: Path) -> Iterator[CameraServer]:
+    """The cameras' own RTSP server, apart from the app's MediaMTX, asking for digest credentials."""
+    server = CameraServer(tmp_path / "camera-server")
+    server.start()
+    yield server
+    server.stop()
+
+
+def publish(mediamtx: MediaMTXServer | CameraServer, publishers: list[FieldPublisher], tmp_path: Path, path: str,
             camera: FieldCamera, wait: bool = True) -> FieldPublisher:  # fmt: skip
-    publisher = FieldPublisher(camera, mediamtx.endpoints.rtsp_url(path), tmp_path)
+    server = mediamtx.server if isinstance(mediamtx, CameraServer) else mediamtx
+    url = mediamtx.url(path) if isinstance(mediamtx, CameraServer) else mediamtx.endpoints.rtsp_url(path)
+    publisher = FieldPublisher(camera, url, tmp_path)
     publisher.start()
     publishers.append(publisher)
     if wait:
-        wait_path_ready(mediamtx, path)
+        wait_path_ready(server, path)
     return publisher
 
 
@@ -195,3 +206,43 @@ async def test_a_camera_down_at_start_is_retried_and_delays_no_other(
     assert core.camera_state(str(late.id)).state == "running"  # type: ignore[union-attr]
     recording_id = str(core.active_recordings[str(late.id)].id)
     await wait_segments(core, recording_id, 1)
+
+
+async def test_reasons_are_the_cameras_own_401_404_and_eof(
+    mediamtx: MediaMTXServer, camera_server: CameraServer, minio: S3Target, core_factory: CoreFactory,
+    publishers: list[FieldPublisher], tmp_path: Path,
+) -> None:  # fmt: skip
+    publisher = publish(camera_server, publishers, tmp_path, "gate", FieldCamera())
+    core = core_factory(minio, segment_seconds=2)
+    alerts: list[str] = []
+    core.alert_listeners.append(lambda level, message: alerts.append(message))
+    await core.start()
+    wrong = camera_server.url("gate").replace(camera_server.password, "wrong-password")
+    loop = asyncio.get_running_loop()
+    for url, expected in ((wrong, "refused the credentials"), (camera_server.url("no-such-stream"), "no stream at")):
+        camera = core.add_camera("cam", url).value
+        began = loop.time()
+        started = await core.record(str(camera.id))
+        assert started.is_failure and started.error is not None
+        assert expected in started.error.message, started.error.message
+        assert loop.time() - began < 5, "MediaMTX said why at once; the start must not wait its full timeout"
+        assert camera_server.password not in started.error.message
+
+    gate = core.add_camera("gate", camera_server.url("gate")).value
+    core.keep_camera(str(gate.id), record=True)
+    async with asyncio.timeout(15):
+        while not core.is_recording(str(gate.id)):
+            await asyncio.sleep(0.05)
+    recording_id = str(core.active_recordings[str(gate.id)].id)
+    await wait_segments(core, recording_id, 1)
+    publisher.stop()  # the camera reboots
+    async with asyncio.timeout(20):
+        while not core.catalog.gaps(recording_id):
+            await asyncio.sleep(0.1)
+    (_, _, reason), *_ = core.catalog.gaps(recording_id)
+    assert "closed the connection" in reason and "EOF" in reason, reason
+    assert "probesize" not in reason
+    assert any("recording paused" in a and "EOF" in a for a in alerts), alerts
+    state = core.camera_state(str(gate.id))
+    assert state is not None and state.state == "waiting" and "MediaMTX" in state.reason, state
+    assert state.describe().startswith("waiting for the camera, retrying in 1 s: the camera")

@@ -93,7 +93,9 @@ RecorderEvent = SegmentClosed | RecordingGap | RecordingFailedEvent | RecordingN
 EventSink = Callable[[RecorderEvent], None]
 
 
-_NOISE = ("non-monotonous dts", "this may result in incorrect timestamps", "rtp: missed", "max delay reached")
+_NOISE = ("non-monotonous dts", "this may result in incorrect timestamps", "rtp: missed", "max delay reached",
+          # start-up warnings, never why a run ended
+          "not enough frames to estimate rate", "consider increasing probesize", "estimating the duration")
 
 
 def classify_ffmpeg_error(stderr: str, returncode: int | None = None) -> VidStreamError:
