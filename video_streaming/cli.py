@@ -15,6 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from video_streaming.bootstrap import (
     EmbeddedStack,
@@ -29,7 +30,7 @@ from video_streaming.camera_supervisor import CameraState, read_states, write_st
 from video_streaming.config import Settings, load_settings
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import mask_url
+from video_streaming.domain.camera import mask_url, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(dest="action", required=True)
     add = cameras.add_parser("add")
     add.add_argument("name")
-    add.add_argument("url", help="rtsp://user:password@host/path (the password goes to the keyring)")
+    add.add_argument("url", help="rtsp://user@host/path: the password is asked for (never on the command line)")
+    add.add_argument("--password-stdin", action="store_true", help="read the camera's password from stdin")
     add.add_argument("--retention-days", type=int, default=30)
     add.add_argument("--sub-stream")
     cameras.add_parser("list")
@@ -134,6 +136,25 @@ def secret_command(args: argparse.Namespace) -> int:
     store.set(args.name, value)
     print(f"stored {args.name} in the {store.backend_name}")
     return 0
+
+
+def camera_password(args: argparse.Namespace) -> str | None:
+    """A camera's password never belongs on a command line (`ps`, shell history): read it from stdin
+    (--password-stdin) or ask for it without echo. One left in the URL still works, with a warning."""
+    try:
+        in_url = parse_source_url(args.url).password
+    except VidStreamError:
+        return None  # add_camera says what is wrong with the URL
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if in_url:
+        print("warning: the password in the URL is visible to other users (ps) and in the shell history; it is "
+              "kept in the keyring, not in the catalog. Next time leave it out and type it when asked, or use "
+              "--password-stdin.", file=sys.stderr)  # fmt: skip
+        return None
+    if urlsplit(args.url).username and sys.stdin.isatty():
+        return getpass.getpass(f"password for {mask_url(args.url)}: ")
+    return None
 
 
 async def with_core(
@@ -240,8 +261,9 @@ async def run_command(args: argparse.Namespace) -> int:
 async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.command == "cameras":
         if args.action == "add":
+            password = camera_password(args)
             added = core.add_camera(args.name, args.url, sub_stream_url=args.sub_stream,
-                                    retention_days=args.retention_days)  # fmt: skip
+                                    retention_days=args.retention_days, password=password)  # fmt: skip
             if added.is_failure:
                 print(f"error: {added.error}", file=sys.stderr)
                 return 2

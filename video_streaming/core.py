@@ -156,13 +156,14 @@ class VidStreamCore:
 
     def add_camera(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
-        camera_id: uuid.UUID | None = None,
+        camera_id: uuid.UUID | None = None, password: str | None = None,
     ) -> Result[Camera]:  # fmt: skip
-        """`url` may carry user:password; they are split off and the password kept as a secret."""
+        """`url` may carry user:password; they are split off and the password kept as a secret. A `password`
+        given apart (prompted for, read from stdin) takes the place of one in the URL."""
         try:
             camera = Camera.create(name, url, sub_stream_url=sub_stream_url, retention_days=retention_days,
                                    camera_id=camera_id)  # fmt: skip
-            self.save_camera(camera, camera.source.password)
+            self.save_camera(camera, password if password is not None else camera.source.password)
             camera = Camera(camera.name, SourceUrl(camera.source.url, camera.source.username), camera.id,
                             camera.sub_stream, camera.retention, camera.enabled)  # fmt: skip
         except VidStreamError as error:

@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.fixtures.field_cameras import FieldCamera, FieldPublisher
-from tests.fixtures.servers import S3Target
+from tests.fixtures.field_cameras import CameraServer, FieldCamera, FieldPublisher
+from tests.fixtures.servers import S3Target, wait_path_ready
 from tests.integration.test_serve_attached import site_config
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 
@@ -62,3 +62,32 @@ def test_serve_retries_a_camera_that_starts_late_and_cameras_list_says_why(
     assert "Late: waiting for the camera, retrying in" in out and "Late: ok" in out, out
     recordings = cli.run("recordings", "list").stdout
     assert "Late" in recordings, recordings
+
+
+def test_cameras_add_reads_the_password_from_stdin_and_warns_about_one_in_the_url(
+    tmp_path: Path, mediamtx: MediaMTXServer, minio: S3Target
+) -> None:
+    server = CameraServer(tmp_path / "camera-server")
+    server.start()
+    publisher = FieldPublisher(FieldCamera(), server.url("gate"), tmp_path)
+    publisher.start()
+    try:
+        wait_path_ready(server.server, "gate")
+        cli = Cli(tmp_path, mediamtx, minio)
+        added = cli.run("cameras", "add", "Gate", server.url("gate", with_credentials=False).replace(
+            "rtsp://", f"rtsp://{server.user}@"), "--password-stdin", stdin=server.password + "\n")  # fmt: skip
+        assert added.returncode == 0 and "warning" not in added.stderr, added.stderr
+        in_url = cli.run("cameras", "add", "Yard", server.url("gate"))
+        assert in_url.returncode == 0, in_url.stderr
+        assert "warning: the password in the URL" in in_url.stderr and server.password not in in_url.stderr
+        listed = cli.run("cameras", "list").stdout
+        assert server.password not in listed and f"{server.user}:***@" in listed, listed
+        catalog = (tmp_path / "data" / "vidstream" / "catalog.sqlite3").read_bytes()
+        assert server.password.encode() not in catalog
+        served = cli.run("serve", "--duration", "4")  # both passwords reach the camera from the keyring
+        assert served.returncode == 0, served.stderr[-3000:]
+        assert "Gate: ok" in served.stdout and "Yard: ok" in served.stdout, served.stdout
+        assert server.password not in served.stdout + served.stderr
+    finally:
+        publisher.stop()
+        server.stop()
