@@ -324,7 +324,8 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
         from video_streaming import export
 
         exported = await export.download_recording(core, args.recording_id, args.destination)
-        print(getattr(exported, "path", exported))
+        for path in exported.parts or (exported.path,):  # one file per resolution/codec the camera had
+            print(path)
         return 0
     raise AssertionError(args.action)
 

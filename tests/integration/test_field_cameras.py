@@ -57,6 +57,13 @@ def decode_errors(path: Path) -> str:
     return (done.stderr + ("" if done.returncode == 0 else f" (exit {done.returncode})")).strip()
 
 
+def decoded_sizes(path: Path) -> set[str]:
+    """The sizes of the pictures as decoded ("W,H")."""
+    done = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "frame=width,height",
+                           "-of", "csv=p=0", str(path)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    return set(done.stdout.split())
+
+
 def codecs_of(path: Path) -> dict[str, str]:
     streams = ffprobe_json(path)["streams"]
     return {s["codec_type"]: s["codec_name"] for s in streams}  # type: ignore[union-attr, index]
@@ -246,3 +253,45 @@ async def test_reasons_are_the_cameras_own_401_404_and_eof(
     state = core.camera_state(str(gate.id))
     assert state is not None and state.state == "waiting" and "MediaMTX" in state.reason, state
     assert state.describe().startswith("waiting for the camera, retrying in 1 s: the camera")
+
+
+async def test_a_camera_rebooting_at_another_resolution_downloads_as_one_file_per_resolution(
+    mediamtx: MediaMTXServer, camera_server: CameraServer, minio: S3Target, core_factory: CoreFactory,
+    publishers: list[FieldPublisher], tmp_path: Path,
+) -> None:  # fmt: skip
+    small = FieldCamera(audio="aac")
+    publisher = publish(camera_server, publishers, tmp_path, "cam", small)
+    core = core_factory(minio, segment_seconds=2)
+    await core.start()
+    camera = core.add_camera("cam", camera_server.url("cam")).value
+    started = await core.record(str(camera.id))
+    assert started.is_success, started.error
+    recording_id = str(started.value.id)
+    await wait_segments(core, recording_id, 2)
+    first_run = {s.file_name.rsplit("-", 1)[1] for s in core.catalog.segments(recording_id)}
+    publisher.stop()
+    publisher.start(FieldCamera(audio="aac", width=640, height=360))  # back after a reboot, at a new size
+    async with asyncio.timeout(30):
+        while {s.file_name.rsplit("-", 1)[1] for s in core.catalog.segments(recording_id)} <= first_run:
+            await asyncio.sleep(0.1)
+    count = len(core.catalog.segments(recording_id))
+    await wait_segments(core, recording_id, count + 1)
+    await core.stop_all_recordings()
+    assert await core.archiver.drain(timeout=30)
+
+    from video_streaming import export
+
+    result = await export.download_recording(core, recording_id, tmp_path / "download.mp4", cache_dir=tmp_path / "c")
+    assert len(result.parts) == 2, result
+    sizes = []
+    for part in result.parts:
+        streams = ffprobe_json(part)["streams"]
+        video = [s for s in streams if s["codec_type"] == "video"]  # type: ignore[index, union-attr]
+        assert len(video) == 1
+        sizes.append((video[0]["width"], video[0]["height"]))  # type: ignore[index]
+        assert decode_errors(part) == "", part
+        # Every picture decodes at the size its sample entry states.
+        decoded = decoded_sizes(part)
+        assert decoded == {f"{sizes[-1][0]},{sizes[-1][1]}"}, (part, decoded)
+    assert sizes == [(320, 180), (640, 360)]
+    assert (await check(core)).clean
