@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
+from video_streaming.adapters.mediamtx_log import MediaMTXLog
+from video_streaming.adapters.recorder_codecs import TrackLookup
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
@@ -118,6 +120,10 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         )
         camera.start()
         stack.cameras.append(camera)
+    if stack.cameras:
+        # The cameras start all at once: a pull of a demo camera not yet publishing would wait 5 s for
+        # MediaMTX's next try.
+        mediamtx.wait_paths_ready([urlsplit(c.publish_url).path.lstrip("/") for c in stack.cameras], 5.0)
     return stack
 
 
@@ -210,7 +216,8 @@ def build_core(
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
-                                      username=endpoints.api_user, password=endpoints.api_password)  # fmt: skip
+                                      username=endpoints.api_user, password=endpoints.api_password,
+                                      log=MediaMTXLog(stack.mediamtx.process.log_path))  # fmt: skip
         host = endpoints.host
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",
@@ -235,7 +242,8 @@ def build_core(
     archives: StorageService = storage
     if remote_sites:
         archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
-    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds)
+    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
+                              track_lookup=mediamtx_track_lookup(mediamtx, urls))  # fmt: skip
     cameras_by_id = catalog.camera
 
     def camera_key(camera_id: object) -> str:
@@ -260,6 +268,19 @@ def build_core(
 
         core.publishers_changed = give_logins
     return core
+
+
+def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> TrackLookup:
+    """The recorder reads MediaMTX's RTSP; the codecs of what it is about to record are in the path's state."""
+    prefix = urls.rtsp_base.rstrip("/") + "/"
+
+    async def tracks(source_url: str) -> list[str] | None:
+        if not source_url.startswith(prefix):
+            return None
+        status = await mediamtx.get_stream_status(source_url[len(prefix) :])
+        return [str(codec) for codec in status.get("tracks") or []]
+
+    return tracks
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from video_streaming.bootstrap import (
     EmbeddedStack,
@@ -25,10 +26,11 @@ from video_streaming.bootstrap import (
     register_demo_cameras,
     start_embedded_stack,
 )
+from video_streaming.camera_supervisor import CameraState, read_states, write_states
 from video_streaming.config import Settings, load_settings
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import mask_url
+from video_streaming.domain.camera import mask_url, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.private_files import restrict_process
@@ -37,6 +39,7 @@ from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
 
 log = logging.getLogger("vidstream")
+CAMERA_STATES_FILE = "camera-states.json"  # written by `serve`, read by `cameras list`
 
 
 def parse_time(text: str) -> datetime:
@@ -59,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(dest="action", required=True)
     add = cameras.add_parser("add")
     add.add_argument("name")
-    add.add_argument("url", help="rtsp://user:password@host/path (the password goes to the keyring)")
+    add.add_argument("url", help="rtsp://user@host/path: the password is asked for (never on the command line)")
+    add.add_argument("--password-stdin", action="store_true", help="read the camera's password from stdin")
     add.add_argument("--retention-days", type=int, default=30)
     add.add_argument("--sub-stream")
     cameras.add_parser("list")
@@ -138,6 +142,25 @@ def secret_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def camera_password(args: argparse.Namespace) -> str | None:
+    """A camera's password never belongs on a command line (`ps`, shell history): read it from stdin
+    (--password-stdin) or ask for it without echo. One left in the URL still works, with a warning."""
+    try:
+        in_url = parse_source_url(args.url).password
+    except VidStreamError:
+        return None  # add_camera says what is wrong with the URL
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if in_url:
+        print("warning: the password in the URL is visible to other users (ps) and in the shell history; it is "
+              "kept in the keyring, not in the catalog. Next time leave it out and type it when asked, or use "
+              "--password-stdin.", file=sys.stderr)  # fmt: skip
+        return None
+    if urlsplit(args.url).username and sys.stdin.isatty():
+        return getpass.getpass(f"password for {mask_url(args.url)}: ")
+    return None
+
+
 async def with_core(
     args: argparse.Namespace,
     action: Callable[[VidStreamCore, EmbeddedStack | None], Awaitable[int]],
@@ -172,11 +195,21 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
         loop.add_signal_handler(sig, stop.set)
     await ensure_archive_ready(core)
     await core.start()
+    states_file = core.work_dir / CAMERA_STATES_FILE
+
+    def tell(camera_id: str, state: CameraState) -> None:
+        if state.state == "starting":
+            return
+        text = "ok" if state.state == "running" else state.describe()
+        camera = core.catalog.camera(camera_id)
+        print(f"{camera.name if camera else camera_id}: {text}", flush=True)
+        write_states(states_file, core.supervisor.states)
+
+    core.supervisor.on_change = tell
+    # Every camera at once, each retried with back-off while it is down, for as long as it is configured.
     for camera in core.cameras():
-        if not camera.enabled:
-            continue
-        result = await (core.start_camera(str(camera.id)) if args.no_record else core.record(str(camera.id)))
-        print(f"{camera.name}: {'ok' if result.is_success else result.error}", flush=True)
+        if camera.enabled and not camera.site:
+            core.keep_camera(str(camera.id), record=not args.no_record)
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
@@ -185,6 +218,7 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
         if stack is not None and (revived := await asyncio.to_thread(stack.revive)):
             log.warning("restarted after it stopped: %s", ", ".join(revived))
         health = await core.poll()
+        write_states(states_file, health.camera_states)
         publisher.publish_soon(core.directory(), loop.time())
         if loop.time() >= next_sweep:
             report = await core.retention.sweep()
@@ -233,15 +267,20 @@ async def run_command(args: argparse.Namespace) -> int:
 async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.command == "cameras":
         if args.action == "add":
+            password = camera_password(args)
             added = core.add_camera(args.name, args.url, sub_stream_url=args.sub_stream,
-                                    retention_days=args.retention_days)  # fmt: skip
+                                    retention_days=args.retention_days, password=password)  # fmt: skip
             if added.is_failure:
                 print(f"error: {added.error}", file=sys.stderr)
                 return 2
             print(added.value.id)
         elif args.action == "list":
+            states = read_states(core.work_dir / CAMERA_STATES_FILE)  # what a running `vidstream serve` sees
             for camera in core.cameras():
-                print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d")
+                state = states.get(str(camera.id))
+                status = f"  {state.describe()}" if state is not None else ""
+                print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d"
+                      f"{status}")  # fmt: skip
         elif args.action == "remove":
             await core.remove_camera(args.camera_id)
         return 0
@@ -291,7 +330,8 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
         from video_streaming import export
 
         exported = await export.download_recording(core, args.recording_id, args.destination)
-        print(getattr(exported, "path", exported))
+        for path in exported.parts or (exported.path,):  # one file per resolution/codec the camera had
+            print(path)
         return 0
     raise AssertionError(args.action)
 

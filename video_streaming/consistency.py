@@ -27,19 +27,21 @@ class CheckReport:
     mismatched: list[str] = field(default_factory=list)  # size or checksum differ
     local_orphans: list[str] = field(default_factory=list)  # files the catalog does not know
     remote_orphans: list[str] = field(default_factory=list)  # objects the catalog does not know
+    empty: list[str] = field(default_factory=list)  # 0-byte files (a recorder that failed to start): no footage
     repaired: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not (self.missing_local or self.missing_remote or self.mismatched or self.local_orphans
-                    or self.remote_orphans)  # fmt: skip
+                    or self.remote_orphans or self.empty)  # fmt: skip
 
     def lines(self) -> list[str]:
         out = [f"checked {self.segments_checked} segment(s) and {self.objects_checked} archived object(s)"]
         for title, items in (
             ("missing on local disk", self.missing_local), ("missing in the archive", self.missing_remote),
             ("size/checksum mismatch", self.mismatched), ("files unknown to the catalog", self.local_orphans),
-            ("objects unknown to the catalog", self.remote_orphans), ("repaired", self.repaired),
+            ("objects unknown to the catalog", self.remote_orphans),
+            ("empty files (no footage)", self.empty), ("repaired", self.repaired),
         ):  # fmt: skip
             if items:
                 out.append(f"{title}: {len(items)}")
@@ -74,6 +76,13 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
                 if repair:
                     catalog.mark_missing(segment.id)
                     report.repaired.append(f"marked missing: {segment.object_key}")
+            elif Path(segment.local_path).stat().st_size == 0:
+                # Nothing to archive or play: out of the catalog (marked missing) and off the disk.
+                report.empty.append(segment.local_path)
+                if repair:
+                    catalog.mark_missing(segment.id)
+                    Path(segment.local_path).unlink(missing_ok=True)
+                    report.repaired.append(f"removed empty segment: {segment.object_key}")
         elif segment.state is SegmentState.ARCHIVED:
             stored = remote.get(segment.object_key)
             if stored is None:
@@ -99,18 +108,34 @@ async def _check_local_files(core: VidStreamCore, known: set[str], report: Check
     for path in sorted(core.recordings_dir.rglob("*.mp4")) if core.recordings_dir.exists() else []:
         if str(path) in known or str(path.parent) in active_dirs or path.name.endswith(".part"):
             continue
+        if path.stat().st_size == 0:  # left by a recorder that never wrote a frame: nothing to keep
+            report.empty.append(str(path))
+            if repair:
+                path.unlink(missing_ok=True)
+                report.repaired.append(f"removed empty file {path}")
+            continue
         report.local_orphans.append(str(path))
         if not repair:
             continue
         parsed = parse_segment_file_name(path.name)
         try:
-            recording_id = uuid.UUID(path.parent.name)
+            recording_id: uuid.UUID | None = uuid.UUID(path.parent.name)
         except ValueError:
-            continue
-        row = core.catalog.recording(recording_id)
-        if parsed is None or row is None:
+            recording_id = None
+        row = core.catalog.recording(recording_id) if recording_id is not None else None
+        if parsed is None or row is None or recording_id is None:
+            report.repaired.append(f"moved {path} to {_set_aside(core, path)}: no recording in the catalog owns it")
             continue
         key = segment_key_under(row.storage_prefix, path.name)
         duration = await probe_duration(path)
         core.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration, path.stat().st_size, True)
         report.repaired.append(f"adopted {path}")
+
+
+def _set_aside(core: VidStreamCore, path: Path) -> Path:
+    """Move a file no recording owns out of the recordings folder (kept, never deleted) so that the next
+    check is clean and the operator knows where it is."""
+    target = core.recordings_dir.parent / "unadopted" / path.relative_to(core.recordings_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(target)
+    return target

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,12 +22,14 @@ from video_streaming.adapters.ffmpeg import (
     RecorderEvent,
     RecordingFailedEvent,
     RecordingGap,
+    RecordingNotice,
     SegmentClosed,
     probe_duration,
 )
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
+from video_streaming.camera_supervisor import CameraState, CameraSupervisor
 from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.domain.camera import (
     MAX_NAME_LENGTH,
@@ -86,6 +89,8 @@ class Health:
     site_errors: dict[str, str] = field(default_factory=dict)  # site key -> why it cannot be reached
     moved_cameras: set[str] = field(default_factory=set)  # site cameras now live on another path: re-open them
     cameras_changed: bool = False  # a site added, renamed or changed cameras: refresh camera lists
+    started_cameras: set[str] = field(default_factory=set)  # kept cameras that came up since the last poll
+    camera_states: dict[str, CameraState] = field(default_factory=dict)  # kept cameras: running, waiting...
 
 
 class VidStreamCore:
@@ -131,6 +136,11 @@ class VidStreamCore:
         # Set by bootstrap for an app-owned MediaMTX: gives each camera that pushes into it a login of its own.
         self.publishers_changed: Callable[[list[PublishLogin]], Awaitable[None]] | None = None
         self._publishers: list[PublishLogin] = []
+        # Cameras kept started (and recorded, for those in `_kept_recording`) whatever their state: retried
+        # with back-off while down, each on its own.
+        self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted)
+        self._kept_recording: set[str] = set()
+        self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
 
@@ -166,13 +176,14 @@ class VidStreamCore:
 
     def add_camera(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
-        camera_id: uuid.UUID | None = None,
+        camera_id: uuid.UUID | None = None, password: str | None = None,
     ) -> Result[Camera]:  # fmt: skip
-        """`url` may carry user:password; they are split off and the password kept as a secret."""
+        """`url` may carry user:password; they are split off and the password kept as a secret. A `password`
+        given apart (prompted for, read from stdin) takes the place of one in the URL."""
         try:
             camera = Camera.create(name, url, sub_stream_url=sub_stream_url, retention_days=retention_days,
                                    camera_id=camera_id)  # fmt: skip
-            self.save_camera(camera, camera.source.password)
+            self.save_camera(camera, password if password is not None else camera.source.password)
             camera = Camera(camera.name, SourceUrl(camera.source.url, camera.source.username), camera.id,
                             camera.sub_stream, camera.retention, camera.enabled)  # fmt: skip
         except VidStreamError as error:
@@ -181,6 +192,7 @@ class VidStreamCore:
         return Result.ok(camera)
 
     async def remove_camera(self, camera_id: str) -> None:
+        await self.release_camera(camera_id)
         await self.stop_camera(camera_id)
         self.secrets.delete(camera_secret_name(camera_id))
         for sub in (False, True):
@@ -270,6 +282,42 @@ class VidStreamCore:
         site = self._site_of_stream(camera_id)
         urls = site.urls if site is not None else self.service.urls
         return urls.for_reader(stream.path_name)  # for the app's own players: with the read login, if any
+
+    # ---- kept cameras: started, retried while down -------------------------------------------------
+
+    def keep_camera(self, camera_id: str, record: bool = False) -> None:
+        """Start the camera (and record it) in the background, and keep doing so for as long as it is
+        configured: a camera that is down is retried with back-off; one slow camera delays no other."""
+        if record:
+            self._kept_recording.add(camera_id)
+        self.supervisor.keep(camera_id)
+
+    async def release_camera(self, camera_id: str) -> None:
+        """Stop retrying the camera (it stays as it is: running or not)."""
+        self._kept_recording.discard(camera_id)
+        await self.supervisor.release(camera_id)
+
+    def camera_state(self, camera_id: str) -> CameraState | None:
+        """Running, starting, or waiting for the camera (retrying in N s) with the last real reason."""
+        state = self.supervisor.states.get(camera_id)
+        reason = self._gap_reasons.get(camera_id)
+        if state is not None and state.state == "running" and reason:
+            # Started, but the camera is away: MediaMTX pulls again and the recorder follows within seconds.
+            return CameraState("waiting", self._source_error(camera_id) or reason, time.time() + 1.0)
+        return state
+
+    def _source_error(self, camera_id: str) -> str | None:
+        stream = self.streams.get(camera_id)
+        return self.mediamtx.source_error(stream.path_name) if stream is not None else None
+
+    def _camera_wanted(self, camera_id: str) -> bool:
+        camera = self.catalog.camera(camera_id)
+        return camera is not None and camera.enabled
+
+    async def _start_kept(self, camera_id: str) -> Result[Any]:
+        if camera_id in self._kept_recording:
+            return await self.record(camera_id)
+        return await self.start_camera(camera_id)
 
     # ---- remote sites ------------------------------------------------------------------------------
 
@@ -421,6 +469,7 @@ class VidStreamCore:
         return result
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
+        self._kept_recording.discard(camera_id)  # the operator's stop: a kept camera stays live, unrecorded
         recording = self.active_recordings.get(camera_id)
         if recording is None:
             return Result.fail("not_found", "this camera is not recording")
@@ -434,7 +483,9 @@ class VidStreamCore:
         return result
 
     async def record_all(self) -> list[Result[Recording]]:
-        return [await self.record(str(c.id)) for c in self.cameras() if c.enabled and not c.site]
+        """Every camera at once: a camera that takes its full timeout to fail delays no other."""
+        wanted = [str(c.id) for c in self.cameras() if c.enabled and not c.site]
+        return list(await asyncio.gather(*(self.record(camera_id) for camera_id in wanted)))
 
     async def stop_all_recordings(self) -> None:
         for camera_id in list(self.active_recordings):
@@ -451,20 +502,30 @@ class VidStreamCore:
             return
         camera_id, recording = found
         if isinstance(event, SegmentClosed):
+            self._gap_reasons.pop(camera_id, None)
             self._catalog_segment(camera_id, recording, event.path, event.start, event.duration, event.partial)
         elif isinstance(event, RecordingGap):
             if event.ended_at is None:
-                self.catalog.open_gap(str(recording.id), event.started_at, event.reason)
-                self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {event.reason}")
+                # The recorder reads MediaMTX, which knows why the camera itself went away (EOF, 401, ...).
+                reason = self._source_error(camera_id) or event.reason
+                self._gap_reasons[camera_id] = reason
+                self.catalog.open_gap(str(recording.id), event.started_at, reason)
+                self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {reason}")
             else:
+                self._gap_reasons.pop(camera_id, None)
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
+        elif isinstance(event, RecordingNotice):
+            self.catalog.audit("system", "record-notice", str(recording.id), event.message)
+            self.alert("warning", f"{self._camera_name(camera_id)}: {event.message}")
         elif isinstance(event, RecordingFailedEvent):
             self.active_recordings.pop(camera_id, None)
             with contextlib.suppress(VidStreamError):
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
+            self._gap_reasons.pop(camera_id, None)
+            self.supervisor.lost(camera_id, event.error.message)  # a kept camera records again after a back-off
 
     def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
         """Found by the archiver before upload; the file is archived as it is, the operator should know."""
@@ -486,6 +547,9 @@ class VidStreamCore:
     ) -> None:
         key = segment_key_under(recording.storage_path, path.name)
         size = path.stat().st_size if path.exists() else 0
+        if size == 0:  # no footage in it: a 0-byte segment in the catalog would never archive or play
+            path.unlink(missing_ok=True)
+            return
         self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
         self.archiver.wake()
 
@@ -506,6 +570,8 @@ class VidStreamCore:
             await self._kick_returned_sources(health.paths)
         if self.sites:
             await self._poll_sites(health)
+        health.started_cameras = self.supervisor.take_started()
+        health.camera_states = {c: s for c in self.supervisor.states if (s := self.camera_state(c)) is not None}
         health.cameras_online = sum(1 for s in self.streams.values() if health.paths.get(s.path_name, {}).get("ready"))
         health.upload_queue = self.catalog.pending_upload_count()
         status = self.archiver.status
@@ -617,6 +683,7 @@ class VidStreamCore:
         self.archiver.start()
 
     async def close(self) -> None:
+        await self.supervisor.close()
         await self.stop_all_recordings()
         for camera_id in list(self.streams):
             with contextlib.suppress(VidStreamError):

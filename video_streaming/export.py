@@ -32,6 +32,7 @@ from typing import Protocol
 import platformdirs
 
 from video_streaming.adapters.ffmpeg import probe_duration
+from video_streaming.adapters.media_probe import StreamShape, stream_shape
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.domain.camera import slugify
 from video_streaming.domain.clock import require_aware
@@ -89,6 +90,9 @@ class ExportResult:
     resumed_bytes: int  # bytes of earlier interrupted downloads that were reused
     elapsed: float  # seconds
     missing_segments: int = 0  # in the catalog, but neither on this disk nor in the archive: left out
+    # Every file written, in order, when the footage changes resolution or codec (a camera rebooted with
+    # other settings): one MP4 per shape, `path` first, then `name-part2.mp4`, ... (else just `path`).
+    parts: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -271,21 +275,49 @@ async def _export(
         stop.check()
         await asyncio.to_thread(_pin, inputs, work)
         chosen, ss, outpoint, covered = await _choose(inputs, trim)
-        await _join(chosen, target, ss, outpoint, reporter, stop, work)
+        groups = await _split_at_shape_changes(chosen)
+        parts = [target, *(target.with_name(f"{target.stem}-part{n}{target.suffix}")
+                           for n in range(2, len(groups) + 1))]  # fmt: skip
+        for index, (group, part) in enumerate(zip(groups, parts, strict=True)):
+            last = index == len(groups) - 1
+            await _join(group, part, ss if index == 0 else None, outpoint if last else None, reporter, stop, work)
     except asyncio.CancelledError:
         stop.set()  # a download thread still running stops at its next chunk
         raise
     finally:
         await asyncio.to_thread(shutil.rmtree, work, True)
-    size = target.stat().st_size
-    duration = await probe_duration(target)
+    size = sum(part.stat().st_size for part in parts)
+    duration = sum([await probe_duration(part) for part in parts])
     reporter.finish()
     await asyncio.to_thread(prune_cache, cache, cache_limit)
     return ExportResult(
         path=target, size=size, duration=duration, start=covered[0], end=covered[1], segments=len(chosen),
         from_archive=sum(1 for i in chosen if i.from_archive), downloaded_bytes=downloaded, resumed_bytes=resumed,
-        elapsed=time.monotonic() - started, missing_segments=len(missing),
+        elapsed=time.monotonic() - started, missing_segments=len(missing), parts=tuple(parts),
     )  # fmt: skip
+
+
+async def _split_at_shape_changes(inputs: list[_Input]) -> list[list[_Input]]:
+    """Runs of inputs that can share one MP4. An MP4 track has one sample entry (size, codec, parameter
+    sets) for all its frames: footage from after a camera came back at 1080p joined behind 720p would be
+    described as 720p, which browsers and hardware decoders mis-play. A shape can change only where the
+    recorder started ffmpeg anew (a new recording or a new run, the `-N` of the file name), so one file of
+    each run is probed."""
+    groups: list[list[_Input]] = []
+    shape: StreamShape | None = None
+    run: tuple[str, str] | None = None
+    for item in inputs:
+        this_run = (item.segment.recording_id, item.segment.file_name.rsplit("-", 1)[-1])
+        if this_run != run:
+            run = this_run
+            probed = await stream_shape(item.path)
+            if groups and probed is not None and shape is not None and probed != shape:
+                groups.append([])
+            shape = probed or shape
+        if not groups:
+            groups.append([])
+        groups[-1].append(item)
+    return groups
 
 
 def _pin(inputs: list[_Input], work: Path) -> None:

@@ -151,16 +151,22 @@ class StreamingService:
     async def _wait_ready(self, stream: Stream) -> None:
         deadline = time.monotonic() + self.ready_timeout
         delay = 0.05
+        started = time.monotonic()
+        # Our MediaMTX adapter can say why (its server's log, a web page, a silent port...); the seed's port cannot.
+        source_error = getattr(self.mediamtx, "source_error", None)
         while True:
             status = await self.mediamtx.get_stream_status(stream.path_name)
             if status.get("ready"):
                 return
-            if time.monotonic() >= deadline:
-                message = f"the camera sent no media within {self.ready_timeout:.0f} s ({mask_url(stream.source_url)})"
+            # MediaMTX tries again only 5 s after a failed pull: once it said why, waiting longer is waste.
+            refused = source_error(stream.path_name) if source_error is not None else None
+            if (refused is not None and time.monotonic() - started >= 1.0) or time.monotonic() >= deadline:
+                where = mask_url(stream.source_url)
+                message = (f"the camera gives no media ({where})" if refused is not None
+                           else f"the camera sent no media within {self.ready_timeout:.0f} s ({where})")  # fmt: skip
                 hint = "check the camera URL, its credentials and that it is on the network"
-                # Our MediaMTX adapter can say why (a web page, a silent port...); the seed's port cannot.
                 explain = getattr(self.mediamtx, "explain_not_ready", None)
-                diagnosis = await explain(stream.source_url) if explain is not None else None
+                diagnosis = await explain(stream.source_url, path_name=stream.path_name) if explain else None
                 if diagnosis is not None:
                     message, hint = f"{message}: {mask_url(diagnosis.reason)}", diagnosis.hint
                 raise SourceUnavailable(message, hint)

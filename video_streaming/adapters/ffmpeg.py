@@ -25,6 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from video_streaming.adapters.recorder_codecs import (
+    AudioMode,
+    TrackLookup,
+    audio_codecs,
+    audio_mode_for,
+    audio_not_storable,
+    stream_args,
+    video_tag_for,
+)
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
 from video_streaming.domain.errors import (
     DiskFull,
@@ -65,15 +74,29 @@ class RecordingFailedEvent:
     error: VidStreamError
 
 
+@dataclass(frozen=True)
+class RecordingNotice:
+    """Something the operator should know that does not stop the recording (audio left out)."""
+
+    recording_id: uuid.UUID
+    message: str
+
+
 class NeedsFullProbe(RecordingFailed):
     """Internal: retry with a longer probe (the source's SDP has no codec parameters)."""
 
 
-RecorderEvent = SegmentClosed | RecordingGap | RecordingFailedEvent
+class AudioNotStorable(RecordingFailed):
+    """Internal: ffmpeg refused the audio track in this form; retry with the next one."""
+
+
+RecorderEvent = SegmentClosed | RecordingGap | RecordingFailedEvent | RecordingNotice
 EventSink = Callable[[RecorderEvent], None]
 
 
-_NOISE = ("non-monotonous dts", "this may result in incorrect timestamps", "rtp: missed", "max delay reached")
+_NOISE = ("non-monotonous dts", "this may result in incorrect timestamps", "rtp: missed", "max delay reached",
+          # start-up warnings, never why a run ended
+          "not enough frames to estimate rate", "consider increasing probesize", "estimating the duration")
 
 
 def classify_ffmpeg_error(stderr: str, returncode: int | None = None) -> VidStreamError:
@@ -128,8 +151,8 @@ def input_script(source_url: str, probe: list[str]) -> bytes:
 
 def recorder_argv(
     ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int, full_probe: bool = False,
-    script_fd: int | None = None,
-) -> list[str]:
+    audio: AudioMode = AudioMode.COPY, video_tag: str | None = None, script_fd: int | None = None,
+) -> list[str]:  # fmt: skip
     """With `script_fd`, the input is the ffconcat script of `input_script` on that inherited pipe."""
     probe = FULL_PROBE if full_probe else FAST_PROBE
     scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"pipe:{script_fd}"]
@@ -140,7 +163,7 @@ def recorder_argv(
         # ~1.4 s (measured with 640x360@25 H.264 + AAC on loopback).
         *probe,
         *(["-i", source_url] if script_fd is None else scripted),
-        "-map", "0:v", "-map", "0:a?", "-c", "copy",
+        *stream_args(audio, video_tag),
         "-f", "segment", "-segment_time", str(segment_seconds), "-reset_timestamps", "1",
         "-segment_format", "mp4",
         "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
@@ -164,6 +187,10 @@ class _Job:
     supervisor: asyncio.Task[None] | None = None
     stderr_reader: asyncio.Task[None] | None = None
     full_probe: bool = False
+    audio: AudioMode = AudioMode.COPY
+    video_tag: str | None = None
+    audio_codecs: str = ""  # the source's audio codecs as MediaMTX names them, when known
+    audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
 
 
 class FFmpegRecorder(FFmpegService):
@@ -176,6 +203,7 @@ class FFmpegRecorder(FFmpegService):
         start_timeout: float = 6.0,
         stop_timeout: float = 5.0,
         max_backoff: float = 1.0,
+        track_lookup: TrackLookup | None = None,
     ) -> None:
         found = ffmpeg or shutil.which("ffmpeg")
         if not found:
@@ -186,6 +214,9 @@ class FFmpegRecorder(FFmpegService):
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
         self.max_backoff = max_backoff
+        # Where the source's codecs can be read before ffmpeg starts (MediaMTX's path state); without it the
+        # recorder learns from ffmpeg's refusal, one failed start later.
+        self.track_lookup = track_lookup
         self._jobs: dict[uuid.UUID, _Job] = {}
 
     def _emit(self, event: RecorderEvent) -> None:
@@ -204,24 +235,66 @@ class FFmpegRecorder(FFmpegService):
         output_dir = Path(output_path)
         output_dir.mkdir(parents=True, exist_ok=True)
         job = _Job(recording_id, source_url, output_dir)
-        await self._spawn(job)
-        try:
-            await self._wait_first_bytes(job)
-        except NeedsFullProbe:
-            job.full_probe = True
-            job.attempt += 1
-            await self._spawn(job)
-            try:
-                await self._wait_first_bytes(job)
-            except VidStreamError:
-                await self._terminate(job)
-                raise
-        except VidStreamError:
-            await self._terminate(job)
-            raise
+        await self._start_run(job)
         self._jobs[recording_id] = job
         job.supervisor = asyncio.create_task(self._supervise(job), name=f"recorder-{recording_id}")
         return True
+
+    async def _choose_codecs(self, job: _Job) -> None:
+        """Audio and video tag from the source's tracks; unchanged when they cannot be read."""
+        if self.track_lookup is None:
+            return
+        try:
+            tracks = await self.track_lookup(job.source_url)
+        except Exception as error:  # the lookup is an optimisation: ffmpeg's refusal teaches the same
+            log.debug("could not read the source's tracks: %s", error)
+            return
+        if not tracks:
+            return
+        job.audio, job.video_tag = audio_mode_for(tracks), video_tag_for(tracks)
+        job.audio_codecs = ", ".join(audio_codecs(tracks))
+
+    async def _start_run(self, job: _Job) -> None:
+        """Start ffmpeg until the first bytes land, with a longer probe or another audio form if the source
+        needs one. Leaves no empty file of a failed try behind."""
+        await self._choose_codecs(job)
+        while True:
+            await self._spawn(job)
+            try:
+                await self._wait_first_bytes(job)
+                return
+            except NeedsFullProbe:
+                await self._abandon_run(job)
+                job.full_probe = True
+            except AudioNotStorable as refused:
+                await self._abandon_run(job)
+                fallback = job.audio.fallback()
+                if fallback is None:
+                    raise RecordingFailed(f"ffmpeg cannot store this camera's video: {refused.message}") from None
+                job.audio = fallback
+                if fallback is AudioMode.NONE:
+                    self._notice_audio_dropped(job, refused.message)
+            except BaseException:
+                await self._abandon_run(job)
+                raise
+            job.attempt += 1
+
+    def _notice_audio_dropped(self, job: _Job, reason: str) -> None:
+        codecs = job.audio_codecs or "unknown codec"
+        if job.audio_dropped == codecs:
+            return  # told once per recording (and again only if the camera's audio changes)
+        job.audio_dropped = codecs
+        self._emit(RecordingNotice(job.recording_id, f"the audio ({codecs}) cannot be stored and is left out; "
+                                                     f"the video is recorded ({mask_url(reason)})"))  # fmt: skip
+
+    async def _abandon_run(self, job: _Job) -> None:
+        """Stop a run that never started recording and remove what it left (empty files, its list)."""
+        await self._terminate(job)
+        for path in self._current_files(job):
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()
+        (job.output_dir / SEGMENT_LIST.format(attempt=job.attempt)).unlink(missing_ok=True)
 
     async def _spawn(self, job: _Job) -> None:
         script_fd = None
@@ -230,8 +303,9 @@ class FFmpegRecorder(FFmpegService):
             os.write(writer, input_script(job.source_url, FULL_PROBE if job.full_probe else FAST_PROBE))
             os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
         argv = recorder_argv(
-            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe, script_fd
-        )
+            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe,
+            job.audio, job.video_tag, script_fd,
+        )  # fmt: skip
         job.csv_offset = 0
         # Each run's own last words: a failed first run's errors must not explain a later run's exit.
         job.stderr_tail = deque(maxlen=40)
@@ -279,6 +353,8 @@ class FFmpegRecorder(FFmpegService):
                 stderr = "\n".join(job.stderr_tail)
                 if "could not find codec parameters" in stderr.lower() and not job.full_probe:
                     raise NeedsFullProbe("the source's description lacks codec parameters")
+                if (refused := audio_not_storable(stderr)) is not None:
+                    raise AudioNotStorable(refused)
                 log.warning("recorder failed to start: %s", mask_url(" | ".join(job.stderr_tail)))
                 raise classify_ffmpeg_error(stderr, job.process.returncode)
             await asyncio.sleep(0.02)
@@ -312,21 +388,13 @@ class FFmpegRecorder(FFmpegService):
                 return
             gap_start = datetime.now(UTC)
             self._emit(RecordingGap(job.recording_id, gap_start, None, error.message))
-            retry_now = False
             while not job.stopping:
-                if not retry_now:
-                    await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, self.max_backoff)
-                retry_now = False
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
                 job.attempt += 1
-                await self._spawn(job)
                 try:
-                    await self._wait_first_bytes(job)
+                    await self._start_run(job)
                 except VidStreamError as retry_error:
-                    await self._terminate(job)
-                    if isinstance(retry_error, NeedsFullProbe):
-                        job.full_probe = True
-                        retry_now = True  # the source is back: only the probe was too short
                     if isinstance(retry_error, DiskFull):
                         self._jobs.pop(job.recording_id, None)
                         self._emit(RecordingFailedEvent(job.recording_id, retry_error))

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import httpx
 
+from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
 from video_streaming.adapters.source_probe import Diagnosis, diagnose_source
 from video_streaming.domain.camera import is_loopback_url, mask_url
 from video_streaming.domain.errors import (
@@ -65,8 +66,10 @@ class MediaMTXClientImpl(MediaMTXClient):
         scheme: str = "http",
         timeout: float = 5.0,
         rtsp_transport: str = "tcp",
+        log: MediaMTXLog | None = None,
     ) -> None:
         self.base_url = f"{scheme}://{host}:{port}"
+        self.log = log  # the server's log, when this machine runs it: the only place it says why a pull fails
         self.rtsp_transport = rtsp_transport
         auth = httpx.BasicAuth(username, password or "") if username else None
         self._client = httpx.AsyncClient(
@@ -154,10 +157,22 @@ class MediaMTXClientImpl(MediaMTXClient):
             raise VidStreamError(f"MediaMTX answered {response.status_code}: {self._error_text(response)}")
         return summarize_path(response.json())
 
-    async def explain_not_ready(self, source_url: str, timeout: float = 2.0) -> Diagnosis | None:
+    def source_error(self, stream_id: str) -> str | None:
+        """Why MediaMTX cannot pull the path's source right now, in words (None: no reason known)."""
+        raw = self.log.source_error(stream_id) if self.log is not None else None
+        return describe_source_error(mask_url(raw)) if raw else None
+
+    async def explain_not_ready(
+        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+    ) -> Diagnosis | None:
         """Why a path's source gives no media. MediaMTX v1.20 writes the reason only to its log (the API
-        says "not ready"), so ask the source itself: one short exchange in the protocol of its URL."""
-        return await diagnose_source(source_url, timeout)
+        says "not ready"): from the source itself (one short exchange in the protocol of its URL) and, when
+        the source speaks its protocol, from that log where this machine runs the server."""
+        # The source's own answer first: MediaMTX says only "EOF" of a web page where a camera should be.
+        diagnosis = await diagnose_source(source_url, timeout)
+        if diagnosis is None and path_name is not None and (reason := self.source_error(path_name)) is not None:
+            return Diagnosis(reason, "check the camera URL, its credentials and that it is on the network")
+        return diagnosis
 
     async def list_paths(self) -> dict[str, dict[str, Any]]:
         """State of every path in as few calls as the server's paging allows (one for <= 1000 paths)."""

@@ -191,6 +191,8 @@ class WallController(QObject):
             tile.assign(camera_id, camera.name, "", self.transport_for(camera_id))
             tile.set_problem(str(result.error))
             self.alert.emit("warning", f"{camera.name}: {result.error}")
+            if not camera.site:
+                self.core.keep_camera(camera_id)  # retried with back-off; the tile opens once it is up
             return
         transport = self.transport_for(camera_id)
         url = self.core.live_urls(camera_id, sub_stream=sub).get(transport.value, "")
@@ -265,7 +267,7 @@ class WallController(QObject):
             await self.before_poll()
         health = await self.core.poll()
         self.last_health = health
-        for camera_id in health.moved_cameras:  # a site's recorder restarted: play its new path
+        for camera_id in health.moved_cameras | health.started_cameras:  # new path, or a camera back at last
             for tile in self.tiles_showing(camera_id):
                 self._spawn(self.show_camera(tile, camera_id))
         if health.moved_cameras or health.cameras_changed:
@@ -280,7 +282,10 @@ class WallController(QObject):
             site_problem = health.site_errors.get(self.core.site_key_of(camera_id), "")
             for tile in self.tiles_showing(camera_id):
                 state = sub_state if self._showing_sub.get(id(tile)) else main_state
-                if site_problem:
+                kept = health.camera_states.get(camera_id)
+                if kept is not None and kept.state == "waiting":
+                    tile.set_problem(kept.describe())  # "waiting for the camera, retrying in N s: <reason>"
+                elif site_problem:
                     tile.set_problem(self.tr("site unreachable: {0}").format(site_problem))
                 elif not health.mediamtx_ok and not self.core.site_key_of(camera_id):
                     tile.set_problem(self.tr("media server unreachable"))
@@ -290,6 +295,10 @@ class WallController(QObject):
                     tile.set_problem(self.tr("offline: the camera is not sending"))
                 else:
                     tile.set_problem(None)
+        for camera_id, kept in health.camera_states.items():
+            if kept.state == "waiting" and camera_id not in self.core.streams:
+                for tile in self.tiles_showing(camera_id):
+                    tile.set_problem(kept.describe())
         for camera_id in list(self.core.streams):
             if self.core.is_recording(camera_id) != any(t.is_recording for t in self.tiles_showing(camera_id)):
                 self._show_recording(camera_id)

@@ -1,0 +1,72 @@
+"""How the recorder stores each camera's tracks in MP4 without re-encoding its video.
+
+MP4 has no sample entry for G.711 (`pcm_alaw`, `pcm_mulaw`): ffmpeg refuses the whole output and used to
+leave a 0-byte segment behind. The video is always copied; audio is copied when it is AAC, transcoded to
+AAC otherwise (Opus too: not every player reads Opus in MP4), and left out, with a notice to the operator,
+when even that fails. H.265 is tagged `hvc1` (parameter sets in the sample entry), which Apple's players
+require; ffmpeg's default `hev1` plays elsewhere only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+VIDEO_CODECS = frozenset({"H264", "H265", "AV1", "VP9", "VP8", "M-JPEG", "MPEG-4 Video", "MPEG-1/2 Video"})
+COPYABLE_AUDIO = frozenset({"MPEG-4 Audio"})  # MediaMTX's name for AAC
+# AAC holds at most 6144 bits a frame per channel: 48 kb/s fits an 8 kHz mono G.711 track and is enough
+# for a camera's microphone at any rate.
+AAC_BITRATE = "48k"
+
+# Source URL -> MediaMTX's codec names for its tracks ("H264", "G711", ...), or None when unknown.
+TrackLookup = Callable[[str], Awaitable[list[str] | None]]
+
+
+class AudioMode(StrEnum):
+    COPY = "copy"
+    AAC = "aac"
+    NONE = "none"
+
+    def fallback(self) -> AudioMode | None:
+        """What to try when ffmpeg cannot store the audio in this form."""
+        return {AudioMode.COPY: AudioMode.AAC, AudioMode.AAC: AudioMode.NONE}.get(self)
+
+
+def audio_codecs(tracks: list[str]) -> list[str]:
+    return [codec for codec in tracks if codec and codec not in VIDEO_CODECS]
+
+
+def audio_mode_for(tracks: list[str]) -> AudioMode:
+    audio = audio_codecs(tracks)
+    return AudioMode.COPY if all(codec in COPYABLE_AUDIO for codec in audio) else AudioMode.AAC
+
+
+def video_tag_for(tracks: list[str]) -> str | None:
+    return "hvc1" if "H265" in tracks else None
+
+
+def stream_args(audio: AudioMode, video_tag: str | None) -> list[str]:
+    """ffmpeg's -map / -c options: video copied, audio as `audio` says."""
+    tag = ["-tag:v", video_tag] if video_tag else []
+    if audio is AudioMode.NONE:
+        return ["-map", "0:v", "-c", "copy", *tag]
+    if audio is AudioMode.AAC:
+        return ["-map", "0:v", "-map", "0:a?", "-c:v", "copy", "-c:a", "aac", "-b:a", AAC_BITRATE, *tag]
+    return ["-map", "0:v", "-map", "0:a?", "-c", "copy", *tag]
+
+
+# Output stream 0:0 is the video (mapped first); a later one that cannot be initialised is audio.
+_AUDIO_OUTPUT_FAILED = re.compile(r"error initializing output stream 0:[1-9]|could not find tag for codec "
+                                  r"|codec not currently supported in container|error while opening encoder")
+
+
+def audio_not_storable(stderr: str) -> str | None:
+    """ffmpeg's reason when it refused the audio track, else None."""
+    lowered = stderr.lower()
+    if not _AUDIO_OUTPUT_FAILED.search(lowered):
+        return None
+    lines = [line.strip() for line in stderr.splitlines()]
+    about_codec = [line for line in lines if "codec" in line.lower()]
+    about_codec = about_codec or [line for line in lines if "stream" in line.lower()]
+    return about_codec[0] if about_codec else "the audio track cannot be stored"
