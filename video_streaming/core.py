@@ -51,6 +51,20 @@ log = logging.getLogger(__name__)
 Alert = Callable[[str, str], None]  # (level, message): "warning" / "error"
 
 
+@dataclass(frozen=True)
+class CatalogChange:
+    """What changed in the catalog, told to listeners the moment it happens (the recordings browser follows
+    recordings as they start, grow and end without polling). `what` is one of CHANGE_KINDS."""
+
+    what: str
+    camera_id: str = ""
+    recording_id: str = ""
+
+
+CHANGE_KINDS = ("camera", "recording-started", "recording-ended", "segment", "gap", "archive-merged")
+ChangeListener = Callable[[CatalogChange], None]
+
+
 def camera_secret_name(camera_id: uuid.UUID | str) -> str:
     return f"camera-password:{camera_id}"
 
@@ -102,6 +116,7 @@ class VidStreamCore:
         self.recordings_dir = recordings_dir
         self.min_free_bytes = min_free_bytes
         self.alert_listeners: list[Alert] = []
+        self.change_listeners: list[ChangeListener] = []
         self.streams: dict[str, Stream] = {}  # camera id -> main stream (recorded, shown big)
         self.sub_streams: dict[str, Stream] = {}  # camera id -> sub-stream (small tiles), when it has one
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
@@ -116,6 +131,7 @@ class VidStreamCore:
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
+        archiver.on_archived = lambda segment: self.changed("segment", segment.camera_id, segment.recording_id)
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -123,6 +139,15 @@ class VidStreamCore:
         log.log(logging.ERROR if level == "error" else logging.WARNING, "%s", mask_url(message))
         for listener in list(self.alert_listeners):
             listener(level, mask_url(message))
+
+    def changed(self, what: str, camera_id: str = "", recording_id: str = "") -> None:
+        """Tell every change listener; one that fails is logged and never stops the recorder."""
+        change = CatalogChange(what, camera_id, recording_id)
+        for listener in list(self.change_listeners):
+            try:
+                listener(change)
+            except Exception:
+                log.exception("a catalog change listener failed")
 
     # ---- cameras -----------------------------------------------------------------------------------
 
@@ -143,6 +168,7 @@ class VidStreamCore:
             else:
                 self.secrets.delete(camera_secret_name(camera.id))
         self.catalog.save_camera(camera)
+        self.changed("camera", str(camera.id))
 
     def add_camera(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
@@ -165,6 +191,7 @@ class VidStreamCore:
         self.secrets.delete(camera_secret_name(camera_id))
         self.catalog.remove_camera(camera_id)
         self.catalog.audit("operator", "camera-remove", camera_id)
+        self.changed("camera", camera_id)
 
     def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
@@ -259,6 +286,7 @@ class VidStreamCore:
             if camera != existing:
                 self.catalog.save_camera(camera)
                 self._site_cameras_changed = True
+                self.changed("camera", str(camera.id))
             self._follow_site_path(camera, site, directory)
 
     @staticmethod
@@ -330,6 +358,8 @@ class VidStreamCore:
         else:
             listing, errors = await self.storage.list_files(""), {}
         merge = await asyncio.to_thread(self.catalog.merge_archive_listing, listing, seconds)
+        if merge.recordings:
+            self.changed("archive-merged")
         return len(merge.recordings), errors
 
     # ---- recording ---------------------------------------------------------------------------------
@@ -363,6 +393,7 @@ class VidStreamCore:
             local_dir = self.service.recording_dirs[recording.id]
             self.catalog.add_recording(recording, camera_id, str(local_dir))
             self.catalog.audit("operator", "record-start", str(recording.id), camera.name)
+            self.changed("recording-started", camera_id, str(recording.id))
         return result
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
@@ -375,6 +406,7 @@ class VidStreamCore:
         if result.is_success and recording.ended_at is not None:
             self.catalog.finish_recording(recording.id, recording.status.value, recording.ended_at)
             self.catalog.audit("operator", "record-stop", str(recording.id))
+            self.changed("recording-ended", camera_id, str(recording.id))
         self.archiver.wake()
         return result
 
@@ -404,11 +436,13 @@ class VidStreamCore:
             else:
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
+            self.changed("gap", camera_id, str(recording.id))
         elif isinstance(event, RecordingFailedEvent):
             self.active_recordings.pop(camera_id, None)
             with contextlib.suppress(VidStreamError):
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
+            self.changed("recording-ended", camera_id, str(recording.id))
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
 
     def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
@@ -434,6 +468,7 @@ class VidStreamCore:
         key = segment_key(camera_key, recording.id, recording.started_at, path.name)
         size = path.stat().st_size if path.exists() else 0
         self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
+        self.changed("segment", camera_id, str(recording.id))
         self.archiver.wake()
 
     # ---- health and recovery -----------------------------------------------------------------------
