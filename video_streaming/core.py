@@ -411,7 +411,8 @@ class VidStreamCore:
         return result
 
     async def record_all(self) -> list[Result[Recording]]:
-        return [await self.record(str(c.id)) for c in self.cameras() if c.enabled and not c.site]
+        """Every camera at once: one that does not answer delays no other."""
+        return list(await asyncio.gather(*(self.record(str(c.id)) for c in self.cameras() if c.enabled and not c.site)))
 
     async def stop_all_recordings(self) -> None:
         for camera_id in list(self.active_recordings):

@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR">
 <context>
+    <name>AlertsList</name>
+    <message>
+        <location filename="../../vidstream_desktop/alerts.py" line="75"/>
+        <source>Clear</source>
+        <translation>Limpar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/alerts.py" line="77"/>
+        <source>No alerts</source>
+        <translation>Nenhum alerta</translation>
+    </message>
+</context>
+<context>
     <name>CameraDialog</name>
     <message>
         <location filename="../../vidstream_desktop/camera_dialog.py" line="52"/>
@@ -505,134 +518,155 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="71"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
+        <source>Alerts</source>
+        <translation>Alertas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
+        <source>Every warning and error since the start (Ctrl+L)</source>
+        <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="285"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="323"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <source>Show or hide the alerts</source>
+        <translation>Mostrar ou ocultar os alertas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="237"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
+        <source>Alerts ({0})</source>
+        <translation>Alertas ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="266"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="257"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="286"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="295"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="342"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="342"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="351"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -640,47 +674,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="97"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="98"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="102"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="103"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="104"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="106"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="119"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="122"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="279"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="280"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="327"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="329"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
@@ -693,27 +727,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="263"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="258"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="265"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="260"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -721,27 +755,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="331"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="340"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="336"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="354"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="386"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="395"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="391"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="400"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -779,42 +813,42 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="246"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="254"/>
         <source>recording…</source>
         <translation>gravando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>uploading</source>
         <translation>enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="272"/>
         <source>expires today</source>
         <translation>expira hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="266"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="274"/>
         <source>expires tomorrow</source>
         <translation>expira amanhã</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/model.py" line="268"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="276"/>
         <source>expires in %n days</source>
         <translation>
             <numerusform>expira em %n dias</numerusform>
@@ -822,17 +856,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="285"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="293"/>
         <source>{archived} of {total} segments archived</source>
         <translation>{archived} de {total} segmentos arquivados</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="289"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="297"/>
         <source>Kept until {date} ({days} days after it ended)</source>
         <translation>Mantida até {date} ({days} dias após terminar)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="292"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="300"/>
         <source>Retention lock: cannot be deleted before then</source>
         <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
     </message>
@@ -840,96 +874,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="130"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="131"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="151"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="162"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="455"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="152"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="163"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="153"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="154"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="431"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="457"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="155"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="156"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="432"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="458"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="157"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="158"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="201"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="213"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="248"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="260"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="273"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="253"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="265"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="279"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="313"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="325"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="331"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="345"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="345"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -937,43 +971,43 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="335"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="344"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="353"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="356"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="361"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="400"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="423"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="438"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="438"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -981,17 +1015,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="456"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="460"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="446"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="472"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1255,6 +1289,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="251"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
@@ -1264,32 +1299,32 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="267"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="269"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="294"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="296"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="298"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="300"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

@@ -117,6 +117,50 @@ def test_demo_wall_plays_records_with_one_click_and_reports_health(  # type: ign
     run(qasync_loop, scenario(), timeout=120)
 
 
+def test_record_all_starts_every_camera_at_once_and_lists_each_failure(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    from video_streaming.runtime.ports import free_tcp_port
+
+    core = qt_core_factory(minio)
+    camera_factory("cam1")
+    # First in the list: a camera nobody answers for (its start waits for MediaMTX's ready timeout).
+    dead = str(core.add_camera("Dead camera", f"rtsp://127.0.0.1:{free_tcp_port()}/none").value.id)
+    live = str(core.add_camera("Live camera", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+    assert [str(c.id) for c in core.cameras()] == [dead, live]
+
+    async def scenario() -> None:
+        await core.start()
+        wall = window.attach_core(core)
+        window.resize(1500, 860)
+        await asyncio.sleep(0.2)
+        width = window.width()
+        window.actions_by_name["record_all"].trigger()
+        took = await until(lambda: core.is_recording(live), 5, "the live camera records")
+        print(f"the live camera recorded {took * 1000:.0f} ms after Record all, the dead one still starting")
+        assert not core.is_recording(dead)
+
+        # The failure is listed where it stays: the alerts list opens by itself and keeps it.
+        await until(lambda: any("Dead camera" in text for text in window.alerts.texts()), 30, "failure listed")
+        assert window.alerts_dock.isVisible()
+        item = window.alerts.list.item(0).text()
+        assert "Cannot record Dead camera" in item and window.alerts.unread == 0  # read: the list is open
+        window.toggle_alerts()
+        assert not window.alerts_dock.isVisible()
+        # A long alert is cut to the status bar's width instead of widening the window.
+        window.show_alert("warning", "Camera 12: " + "the camera sent something the recorder did not expect " * 6)
+        await asyncio.sleep(0.2)
+        assert window.width() == width, (window.width(), width)
+        line = window.alert_label
+        assert line.text().endswith("…") and line.toolTip() == line.full_text()
+        assert window.alerts.unread == 1 and "1" in window.alerts_button.text()
+        assert wall is window.wall
+        await core.stop_recording(live)
+
+    run(qasync_loop, scenario(), timeout=90)
+
+
 def test_layout_switch_keeps_cameras_and_a_dropped_camera_recovers(  # type: ignore[no-untyped-def]
     qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
     camera_factory: CameraFactory, minio: S3Target,

@@ -229,6 +229,10 @@ class WallController(QObject):
         self._show_recording(camera_id)
         return self.core.is_recording(camera_id)
 
+    def _name(self, camera_id: str) -> str:
+        camera = self.core.catalog.camera(camera_id)
+        return camera.name if camera else camera_id
+
     def _show_recording(self, camera_id: str) -> None:
         recording = self.core.is_recording(camera_id)
         for tile in self.tiles_showing(camera_id):
@@ -236,9 +240,15 @@ class WallController(QObject):
         self.recording_changed.emit(camera_id, recording)
 
     async def record_all(self) -> None:
-        for camera in self.core.cameras():
-            if camera.enabled and not camera.site and not self.core.is_recording(str(camera.id)):
-                await self.toggle_recording(str(camera.id))
+        """Every camera at once: a camera that does not answer (its start waits for a timeout) delays no other,
+        and each failure is an alert of its own."""
+        cameras = [str(c.id) for c in self.core.cameras()
+                   if c.enabled and not c.site and not self.core.is_recording(str(c.id))]  # fmt: skip
+        outcomes = await asyncio.gather(*(self.toggle_recording(c) for c in cameras), return_exceptions=True)
+        for camera_id, outcome in zip(cameras, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("recording %s failed to start", camera_id, exc_info=outcome)
+                self.alert.emit("error", self.tr("Cannot record {0}: {1}").format(self._name(camera_id), outcome))
 
     async def stop_all(self) -> None:
         for camera_id in list(self.core.active_recordings):

@@ -5,6 +5,7 @@ The panel only arranges widgets and forwards the operator's actions to Recording
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -401,6 +402,10 @@ class RecordingsPanel(QWidget):
     def _follow_catalog(self) -> None:
         """The core recorded something (a recording started, a segment closed or was archived, a camera was
         added): re-read cameras, table and timelines, keeping the operator's selection."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the window is closing and its loop has stopped: nobody reads the tab any more
+            return
         selected = self.selected_row()
         self._reselect = selected.id if selected is not None else None
         self.refresh()
