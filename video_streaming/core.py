@@ -367,6 +367,10 @@ class VidStreamCore:
     def is_recording(self, camera_id: str) -> bool:
         return camera_id in self.active_recordings
 
+    def is_recording_paused(self, camera_id: str) -> bool:
+        """Recording, but in a gap: the camera dropped and the recorder waits for it to come back."""
+        return camera_id in self.active_recordings and camera_id in self._open_gaps
+
     async def record(self, camera_id: str) -> Result[Recording]:
         if (existing := self.active_recordings.get(camera_id)) is not None:
             return Result.ok(existing)
@@ -403,6 +407,7 @@ class VidStreamCore:
         # Still listed as recording until ffmpeg has closed the last segment: the REC dot stays honest.
         result = await self.service.stop_recording(recording)
         self.active_recordings.pop(camera_id, None)
+        self._open_gaps.pop(camera_id, None)
         if result.is_success and recording.ended_at is not None:
             self.catalog.finish_recording(recording.id, recording.status.value, recording.ended_at)
             self.catalog.audit("operator", "record-stop", str(recording.id))
@@ -432,14 +437,17 @@ class VidStreamCore:
             self._catalog_segment(camera_id, recording, event.path, event.start, event.duration, event.partial)
         elif isinstance(event, RecordingGap):
             if event.ended_at is None:
+                self._open_gaps[camera_id] = event.started_at
                 self.catalog.open_gap(str(recording.id), event.started_at, event.reason)
                 self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {event.reason}")
             else:
+                self._open_gaps.pop(camera_id, None)
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
             self.changed("gap", camera_id, str(recording.id))
         elif isinstance(event, RecordingFailedEvent):
             self.active_recordings.pop(camera_id, None)
+            self._open_gaps.pop(camera_id, None)
             with contextlib.suppress(VidStreamError):
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)

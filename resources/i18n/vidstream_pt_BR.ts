@@ -456,53 +456,58 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="163"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="165"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="169"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="171"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="172"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="227"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="267"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="174"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="229"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="269"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="242"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="360"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="371"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="375"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="246"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="270"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="272"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="328"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="332"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="380"/>
+        <source>no new picture: the camera stopped sending</source>
+        <translation>sem imagem nova: a câmera parou de enviar</translation>
     </message>
 </context>
 <context>
@@ -519,154 +524,154 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="71"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="223"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="285"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="323"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="193"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="223"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="266"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="269"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="286"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="289"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="327"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="342"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="342"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="351"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="354"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="356"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="356"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -874,96 +879,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="130"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="131"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="131"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="162"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="455"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="163"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="460"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="163"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="457"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="462"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="458"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="463"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="213"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="214"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="260"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="273"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="265"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="266"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="279"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="280"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="325"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="326"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="331"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="332"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -971,43 +976,43 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="356"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="366"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="359"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="361"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="362"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="370"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="423"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="428"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="438"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="443"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="438"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="443"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1015,17 +1020,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="456"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="461"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="460"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="465"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="472"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="477"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1092,41 +1097,53 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     <name>TileInfoBar</name>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="212"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="137"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="138"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="143"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
+        <source>❚❚ REC paused</source>
+        <translation>❚❚ GRAV pausada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="211"/>
+        <source>Recording paused: the camera sends nothing; it resumes by itself</source>
+        <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>
@@ -1225,57 +1242,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="160"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="144"/>
+        <source>setting up the stream</source>
+        <translation>preparando o fluxo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="182"/>
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="163"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="185"/>
         <source>{mbps:.1f} Mb/s</source>
         <translation>{mbps:.1f} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="165"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
         <source>{kbps:.0f} kb/s</source>
         <translation>{kbps:.0f} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="186"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="209"/>
+        <source>STALLED</source>
+        <translation>PARADA</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="210"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="188"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="211"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="189"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="212"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="190"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="213"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="200"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="202"/>
-        <source>Connecting…</source>
-        <translation>Conectando…</translation>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
+        <source>Connecting to {0}…</source>
+        <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="204"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1283,48 +1310,53 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="222"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="212"/>
+        <source>{0} is already on the wall</source>
+        <translation>{0} já está no mural</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="232"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="251"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="236"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="266"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="228"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="238"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="267"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="282"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="269"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="294"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="309"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="296"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="311"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="298"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="313"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="300"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="315"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

@@ -161,6 +161,78 @@ def test_record_all_starts_every_camera_at_once_and_lists_each_failure(  # type:
     run(qasync_loop, scenario(), timeout=90)
 
 
+def test_tiles_tell_the_truth_connecting_stalled_offline_paused_and_agree_with_the_status_bar(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    from video_streaming.runtime.ports import free_tcp_port
+
+    core = qt_core_factory(minio)
+    synthetic = camera_factory("cam1")
+
+    async def scenario() -> None:
+        await core.start()
+        wall = window.attach_core(core)
+        await wall.populate()  # an empty wall; the health poll runs from here
+        dead = str(core.add_camera("Dead camera", f"rtsp://127.0.0.1:{free_tcp_port()}/none").value.id)
+        live = str(core.add_camera("Live camera", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+        wall.reload_camera_list()
+        first, second = window.grid.tiles()[:2]
+
+        # A camera being connected says so at once, by name, although its stream takes seconds to fail.
+        starting = wall._spawn(wall.show_camera(first, dead))
+        await asyncio.sleep(0.1)
+        assert first.camera_name == "Dead camera" and first.state == "connecting"
+        assert "Dead camera" in first.surface.hint.text() and first.bar.name_label.full_text() == "Dead camera"
+        # ... and once it failed, the tile offers only what can work: no recording, snapshot or sound.
+        await starting
+        assert first.state == "error"
+        assert first.bar.usable_tools() == ["tileMaximizeButton"], first.bar.usable_tools()
+
+        await wall.show_camera(second, live)
+        await until(lambda: second.state == "live", 20, "live camera plays")
+        await moving_picture(second)
+        assert "tileRecordButton" in second.bar.usable_tools() and "tileSnapshotButton" in second.bar.usable_tools()
+        assert await wall.toggle_recording(live)
+        # A double-click on a camera already on the wall adds no second copy and leaves the first playing.
+        window.camera_list.camera_activated.emit(live)
+        await asyncio.sleep(1.0)
+        assert len(wall.tiles_showing(live)) == 1 and second.state == "live"
+        await wall.refresh_health()
+        assert "1/1" in window.health_bar.cameras.text()
+
+        # The picture stops: "stalled" within a second of the last new picture on screen, and the status
+        # bar says so at the same moment; then offline, and REC shows the recording paused.
+        last_change, picture = time.monotonic(), screen_pixels(second.surface)
+        synthetic.stop()
+        stalled_at = None
+        while stalled_at is None:
+            await asyncio.sleep(0.04)
+            now_picture = screen_pixels(second.surface)
+            if now_picture != picture:
+                last_change, picture = time.monotonic(), now_picture
+            if second.state == "stalled":
+                stalled_at = time.monotonic()
+            assert time.monotonic() - last_change < 3, f"still {second.state} 3 s after the picture stopped"
+        print(f"stalled {(stalled_at - last_change) * 1000:.0f} ms after the last new picture")
+        assert stalled_at - last_change <= 1.0
+        assert "0/1" in window.health_bar.cameras.text(), window.health_bar.cameras.text()
+        assert "STALLED" in second.bar.state_label.text() and second.bar.usable_tools() != ["tileMaximizeButton"]
+        await until(lambda: second.state == "offline", 5, "stalled, then offline")
+        await until(lambda: second.is_recording_paused, 15, "REC shows the recording paused")
+        assert "paused" in second.bar.rec_label.text() and second.bar.rec_label.isVisible()
+
+        # The camera comes back: live again, REC no longer paused.
+        synthetic.start()
+        await until(lambda: second.state == "live", 30, "live again")
+        await until(lambda: not second.is_recording_paused and core.is_recording(live), 30, "recording resumed")
+        assert "paused" not in second.bar.rec_label.text()
+        await until(lambda: "1/1" in window.health_bar.cameras.text(), 5, "status bar online again")
+        await core.stop_recording(live)
+
+    run(qasync_loop, scenario(), timeout=150)
+
+
 def test_layout_switch_keeps_cameras_and_a_dropped_camera_recovers(  # type: ignore[no-untyped-def]
     qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
     camera_factory: CameraFactory, minio: S3Target,
