@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from video_streaming.adapters.source_probe import connection_problem
 from video_streaming.core import Health, VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
+from video_streaming.domain.camera import Camera, SourceUrl, mask_url, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.retention import RetentionPolicy
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
@@ -241,6 +242,10 @@ class MainWindow(QMainWindow):
         """Provision the URL on MediaMTX for a moment and report what it sends."""
         if self.core is None:
             raise VidStreamError("the media server is still starting")
+        # A wrong host name or a dead address is told in seconds, before MediaMTX's ready timeout (10 s).
+        problem = await connection_problem(url)
+        if problem is not None:
+            raise VidStreamError(mask_url(problem.reason), problem.hint)
         service = self.core.service
         result = await service.start_stream("probe", url)
         if result.is_failure:
