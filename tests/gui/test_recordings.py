@@ -558,8 +558,11 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
 
         await until(drawn_recording, 3, "the timeline draws it recording")
 
-        # The operator's selection survives the re-reads; a second camera's recording joins the table.
+        # The operator's selection survives the re-reads, and so does the timeline's view of the day; a second
+        # camera's recording joins the table.
         assert panel.select_recording(recording_id)
+        panel.timeline.show_moment(started.value.started_at - timedelta(minutes=40), 3600)
+        view = (panel.timeline.time_window.start, panel.timeline.time_window.seconds)
         yard = str(core.add_camera("Yard", mediamtx.endpoints.rtsp_url("cam2")).value.id)
         second = await core.record(yard)
         assert second.is_success, second.error
@@ -567,6 +570,7 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
         await until(lambda: panel.count_label.text() == "2 recordings", 2, "count")
         selected = panel.selected_row()
         assert selected is not None and selected.id == recording_id
+        assert (panel.timeline.time_window.start, panel.timeline.time_window.seconds) == view
 
         # Closed segments grow its size; stopping it ends it in the table, with no refresh asked for.
         await until(lambda: (s := shown(recording_id)) is not None and s["size"] != "0 B", 8, "size grows")

@@ -116,6 +116,7 @@ class RecordingsPanel(QWidget):
         self._follow.setInterval(FOLLOW_MS)
         self._follow.timeout.connect(self._follow_catalog)
         self._reselect: str | None = None
+        self._restoring_selection = False
         self._live_rows = QTimer(self)
         self._live_rows.setInterval(LIVE_ROW_MS)
         self._live_rows.timeout.connect(self.model.touch_recording_rows)
@@ -416,7 +417,7 @@ class RecordingsPanel(QWidget):
     def _selection_changed(self) -> None:
         self._update_actions()
         row = self.selected_row()
-        if row is not None:
+        if row is not None and not self._restoring_selection:
             self.timeline.show_moment(row.started_at)
 
     def _update_actions(self) -> None:
@@ -432,7 +433,12 @@ class RecordingsPanel(QWidget):
 
     def _page_loaded(self, rows: int) -> None:
         if self._reselect is not None and self.model.index_of(self._reselect).isValid():
-            self.select_recording(self._reselect)
+            # The same row again after a re-read: the timeline stays where the operator left it.
+            self._restoring_selection = True
+            try:
+                self.select_recording(self._reselect)
+            finally:
+                self._restoring_selection = False
             self._reselect = None
         if rows <= self.model.page_size:  # a new query: count what it matches (once, not per page)
             self.controller.spawn(self._show_count(self.model.query))
