@@ -62,6 +62,8 @@ class Archiver:
         self._locks_retention = "retain_until" in upload_parameters
         # Told about a segment found damaged on disk before upload (it is archived as it is, nothing is dropped).
         self.on_damaged: Callable[[SegmentRow, str], None] | None = None
+        # Told once a segment is verified in the archive (the recordings browser shows it "archived" at once).
+        self.on_archived: Callable[[SegmentRow], None] | None = None
         self._archive_down = False
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -179,6 +181,8 @@ class Archiver:
         if not self.keep_local:
             local.unlink(missing_ok=True)
             await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
+        if self.on_archived is not None:
+            self.on_archived(segment)
         return True
 
     async def _remove_deleted(self, segment: SegmentRow, local: Path) -> None:

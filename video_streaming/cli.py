@@ -27,10 +27,12 @@ from video_streaming.bootstrap import (
     start_embedded_stack,
 )
 from video_streaming.camera_supervisor import CameraState, read_states, write_states
+from video_streaming.catalog import RecordingRow
 from video_streaming.config import Settings, load_settings
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url, parse_source_url
+from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.private_files import restrict_process
@@ -88,6 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     url = recordings.add_parser("url", help="a presigned link to one segment")
     url.add_argument("object_key")
     url.add_argument("--expires", type=int, default=3600, help="seconds, at most 7 days")
+
+    export = commands.add_parser("export", help="one camera's footage between two moments as one MP4 file")
+    export.add_argument("--camera", required=True, help="camera id (see `vidstream cameras list`)")
+    export.add_argument("--from", dest="start", required=True, type=parse_time, help="e.g. 2026-11-25T14:20:00")
+    export.add_argument("--to", dest="end", required=True, type=parse_time)
+    export.add_argument("destination", type=Path, help="an .mp4 file, or a folder to name one in")
 
     retention = commands.add_parser("retention").add_subparsers(dest="action", required=True)
     sweep = retention.add_parser("sweep")
@@ -296,6 +304,8 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
         return 0
     if args.command == "recordings":
         return await recordings_command(core, args)
+    if args.command == "export":
+        return await export_command(core, args)
     if args.command == "retention":
         sweep = await core.retention.sweep(dry_run=args.dry_run)
         verb = "would remove" if args.dry_run else "removed"
@@ -312,12 +322,26 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     raise AssertionError(args.command)
 
 
+def so_far(core: VidStreamCore, row: RecordingRow) -> tuple[float, int]:
+    """(seconds, bytes) of a recording; one still in progress counts up to now, with the segment being written
+    (the catalog learns of a segment only once it is closed)."""
+    if row.status != "recording":
+        return row.duration, row.size
+    seconds = max((utc_now() - row.started_at).total_seconds(), row.duration)
+    if not row.local_dir or not Path(row.local_dir).is_dir():
+        return seconds, row.size
+    known = {segment.file_name for segment in core.catalog.segments(row.id)}
+    writing = sum(p.stat().st_size for p in Path(row.local_dir).glob("*.mp4") if p.name not in known)
+    return seconds, row.size + writing
+
+
 async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.action == "list":
         for row in core.catalog.recordings(args.camera, args.since, args.until, limit=args.limit):
             end = f"{row.ended_at:%Y-%m-%d %H:%M:%S}" if row.ended_at else "recording"
+            seconds, size = so_far(core, row)
             print(f"{row.id}  {row.camera_name:<20} {row.started_at:%Y-%m-%d %H:%M:%S} -> {end}  "
-                  f"{row.duration:7.1f} s  {row.size / 2**20:8.1f} MiB  {row.state}")  # fmt: skip
+                  f"{seconds:7.1f} s  {size / 2**20:8.1f} MiB  {row.state}")  # fmt: skip
         return 0
     if args.action == "url":
         result = await core.service.recording_url(args.object_key, args.expires)
@@ -334,6 +358,29 @@ async def recordings_command(core: VidStreamCore, args: argparse.Namespace) -> i
             print(path)
         return 0
     raise AssertionError(args.action)
+
+
+async def export_command(core: VidStreamCore, args: argparse.Namespace) -> int:
+    """Progress goes to stderr (a percentage, at most once a percent), the written file's path to stdout."""
+    from video_streaming import export
+
+    shown = -1
+
+    def progress(done: int, total: int) -> None:  # called from download threads too; print is thread-safe
+        nonlocal shown
+        percent = min(100, done * 100 // max(total, 1))
+        if percent != shown:
+            shown = percent
+            print(f"\rexporting: {percent:3d} %", end="", file=sys.stderr, flush=True)
+
+    # The same download cache as the desktop app's for this data folder: segments fetched once serve both.
+    cache = core.catalog.path.parent / "cache" / "segments"
+    result = await export.export_range(core, args.camera, args.start, args.end, args.destination, progress,
+                                       cache_dir=cache, actor="cli")  # fmt: skip
+    print(file=sys.stderr)
+    print(f"{result.path}  {result.duration:.1f} s  {result.size / 2**20:.1f} MiB  "
+          f"{result.start:%Y-%m-%d %H:%M:%S} -> {result.end:%H:%M:%S} UTC")  # fmt: skip
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,6 +63,20 @@ class PublishLogin:
     path: str
 
 
+@dataclass(frozen=True)
+class CatalogChange:
+    """What changed in the catalog, told to listeners the moment it happens (the recordings browser follows
+    recordings as they start, grow and end without polling). `what` is one of CHANGE_KINDS."""
+
+    what: str
+    camera_id: str = ""
+    recording_id: str = ""
+
+
+CHANGE_KINDS = ("camera", "recording-started", "recording-ended", "segment", "gap", "archive-merged")
+ChangeListener = Callable[[CatalogChange], None]
+
+
 def camera_secret_name(camera_id: uuid.UUID | str) -> str:
     return f"camera-password:{camera_id}"
 
@@ -121,6 +135,7 @@ class VidStreamCore:
         self.recordings_dir = recordings_dir
         self.min_free_bytes = min_free_bytes
         self.alert_listeners: list[Alert] = []
+        self.change_listeners: list[ChangeListener] = []
         self.streams: dict[str, Stream] = {}  # camera id -> main stream (recorded, shown big)
         self.sub_streams: dict[str, Stream] = {}  # camera id -> sub-stream (small tiles), when it has one
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
@@ -143,6 +158,7 @@ class VidStreamCore:
         self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
+        archiver.on_archived = lambda segment: self.changed("segment", segment.camera_id, segment.recording_id)
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -150,6 +166,15 @@ class VidStreamCore:
         log.log(logging.ERROR if level == "error" else logging.WARNING, "%s", mask_url(message))
         for listener in list(self.alert_listeners):
             listener(level, mask_url(message))
+
+    def changed(self, what: str, camera_id: str = "", recording_id: str = "") -> None:
+        """Tell every change listener; one that fails is logged and never stops the recorder."""
+        change = CatalogChange(what, camera_id, recording_id)
+        for listener in list(self.change_listeners):
+            try:
+                listener(change)
+            except Exception:
+                log.exception("a catalog change listener failed")
 
     # ---- cameras -----------------------------------------------------------------------------------
 
@@ -173,6 +198,7 @@ class VidStreamCore:
             if source is not None and source.secret_query:
                 self.secrets.set(camera_query_secret_name(camera.id, sub), source.secret_query)
         self.catalog.save_camera(camera)
+        self.changed("camera", str(camera.id))
 
     def add_camera(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
@@ -191,6 +217,23 @@ class VidStreamCore:
         self.catalog.audit("operator", "camera-add", str(camera.id), camera.name)
         return Result.ok(camera)
 
+    async def probe_camera(self, url: str) -> str:
+        """What the camera at `url` sends ("H264, MPEG-4 Audio 1280x720"): provisioned on MediaMTX for a
+        moment. A wrong host name or a dead address fails in seconds, with what to do about it."""
+        problem = await self.mediamtx.reachability_problem(url)
+        if problem is not None:
+            raise VidStreamError(mask_url(problem.reason), problem.hint)
+        result = await self.service.start_stream("probe", url)
+        if result.is_failure:
+            raise VidStreamError(str(result.error))
+        try:
+            status = await self.service.stream_status(result.value)
+            video = status.get("video") or {}
+            size = f" {video.get('width')}x{video.get('height')}" if video.get("width") else ""
+            return ", ".join(status.get("tracks", [])) + size
+        finally:
+            await self.service.stop_stream(result.value)
+
     async def remove_camera(self, camera_id: str) -> None:
         await self.release_camera(camera_id)
         await self.stop_camera(camera_id)
@@ -199,6 +242,7 @@ class VidStreamCore:
             self.secrets.delete(camera_query_secret_name(camera_id, sub))
         self.catalog.remove_camera(camera_id)
         self.catalog.audit("operator", "camera-remove", camera_id)
+        self.changed("camera", camera_id)
 
     def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
@@ -362,6 +406,7 @@ class VidStreamCore:
             if camera != existing:
                 self.catalog.save_camera(camera)
                 self._site_cameras_changed = True
+                self.changed("camera", str(camera.id))
             self._follow_site_path(camera, site, directory)
 
     @staticmethod
@@ -433,12 +478,18 @@ class VidStreamCore:
         else:
             listing, errors = await self.storage.list_files(""), {}
         merge = await asyncio.to_thread(self.catalog.merge_archive_listing, listing, seconds)
+        if merge.recordings:
+            self.changed("archive-merged")
         return len(merge.recordings), errors
 
     # ---- recording ---------------------------------------------------------------------------------
 
     def is_recording(self, camera_id: str) -> bool:
         return camera_id in self.active_recordings
+
+    def is_recording_paused(self, camera_id: str) -> bool:
+        """Recording, but in a gap: the camera dropped and the recorder waits for it to come back."""
+        return camera_id in self.active_recordings and camera_id in self._open_gaps
 
     async def record(self, camera_id: str) -> Result[Recording]:
         if (existing := self.active_recordings.get(camera_id)) is not None:
@@ -466,6 +517,7 @@ class VidStreamCore:
             local_dir = self.service.recording_dirs[recording.id]
             self.catalog.add_recording(recording, camera_id, str(local_dir))
             self.catalog.audit("operator", "record-start", str(recording.id), camera.name)
+            self.changed("recording-started", camera_id, str(recording.id))
         return result
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
@@ -476,9 +528,11 @@ class VidStreamCore:
         # Still listed as recording until ffmpeg has closed the last segment: the REC dot stays honest.
         result = await self.service.stop_recording(recording)
         self.active_recordings.pop(camera_id, None)
+        self._open_gaps.pop(camera_id, None)
         if result.is_success and recording.ended_at is not None:
             self.catalog.finish_recording(recording.id, recording.status.value, recording.ended_at)
             self.catalog.audit("operator", "record-stop", str(recording.id))
+            self.changed("recording-ended", camera_id, str(recording.id))
         self.archiver.wake()
         return result
 
@@ -509,20 +563,25 @@ class VidStreamCore:
                 # The recorder reads MediaMTX, which knows why the camera itself went away (EOF, 401, ...).
                 reason = self._source_error(camera_id) or event.reason
                 self._gap_reasons[camera_id] = reason
+                self._open_gaps[camera_id] = event.started_at
                 self.catalog.open_gap(str(recording.id), event.started_at, reason)
                 self.alert("warning", f"{self._camera_name(camera_id)}: recording paused: {reason}")
             else:
                 self._gap_reasons.pop(camera_id, None)
+                self._open_gaps.pop(camera_id, None)
                 self.catalog.close_gap(str(recording.id), event.started_at, event.ended_at)
                 self.alert("info", f"{self._camera_name(camera_id)}: recording resumed")
+            self.changed("gap", camera_id, str(recording.id))
         elif isinstance(event, RecordingNotice):
             self.catalog.audit("system", "record-notice", str(recording.id), event.message)
             self.alert("warning", f"{self._camera_name(camera_id)}: {event.message}")
         elif isinstance(event, RecordingFailedEvent):
             self.active_recordings.pop(camera_id, None)
+            self._open_gaps.pop(camera_id, None)
             with contextlib.suppress(VidStreamError):
                 recording.mark_error(event.error.message)
             self.catalog.finish_recording(recording.id, "error", datetime.now(UTC), event.error.message)
+            self.changed("recording-ended", camera_id, str(recording.id))
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
             self._gap_reasons.pop(camera_id, None)
             self.supervisor.lost(camera_id, event.error.message)  # a kept camera records again after a back-off
@@ -551,6 +610,7 @@ class VidStreamCore:
             path.unlink(missing_ok=True)
             return
         self.catalog.add_segment(str(recording.id), camera_id, path, key, start, duration, size, partial)
+        self.changed("segment", camera_id, str(recording.id))
         self.archiver.wake()
 
     # ---- health and recovery -----------------------------------------------------------------------

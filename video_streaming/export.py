@@ -3,13 +3,14 @@
 Each segment comes from the local disk when it is still there, else from the archive into a download cache
 (the storage adapter resumes an interrupted `.part` file with ranged reads and checks the SHA-256 recorded
 at upload). ffmpeg's concat demuxer then joins the segments with `-c copy`: nothing is re-encoded, so an
-hour of footage exports in seconds. The start is cut with `-ss` on the concat input, the end with the last
-file's `outpoint` (see `_concat_list` for why not `-to`).
+hour of footage exports in seconds. The start is cut with the first file's `inpoint`, the end with the last
+file's `outpoint` (see `_concat_list`).
 
 Copy mode cannot cut between key frames: the file starts at the key frame at or before `start` and carries
 an MP4 edit list telling players to begin at `start` itself (ffmpeg-based players honour it; one that
-ignores edit lists shows up to one key-frame interval more). Gaps in a recording (the camera dropped out)
-are skipped: the clip jumps over them. The file appears under its final name only once complete.
+ignores edit lists shows at most one key-frame interval more, and never anything twice). Gaps in a
+recording (the camera dropped out) are skipped: the clip jumps over them. The file appears under its final
+name only once complete.
 """
 
 from __future__ import annotations
@@ -45,8 +46,7 @@ from video_streaming.domain.errors import (
     VidStreamError,
 )
 from video_streaming.ports import StorageService
-from video_streaming.private_files import private_dir
-from video_streaming.runtime.process import child_environment
+from video_streaming.private_files import child_environment, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -434,30 +434,28 @@ async def _choose(
     return chosen, (offset if offset > 0 else None), (stop if stop < last.duration else None), covered
 
 
-def _concat_list(inputs: Sequence[_Input], lead_in: bool, outpoint: float | None) -> str:
-    """The ffconcat script. With `lead_in` the first file is listed twice, the first time as a lead-in of
-    known duration that the seek skips: the concat demuxer cannot seek back into the first key-frame
-    interval of the file it opened first ("could not seek to position", the clip then starts a key frame
-    late), while a seek into any later entry lands exactly (checked frame by frame against a single file).
-    The end is the last file's `outpoint`: an `-to` on the joined timeline would need every file's real
-    duration first (an ffprobe per segment), where the out point needs only the last one's."""
-    entries = [inputs[0], *inputs] if lead_in else list(inputs)
+def _concat_list(inputs: Sequence[_Input], inpoint: float | None, outpoint: float | None) -> str:
+    """The ffconcat script: every file once, the first cut at `inpoint`, the last at `outpoint` (seconds into
+    each file). The in point keeps the packets from the key frame before it, with timestamps before zero,
+    and `join_argv` keeps those timestamps (`-copyts`), so the MP4 muxer hides them with an edit list
+    instead of showing them. (A `-ss` seek on the joined input instead made ffmpeg hide everything before
+    the start behind the edit list, whole segments included, and listing the first file twice to help that
+    seek put it into the file twice.)"""
     lines = ["ffconcat version 1.0"]
-    for index, item in enumerate(entries):
+    for index, item in enumerate(inputs):
         escaped = str(item.path.resolve()).replace("'", "'\\''")
         lines.append(f"file '{escaped}'")
-        if lead_in and index == 0:
-            lines.append(f"duration {item.duration:.6f}")
-    if outpoint is not None:
-        lines.append(f"outpoint {outpoint:.6f}")
+        if index == 0 and inpoint is not None:
+            lines.append(f"inpoint {inpoint:.6f}")
+        if index == len(inputs) - 1 and outpoint is not None:
+            lines.append(f"outpoint {outpoint:.6f}")
     return "\n".join(lines) + "\n"
 
 
-def join_argv(ffmpeg: str, concat_list: Path, output: Path, ss: float | None) -> list[str]:
-    trim = ["-ss", f"{ss:.3f}"] if ss else []
+def join_argv(ffmpeg: str, concat_list: Path, output: Path) -> list[str]:
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-nostats", "-progress", "pipe:1",
-        *trim, "-f", "concat", "-safe", "0", "-i", str(concat_list),
+        "-copyts", "-f", "concat", "-safe", "0", "-i", str(concat_list),
         "-map", "0:v", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(output),
     ]  # fmt: skip
 
@@ -471,11 +469,9 @@ async def _join(
         raise VidStreamError("ffmpeg is not installed", "install it: apt-get install ffmpeg")
     temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     listing = work / "segments.ffconcat"
-    listing.write_text(_concat_list(inputs, ss is not None, outpoint), encoding="utf-8")
-    if ss is not None:  # the seek skips the lead-in
-        ss += inputs[0].duration
+    listing.write_text(_concat_list(inputs, ss, outpoint), encoding="utf-8")
     process = await asyncio.create_subprocess_exec(
-        *join_argv(ffmpeg, listing, temporary, ss),
+        *join_argv(ffmpeg, listing, temporary),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
     )  # fmt: skip
     try:

@@ -7,12 +7,13 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 PRIVATE_UMASK = 0o077
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+_PRIVATE_ENVIRONMENT = ("VIDSTREAM_SECRET_", "AWS_", "MINIO_ROOT_")
 
 
 def restrict_process() -> None:
@@ -53,3 +54,10 @@ def write_private_file(path: Path, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without its secrets, plus `extra`: ffmpeg, MediaMTX and MinIO need
+    none of them (a child that logs or crashes with its environment must not carry the S3 key)."""
+    kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_PRIVATE_ENVIRONMENT)}
+    return {**kept, **(extra or {})}

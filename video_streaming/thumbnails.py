@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from video_streaming.runtime.process import child_environment
+from video_streaming.private_files import child_environment
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -58,9 +60,14 @@ class CameraDialog(QDialog):
         self.setMinimumWidth(520)
         self._probe = probe
         self._probe_task: asyncio.Task[None] | None = None
+        self._failed_tests: dict[str, str] = {}  # full URL -> why its connection test failed
+        # Replaceable for scripted use and tests: ask before saving a camera whose test failed.
+        self.confirm: Callable[[str, str], bool] = self._ask
         self.name = QLineEdit()
         self.url = QLineEdit()
         self.url.setPlaceholderText("rtsp://camera.local:554/stream1")
+        # The layout sets the dialog's minimum size (so it grows with a message): room for a whole URL.
+        self.url.setMinimumWidth(380)
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -95,6 +102,8 @@ class CameraDialog(QDialog):
         self.buttons.accepted.connect(self._accept_if_valid)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        # The dialog grows with a long message instead of cutting it off.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.onvif_panel: OnvifPanel | None = None
         if onvif is not None:
             self.onvif_panel = OnvifPanel(onvif, lambda: (self.username.text().strip(), self.password.text()), self)
@@ -115,6 +124,7 @@ class CameraDialog(QDialog):
             self.transport.setCurrentIndex(max(0, self.transport.findData(initial.transport)))
         self._password_changed = initial is None
         self.password.textEdited.connect(self._mark_password_changed)
+        self.url.editingFinished.connect(self._split_credentials)
 
     def _fill_from_onvif(self, streams: OnvifStreams) -> None:
         """The camera's own profiles fill the URLs (credentials stay in their fields, never in a URL)."""
@@ -137,14 +147,31 @@ class CameraDialog(QDialog):
             transport=str(self.transport.currentData() or ""),
         )
 
+    def _split_credentials(self) -> None:
+        """A user and password typed into the URL move to their fields (the password is masked there and
+        kept in the keyring, never in the URL)."""
+        try:
+            source = parse_source_url(self.url.text())
+        except InvalidInput:
+            return  # validate() tells what is wrong with it
+        if not source.password and not source.username:
+            return
+        if source.username:
+            self.username.setText(source.username)
+        if source.password:
+            self.password.setText(source.password)
+            self._password_changed = True
+        self.url.setText(source.url)
+        self._show(self.probe_result, self.tr("The user and password were moved from the URL to their fields"),
+                   "#8b949e")  # fmt: skip
+
     def validate(self) -> str:
         """Empty when valid, else what is wrong and how to fix it (shown in the dialog)."""
+        self._split_credentials()
         form = self.form()
         try:
             validate_camera_name(form.name)
-            source = parse_source_url(form.url)
-            if source.password:
-                raise InvalidInput("put the password in the Password field, not in the URL")
+            parse_source_url(form.url)
             if form.sub_stream_url:
                 parse_source_url(form.sub_stream_url)
         except InvalidInput as error:
@@ -160,26 +187,54 @@ class CameraDialog(QDialog):
 
     def _accept_if_valid(self) -> None:
         problem = self.validate()
-        self.error.setText(problem)
-        if not problem:
-            self.accept()
+        if problem:
+            self._show(self.error, problem)
+            return
+        failed = self._failed_tests.get(self.full_url())
+        question = self.tr("The connection test of this camera failed:\n{0}\n\nSave it anyway?").format(failed)
+        if failed is not None and not self.confirm(self.tr("Save a camera that did not answer?"), question):
+            return
+        self.accept()
 
     def _start_probe(self) -> None:
         problem = self.validate()
-        self.error.setText(problem)
         if problem:
+            self._show(self.error, problem)
             return
         self.test_button.setEnabled(False)
-        self.probe_result.setText(self.tr("Testing…"))
+        self._show(self.probe_result, self.tr("Testing…"), "#8b949e")
         self._probe_task = asyncio.ensure_future(self._run_probe(self.full_url()))
 
     async def _run_probe(self, url: str) -> None:
         try:
             text = await self._probe(url)
-            self.probe_result.setStyleSheet("color: #30a46c")
-            self.probe_result.setText(self.tr("Connected: {0}").format(text))
+            self._failed_tests.pop(url, None)
+            self._show(self.probe_result, self.tr("Connected: {0}").format(text), "#30a46c")
         except Exception as error:  # every failure is shown, none crashes the dialog
-            self.probe_result.setStyleSheet("color: #e5484d")
-            self.probe_result.setText(self.tr("Failed: {0}").format(error))
+            self._failed_tests[url] = str(error)
+            self._show(self.probe_result, self.tr("Failed: {0}").format(error))
         finally:
             self.test_button.setEnabled(True)
+
+    def _show(self, label: QLabel, text: str, color: str = "#e5484d") -> None:
+        """One message at a time: the newest replaces the one before, whichever label it was in."""
+        for other in (self.error, self.probe_result):
+            if other is not label:
+                other.clear()
+        label.setStyleSheet(f"color: {color}")
+        label.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else self.sizeHint().height()
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(self, title, question,
+                                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)  # fmt: skip
+        return answer == QMessageBox.StandardButton.Save

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -12,11 +11,11 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -25,6 +24,7 @@ from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.retention import RetentionPolicy
+from vidstream_desktop.alerts import AlertsList, ElidedLabel
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.help_dialog import HelpDialog
@@ -66,9 +66,24 @@ class MainWindow(QMainWindow):
         self.camera_list.setMinimumWidth(150)
         self.resizeDocks([dock], [210], Qt.Orientation.Horizontal)
         self.health_bar = HealthBar(self.statusBar())
-        self.alert_label = QLabel()
+        self.alert_label = ElidedLabel()
+        self.alert_label.setObjectName("alertLine")
         self._alert_shown = ""
         self.statusBar().addWidget(self.alert_label, 1)
+        self.alerts = AlertsList()
+        self.alerts_dock = QDockWidget(self.tr("Alerts"), self)
+        self.alerts_dock.setObjectName("alertsDock")
+        self.alerts_dock.setWidget(self.alerts)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.alerts_dock)
+        self.alerts_dock.hide()
+        self.alerts_button = QToolButton()
+        self.alerts_button.setObjectName("alertsButton")
+        self.alerts_button.setAutoRaise(True)
+        self.alerts_button.setToolTip(self.tr("Every warning and error since the start (Ctrl+L)"))
+        self.alerts_button.clicked.connect(self.toggle_alerts)
+        self.alerts.count_changed.connect(self._show_alert_count)
+        self._show_alert_count(0)
+        self.statusBar().addPermanentWidget(self.alerts_button)
         self.actions_by_name: dict[str, QAction] = {}
         self.tours = TourManager(self)
         self._build_toolbar()
@@ -130,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
         self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
+        self._action("alerts", self.tr("Show or hide the alerts"), "help", self.toggle_alerts, "Ctrl+L")
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
 
     def _layout_setter(self, name: str) -> Callable[[], None]:
@@ -216,16 +232,32 @@ class MainWindow(QMainWindow):
         self.health_bar.update(health)
 
     def show_alert(self, level: str, text: str) -> None:
+        """The status line shows the latest (cut to its width); the alerts list keeps every one, and opens
+        by itself for an error so that it cannot be missed."""
         color = {"error": RED, "warning": AMBER}.get(level, "#8b949e")
-        self.alert_label.setText(f"<span style='color:{color}'>{html.escape(text)}</span>")
-        self.alert_label.setToolTip(text)
+        self.alert_label.setStyleSheet(f"color: {color}")
+        self.alert_label.set_full_text(text)
         self._alert_shown = text
+        self.alerts.add(level, text)
+        if level == "error":
+            self.alerts_dock.show()
+        if self.alerts_dock.isVisible():
+            self.alerts.mark_read()
         # With a context object: the timer dies with the window instead of calling into a deleted one.
         QTimer.singleShot(15000, self, lambda: self._clear_alert_if_still(text))
 
     def _clear_alert_if_still(self, text: str) -> None:
         if self._alert_shown == text:
-            self.alert_label.clear()
+            self.alert_label.set_full_text("")
+
+    def toggle_alerts(self) -> None:
+        self.alerts_dock.setVisible(not self.alerts_dock.isVisible())
+        if self.alerts_dock.isVisible():
+            self.alerts.mark_read()
+
+    def _show_alert_count(self, unread: int) -> None:
+        self.alerts_button.setText(self.tr("Alerts ({0})").format(unread) if unread else self.tr("Alerts"))
+        self.alerts_button.setStyleSheet(f"color: {RED}" if unread else "")
 
     def _spawn(self, coroutine: Any) -> None:
         if self.wall is not None:
@@ -245,17 +277,7 @@ class MainWindow(QMainWindow):
         """Provision the URL on MediaMTX for a moment and report what it sends."""
         if self.core is None:
             raise VidStreamError("the media server is still starting")
-        service = self.core.service
-        result = await service.start_stream("probe", url)
-        if result.is_failure:
-            raise VidStreamError(str(result.error))
-        try:
-            status = await service.stream_status(result.value)
-            video = status.get("video") or {}
-            size = f" {video.get('width')}x{video.get('height')}" if video.get("width") else ""
-            return ", ".join(status.get("tracks", [])) + size
-        finally:
-            await service.stop_stream(result.value)
+        return await self.core.probe_camera(url)
 
     def _dialog(self, initial: CameraForm | None) -> CameraDialog:
         onvif = build_onvif_service() if initial is None else None

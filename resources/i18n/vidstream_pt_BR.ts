@@ -2,89 +2,123 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR">
 <context>
+    <name>AlertsList</name>
+    <message>
+        <location filename="../../vidstream_desktop/alerts.py" line="75"/>
+        <source>Clear</source>
+        <translation>Limpar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/alerts.py" line="77"/>
+        <source>No alerts</source>
+        <translation>Nenhum alerta</translation>
+    </message>
+</context>
+<context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="57"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="57"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="68"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="75"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="72"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="79"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="74"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="81"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="94"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="95"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="96"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="97"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="91"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="98"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="93"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="100"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="112"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="121"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="173"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="165"/>
+        <source>The user and password were moved from the URL to their fields</source>
+        <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="194"/>
+        <source>The connection test of this camera failed:
+{0}
+
+Save it anyway?</source>
+        <translation>O teste de conexão desta câmera falhou:
+{0}
+
+Salvar mesmo assim?</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="195"/>
+        <source>Save a camera that did not answer?</source>
+        <translation>Salvar uma câmera que não respondeu?</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="205"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="180"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="212"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="183"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="215"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -443,53 +477,58 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="163"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="165"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="169"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="171"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="172"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="227"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="267"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="174"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="229"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="269"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="242"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="360"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="371"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="375"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="246"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="270"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="272"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="328"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="332"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="380"/>
+        <source>no new picture: the camera stopped sending</source>
+        <translation>sem imagem nova: a câmera parou de enviar</translation>
     </message>
 </context>
 <context>
@@ -505,194 +544,215 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="74"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="259"/>
+        <source>Alerts</source>
+        <translation>Alertas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="82"/>
+        <source>Every warning and error since the start (Ctrl+L)</source>
+        <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="113"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="293"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <source>Show or hide the alerts</source>
+        <translation>Mostrar ou ocultar os alertas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="213"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="229"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="274"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="259"/>
+        <source>Alerts ({0})</source>
+        <translation>Alertas ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="296"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="316"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="332"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="354"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="372"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="372"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="381"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="383"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="383"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -846,27 +906,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="263"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="258"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="265"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="260"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -874,27 +934,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="340"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="338"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="354"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="388"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="395"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="393"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="400"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -932,42 +992,42 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="246"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="254"/>
         <source>recording…</source>
         <translation>gravando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>uploading</source>
         <translation>enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="272"/>
         <source>expires today</source>
         <translation>expira hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="266"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="274"/>
         <source>expires tomorrow</source>
         <translation>expira amanhã</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/model.py" line="268"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="276"/>
         <source>expires in %n days</source>
         <translation>
             <numerusform>expira em %n dias</numerusform>
@@ -975,17 +1035,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="285"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="293"/>
         <source>{archived} of {total} segments archived</source>
         <translation>{archived} de {total} segmentos arquivados</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="289"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="297"/>
         <source>Kept until {date} ({days} days after it ended)</source>
         <translation>Mantida até {date} ({days} dias após terminar)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="292"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="300"/>
         <source>Retention lock: cannot be deleted before then</source>
         <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
     </message>
@@ -993,96 +1053,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="151"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="466"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="152"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="153"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="154"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="431"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="468"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="155"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="156"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="432"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="469"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="157"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="158"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="201"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="215"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="248"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="262"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="275"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="253"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="281"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="313"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="327"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1090,43 +1150,43 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="335"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="344"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="353"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="367"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="360"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="400"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="412"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1134,17 +1194,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="467"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="446"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="483"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1211,41 +1271,53 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     <name>TileInfoBar</name>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="212"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="137"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="138"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="143"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
+        <source>❚❚ REC paused</source>
+        <translation>❚❚ GRAV pausada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="211"/>
+        <source>Recording paused: the camera sends nothing; it resumes by itself</source>
+        <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="207"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>
@@ -1380,57 +1452,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="160"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="144"/>
+        <source>setting up the stream</source>
+        <translation>preparando o fluxo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="182"/>
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="163"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="185"/>
         <source>{mbps:.1f} Mb/s</source>
         <translation>{mbps:.1f} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="165"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
         <source>{kbps:.0f} kb/s</source>
         <translation>{kbps:.0f} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="186"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="209"/>
+        <source>STALLED</source>
+        <translation>PARADA</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="210"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="188"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="211"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="189"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="212"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="190"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="213"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="200"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="202"/>
-        <source>Connecting…</source>
-        <translation>Conectando…</translation>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
+        <source>Connecting to {0}…</source>
+        <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="204"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1438,47 +1520,53 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="222"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="214"/>
+        <source>{0} is already on the wall</source>
+        <translation>{0} já está no mural</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="234"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="238"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="268"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="228"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="240"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="314"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="316"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="318"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="320"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
@@ -1504,12 +1592,12 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>window</name>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="69"/>
+        <location filename="../../vidstream_desktop/app.py" line="72"/>
         <source>Configuration error</source>
         <translation>Erro de configuração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="83"/>
+        <location filename="../../vidstream_desktop/app.py" line="86"/>
         <source>VidStream could not start</source>
         <translation>O VidStream não pôde iniciar</translation>
     </message>

@@ -513,3 +513,72 @@ def test_refresh_from_archive_shows_another_workstations_recordings(  # type: ig
     finally:
         close_panel(qasync_loop, panel)
     assert camera_id
+
+
+def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory, minio: S3Target, tmp_path: Path,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+    camera_factory("cam1")
+    camera_factory("cam2")
+    panel = open_panel(qasync_loop, core, tmp_path)
+    model = panel.model
+
+    def shown(recording_id: str) -> dict[str, str] | None:
+        index = model.index_of(recording_id)
+        row = model.row_at(index.row()) if index.isValid() else None
+        return {c: model.display(row, c) for c in model.COLUMNS} if row is not None else None
+
+    def filter_ids() -> list[str]:
+        return [panel.filters.camera.itemData(i) for i in range(panel.filters.camera.count())]
+
+    async def scenario() -> None:
+        await core.start()
+        assert model.rowCount() == 0
+        # A camera added after the panel opened is offered in the filter and gets a timeline row at once.
+        gate = str(core.add_camera("Gate", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+        took = await until(lambda: gate in filter_ids() and gate in panel.timeline.rows, 2, "new camera listed")
+        print(f"new camera in the filter and timeline after {took * 1000:.0f} ms")
+
+        # A recording shows the moment it starts, as "recording", and its duration grows.
+        started = await core.record(gate)
+        assert started.is_success, started.error
+        recording_id = str(started.value.id)
+        took = await until(lambda: shown(recording_id) is not None, 2, "new recording listed")
+        print(f"recording listed after {took * 1000:.0f} ms")
+        first = shown(recording_id)
+        assert first is not None and first["state"] == "recording" and first["end"] == "recording…"
+        assert panel.count_label.text() == "1 recording"
+        await until(lambda: (s := shown(recording_id)) is not None and s["duration"] != first["duration"], 3,
+                    "duration grows")  # fmt: skip
+        def drawn_recording() -> bool:
+            data = panel.timeline.rows[gate].data
+            return data is not None and any(span.state == "recording" for span in data.spans)
+
+        await until(drawn_recording, 3, "the timeline draws it recording")
+
+        # The operator's selection survives the re-reads, and so does the timeline's view of the day; a second
+        # camera's recording joins the table.
+        assert panel.select_recording(recording_id)
+        panel.timeline.show_moment(started.value.started_at - timedelta(minutes=40), 3600)
+        view = (panel.timeline.time_window.start, panel.timeline.time_window.seconds)
+        yard = str(core.add_camera("Yard", mediamtx.endpoints.rtsp_url("cam2")).value.id)
+        second = await core.record(yard)
+        assert second.is_success, second.error
+        await until(lambda: shown(str(second.value.id)) is not None and yard in panel.timeline.rows, 2, "second")
+        await until(lambda: panel.count_label.text() == "2 recordings", 2, "count")
+        selected = panel.selected_row()
+        assert selected is not None and selected.id == recording_id
+        assert (panel.timeline.time_window.start, panel.timeline.time_window.seconds) == view
+
+        # Closed segments grow its size; stopping it ends it in the table, with no refresh asked for.
+        await until(lambda: (s := shown(recording_id)) is not None and s["size"] != "0 B", 8, "size grows")
+        await core.stop_recording(gate)
+        await until(lambda: (s := shown(recording_id)) is not None and s["state"] != "recording", 2, "ended")
+        await core.stop_recording(yard)
+
+    try:
+        run(qasync_loop, scenario(), timeout=60)
+    finally:
+        close_panel(qasync_loop, panel)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
-from video_streaming.catalog import SegmentState
+from video_streaming.catalog import Catalog, SegmentState
 from video_streaming.consistency import check
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
@@ -41,6 +44,68 @@ def test_cli_serves_records_lists_and_checks_the_demo(tmp_path: Path) -> None:
     secrets_file = tmp_path / "config" / "vidstream" / "secrets.json"
     assert secrets_file.stat().st_mode & 0o777 == 0o600
     assert "minioadmin" not in secrets_file.read_text()
+
+
+LISTED = re.compile(r"^(\S+)\s+(.+?)\s+(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) -> (\S+(?: \S+)?)\s+([\d.]+) s\s+"
+                    r"([\d.]+) MiB\s+(\S+)$")
+
+
+def test_cli_lists_a_recording_as_it_grows_and_exports_a_range(tmp_path: Path) -> None:
+    from tests.integration.test_export import frames_ignoring_edit_lists
+
+    config = tmp_path / "config.toml"
+    config.write_text("demo_cameras = 1\n[recording]\nsegment_seconds = 4\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    server = subprocess.Popen([sys.executable, "-m", "video_streaming.cli", "--config", str(config), "serve",
+                               "--demo", "--duration", "18"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, env=env)  # fmt: skip
+    try:
+        # While it records, the listing says "recording" and counts the time up to the moment it is asked.
+        checked, sizes = 0, []  # type: int, list[float]
+        deadline = time.monotonic() + 40
+        while checked < 3 and time.monotonic() < deadline and server.poll() is None:
+            asked = time.time()
+            listed = vidstream(tmp_path, "--config", str(config), "recordings", "list")
+            answered = time.time()
+            assert listed.returncode == 0, listed.stderr[-2000:]
+            rows = [LISTED.match(line) for line in listed.stdout.splitlines() if line.strip()]
+            if not rows:
+                continue
+            assert len(rows) == 1 and rows[0] is not None, listed.stdout
+            row = rows[0]
+            assert row[4] == "recording" and row[7] == "recording", listed.stdout
+            started = datetime.strptime(row[3], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC).timestamp()
+            seconds, size = float(row[5]), float(row[6])
+            print(f"listed {seconds:.1f} s, {size:.1f} MiB; {asked - started:.1f}..{answered - started:.1f} s in")
+            assert asked - started - 1.5 <= seconds <= answered - started + 1.5, (seconds, asked - started)
+            sizes.append(size)
+            checked += 1
+        assert checked == 3, f"the recording was listed {checked} times while recording"
+        assert sizes == sorted(sizes), sizes
+        output, _ = server.communicate(timeout=60)
+        assert server.returncode == 0, output[-2000:]
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+    catalog = Catalog(tmp_path / "data" / "vidstream" / "catalog.sqlite3")
+    segments = catalog.segments()
+    camera_id = segments[0].camera_id
+    catalog.close()
+    start = segments[1].start + timedelta(seconds=2.5)
+    end = segments[2].start + timedelta(seconds=1.5)
+    exported = vidstream(tmp_path, "--config", str(config), "export", "--camera", camera_id, "--from",
+                         start.isoformat(), "--to", end.isoformat(), str(tmp_path / "clip.mp4"))  # fmt: skip
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    assert "100 %" in exported.stderr and str(tmp_path / "clip.mp4") in exported.stdout
+    frames = frames_ignoring_edit_lists(tmp_path / "clip.mp4")
+    assert 3 * 25 - 1 <= frames <= 3 * 25 + 25 + 1, frames
+    unknown = vidstream(tmp_path, "--config", str(config), "export", "--camera", camera_id, "--from",
+                        (start - timedelta(days=3)).isoformat(), "--to", (end - timedelta(days=3)).isoformat(),
+                        str(tmp_path / "none.mp4"))  # fmt: skip
+    assert unknown.returncode == 2 and "recorded nothing" in unknown.stderr
+    assert not (tmp_path / "none.mp4").exists()
 
 
 def test_cli_keeps_camera_passwords_out_of_output_and_catalog(tmp_path: Path) -> None:

@@ -252,3 +252,69 @@ def test_no_export_leaves_a_stray_ffmpeg() -> None:
     # Every export above waited for (or killed) its ffmpeg: none may outlive the tests.
     mine = subprocess.run(["pgrep", "-P", str(os.getpid()), "ffmpeg"], capture_output=True, text=True, check=False)
     assert mine.stdout.strip() == "", f"ffmpeg children still running: {mine.stdout}"
+
+
+# The whole caption (label, clock and frame counter): a different picture for every frame.
+CAPTION_BOX = "640:34:0:322"
+
+
+def captions(source: str | Path) -> tuple[np.ndarray, list[float]]:
+    """Every frame's caption (grey levels) and its presentation time (s), decoded as players do."""
+    width, height = (int(v) for v in CAPTION_BOX.split(":")[:2])
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(source), "-map", "0:v", "-vf", f"crop={CAPTION_BOX}",
+                          "-f", "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True, check=True,
+                         timeout=30).stdout  # fmt: skip
+    frames = np.frombuffer(raw, dtype=np.uint8).reshape(-1, height, width).astype(np.int16)
+    probed = ffprobe_json(source, "-select_streams", "v", "-show_entries", "frame=best_effort_timestamp_time")
+    times = [float(f["best_effort_timestamp_time"]) for f in probed["frames"]]  # type: ignore[index, union-attr]
+    assert len(times) == len(frames), (len(times), len(frames))
+    return frames, times
+
+
+def time_of_picture(picture: np.ndarray, frames: np.ndarray, times: list[float]) -> float:
+    """When `picture` was shown in the source: the time of the one frame with the same caption. (The same
+    bytes decode to the same pixels; the next frame differs in its counter, a few digits of the strip.)"""
+    differences = np.abs(frames - picture).mean(axis=(1, 2))
+    best = int(np.argmin(differences))
+    runner_up = float(np.partition(differences, 1)[1])
+    assert differences[best] < 0.05 < runner_up, (float(differences[best]), runner_up)
+    return times[best]
+
+
+def frames_ignoring_edit_lists(path: Path) -> int:
+    info = ffprobe_json(path, "-ignore_editlist", "1", "-count_frames", "-select_streams", "v")
+    return int(info["streams"][0]["nb_read_frames"])  # type: ignore[index]
+
+
+async def test_a_range_across_segments_holds_only_its_footage_from_the_key_frame_before_it(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
+) -> None:
+    core = core_factory(minio, segment_seconds=4)
+    core.archiver.keep_local = True
+    camera_id, recording_id = await record(core, mediamtx, 13)
+    segments = core.catalog.segments(recording_id=recording_id)
+    first, second = segment_at(segments, 1), segment_at(segments, 2)
+    start = first.start + timedelta(seconds=2.5)  # late in one segment ...
+    end = second.start + timedelta(seconds=1.5)  # ... to early in the next
+    span = (end - start).total_seconds()
+
+    result = await export_range(core, camera_id, start, end, tmp_path / "clip.mp4", cache_dir=tmp_path / "cache")
+    assert result.segments == 2
+
+    # Players that ignore edit lists see at most one key-frame interval (25 frames) more than the range: no
+    # segment twice, nothing from before the key frame at or before the start.
+    fps = camera.spec.fps
+    raw_frames = frames_ignoring_edit_lists(result.path)
+    print(f"{span:.2f} s asked: {raw_frames} frames with edit lists ignored")
+    assert span * fps - 1 <= raw_frames <= span * fps + fps + 1, raw_frames
+
+    # Decoded normally, the first picture is the camera's at the start and the last its picture at the end
+    # (each within a frame), found by the caption the camera burnt into each frame.
+    shown, _ = captions(result.path)
+    assert abs(len(shown) - span * fps) <= 2, len(shown)
+    first_frames, first_times = captions(first.local_path or "")
+    second_frames, second_times = captions(second.local_path or "")
+    began = time_of_picture(shown[0], first_frames, first_times)
+    ended = time_of_picture(shown[-1], second_frames, second_times)
+    print(f"first picture {began:.3f} s into its segment (asked 2.5), last {ended:.3f} s (asked 1.5)")
+    assert abs(began - 2.5) <= 1 / fps + 0.001 and abs(ended - 1.5) <= 1 / fps + 0.001, (began, ended)

@@ -45,7 +45,8 @@ from video_streaming.domain.errors import (
     VidStreamError,
 )
 from video_streaming.ports import FFmpegService
-from video_streaming.runtime.process import child_environment, die_with_parent
+from video_streaming.private_files import child_environment
+from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
 SEGMENT_LIST = "segments-{attempt}.csv"  # one list per ffmpeg run: each run rewrites its list

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
-from video_streaming.adapters.source_probe import Diagnosis, diagnose_source
+from video_streaming.adapters.source_probe import Diagnosis, connection_problem, diagnose_source
 from video_streaming.domain.camera import is_loopback_url, mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
@@ -173,6 +173,12 @@ class MediaMTXClientImpl(MediaMTXClient):
         if diagnosis is None and path_name is not None and (reason := self.source_error(path_name)) is not None:
             return Diagnosis(reason, "check the camera URL, its credentials and that it is on the network")
         return diagnosis
+
+    @staticmethod
+    async def reachability_problem(source_url: str) -> Diagnosis | None:
+        """What makes the camera unreachable (a host name that does not resolve, a port that refuses or does
+        not answer), found in seconds, before MediaMTX's own ready timeout; None when it answers."""
+        return await connection_problem(source_url)
 
     async def list_paths(self) -> dict[str, dict[str, Any]]:
         """State of every path in as few calls as the server's paging allows (one for <= 1000 paths)."""

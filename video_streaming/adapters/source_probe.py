@@ -135,3 +135,44 @@ async def _diagnose_http(source_url: str, where: str, timeout: float) -> Diagnos
     if "html" in content_type or head.lstrip()[:1] == b"<":
         return Diagnosis(f"{where} serves a web page ({content_type or 'HTML'}), not a video stream", HLS_HINT)
     return Diagnosis(f"{where} serves {content_type or 'data'} that is not an HLS playlist", HLS_HINT)
+
+
+async def connection_problem(source_url: str, timeout: float = 2.5) -> Diagnosis | None:
+    """The quick half of a diagnosis, for an operator waiting on a "Test connection": can the host name be
+    resolved, and does its port accept a connection (TCP schemes only; SRT and UDP are datagrams)? Within
+    `timeout` in all, whatever the resolver's own retries would take."""
+    parts = urlsplit(source_url)
+    scheme = parts.scheme.lower()
+    port = parts.port or DEFAULT_PORTS.get(scheme)
+    if not parts.hostname:
+        return None
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    try:
+        async with asyncio.timeout(timeout):
+            await loop.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except TimeoutError:
+        return Diagnosis(f"the host name {parts.hostname!r} could not be resolved within {timeout:.1f} s",
+                         "check the host name and this machine's DNS, or use the camera's IP address")  # fmt: skip
+    except (socket.gaierror, UnicodeError):
+        return Diagnosis(f"the host name {parts.hostname!r} cannot be resolved",
+                         "check the host name, or use the camera's IP address")  # fmt: skip
+    if port is None or scheme not in DEFAULT_PORTS:
+        return None
+    where = f"{parts.hostname}:{port}"
+    left = max(timeout - (loop.time() - started), 0.5)
+    try:
+        async with asyncio.timeout(left):
+            _, writer = await asyncio.open_connection(parts.hostname, port)
+    except TimeoutError:
+        return Diagnosis(f"{where} does not answer (no connection within {timeout:.1f} s)",
+                         "check that the camera is on the network and that no firewall blocks the port")  # fmt: skip
+    except ConnectionRefusedError:
+        return Diagnosis(f"nothing accepts connections at {where}",
+                         "check the camera's address and port, and that it is switched on")  # fmt: skip
+    except OSError as error:
+        return Diagnosis(f"cannot connect to {where}: {error.strerror or error}", "check the camera's address")
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import cast
 
 from video_streaming.domain.camera import mask_url
+from video_streaming.private_files import child_environment
 
 
 def _libc_prctl() -> Callable[..., int] | None:
@@ -45,16 +46,6 @@ def private_child() -> None:  # pragma: no cover - runs in the child between for
 
 
 # Never handed to a child: the app's own secrets, and the cloud keys only the app's S3 client uses.
-_PRIVATE_ENVIRONMENT = ("VIDSTREAM_SECRET_", "AWS_", "MINIO_ROOT_")
-
-
-def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without its secrets, plus `extra`: ffmpeg, MediaMTX and MinIO need
-    none of them (a child that logs or crashes with its environment must not carry the S3 key)."""
-    kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_PRIVATE_ENVIRONMENT)}
-    return {**kept, **(extra or {})}
-
-
 class ManagedProcess:
     def __init__(self, name: str, argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None) -> None:
         self.name = name

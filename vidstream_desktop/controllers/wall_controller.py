@@ -6,6 +6,7 @@ coroutines on the qasync loop, so the window never waits for the network."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -14,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
-from video_streaming.core import Health, VidStreamCore
+from video_streaming.core import CatalogChange, Health, VidStreamCore
 from video_streaming.domain.camera import slugify
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import CameraGrid
@@ -59,9 +60,11 @@ class WallController(QObject):
         grid.layout_changed.connect(self._save_wall)
         grid.layout_changed.connect(self._refresh_stream_choice)
         grid.maximized_changed.connect(self._refresh_stream_choice)
+        grid.tile_state_changed.connect(self._tiles_changed)
         self._showing_sub: dict[int, bool] = {}  # id(tile) -> whether it shows the sub-stream
         camera_list.camera_activated.connect(self._on_camera_activated)
         core.alert_listeners.append(lambda level, text: self.alert.emit(level, text))
+        core.change_listeners.append(self._core_changed)
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(POLL_INTERVAL_MS)
         self._poll_timer.timeout.connect(self._poll)
@@ -184,6 +187,7 @@ class WallController(QObject):
         camera = self.core.catalog.camera(camera_id)
         if camera is None:
             return
+        tile.show_connecting(camera_id, camera.name)
         sub = self.wants_sub_stream(tile) and camera.sub_stream is not None
         self._showing_sub[id(tile)] = sub
         result = await self.core.start_camera(camera_id, sub_stream=sub)
@@ -204,6 +208,12 @@ class WallController(QObject):
         self._spawn(self.show_camera(self.grid.tile_at(index), camera_id))
 
     def _on_camera_activated(self, camera_id: str) -> None:
+        if shown := [t for t in self.tiles_showing(camera_id) if t in self.grid.tiles()]:
+            # Already on the wall: a second copy by a double-click is never what was meant (drag it onto
+            # another tile for that).
+            self.message.emit(self.tr("{0} is already on the wall").format(shown[0].camera_name))
+            shown[0].setFocus()
+            return
         tile = self.grid.first_empty_tile() or (self.grid.tiles()[0] if self.grid.tiles() else None)
         if tile is not None:
             self._spawn(self.show_camera(tile, camera_id))
@@ -231,16 +241,31 @@ class WallController(QObject):
         self._show_recording(camera_id)
         return self.core.is_recording(camera_id)
 
+    def _name(self, camera_id: str) -> str:
+        camera = self.core.catalog.camera(camera_id)
+        return camera.name if camera else camera_id
+
+    def _core_changed(self, change: CatalogChange) -> None:
+        if change.what in ("gap", "recording-started", "recording-ended") and change.camera_id:
+            self._show_recording(change.camera_id)  # REC, "REC paused" and off follow the recorder at once
+
     def _show_recording(self, camera_id: str) -> None:
         recording = self.core.is_recording(camera_id)
+        paused = self.core.is_recording_paused(camera_id)
         for tile in self.tiles_showing(camera_id):
-            tile.set_recording(recording)
+            tile.set_recording(recording, paused)
         self.recording_changed.emit(camera_id, recording)
 
     async def record_all(self) -> None:
-        for camera in self.core.cameras():
-            if camera.enabled and not camera.site and not self.core.is_recording(str(camera.id)):
-                await self.toggle_recording(str(camera.id))
+        """Every camera at once: a camera that does not answer (its start waits for a timeout) delays no other,
+        and each failure is an alert of its own."""
+        cameras = [str(c.id) for c in self.core.cameras()
+                   if c.enabled and not c.site and not self.core.is_recording(str(c.id))]  # fmt: skip
+        outcomes = await asyncio.gather(*(self.toggle_recording(c) for c in cameras), return_exceptions=True)
+        for camera_id, outcome in zip(cameras, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                log.error("recording %s failed to start", camera_id, exc_info=outcome)
+                self.alert.emit("error", self.tr("Cannot record {0}: {1}").format(self._name(camera_id), outcome))
 
     async def stop_all(self) -> None:
         for camera_id in list(self.core.active_recordings):
@@ -302,8 +327,25 @@ class WallController(QObject):
         for camera_id in list(self.core.streams):
             if self.core.is_recording(camera_id) != any(t.is_recording for t in self.tiles_showing(camera_id)):
                 self._show_recording(camera_id)
-        self.health_changed.emit(health)
+        self.health_changed.emit(self.as_the_wall_shows(health))
         return health
+
+    def as_the_wall_shows(self, health: Health) -> Health:
+        """The server's health, with each camera on the wall counted online only while a tile of it shows a
+        live picture: the media server keeps a dropped camera's path ready for seconds after its tile has
+        stalled, and the status bar must not call a camera online that the wall shows frozen."""
+        online = 0
+        for camera_id, stream in self.core.streams.items():
+            tiles = [tile for tile in self.tiles_showing(camera_id) if tile in self.grid.tiles()]
+            if tiles:
+                online += any(tile.state == "live" for tile in tiles)
+            else:
+                online += bool(health.paths.get(stream.path_name, {}).get("ready"))
+        return dataclasses.replace(health, cameras_online=online)
+
+    def _tiles_changed(self) -> None:
+        if self.last_health is not None:
+            self.health_changed.emit(self.as_the_wall_shows(self.last_health))
 
     async def shutdown(self) -> None:
         self._poll_timer.stop()

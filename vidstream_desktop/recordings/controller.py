@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from video_streaming.catalog import RecordingRow, SegmentRow, SegmentState
-from video_streaming.core import VidStreamCore
+from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
 from video_streaming.export import ExportResult, download_recording, export_range
@@ -128,6 +128,7 @@ class RecordingsController(QObject):
     error = Signal(str)  # something the operator must read
     status = Signal(str)  # transient news for the status line
     recordings_changed = Signal()  # the catalog gained or lost recordings
+    catalog_changed = Signal(object)  # CatalogChange from the core: a recording started, grew, ended...
     download_added = Signal(object)  # DownloadJob
     download_changed = Signal(object)  # DownloadJob (progress or state); emitted from worker threads too
 
@@ -140,6 +141,10 @@ class RecordingsController(QObject):
         self.jobs: dict[str, DownloadJob] = {}
         self._job_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
+        core.change_listeners.append(self._core_changed)
+
+    def _core_changed(self, change: CatalogChange) -> None:
+        self.catalog_changed.emit(change)  # a queued signal: safe from any thread the core calls from
 
     # ---- plumbing ----------------------------------------------------------------------------------
 
@@ -162,6 +167,8 @@ class RecordingsController(QObject):
         return task
 
     async def shutdown(self) -> None:
+        if self._core_changed in self.core.change_listeners:
+            self.core.change_listeners.remove(self._core_changed)
         for job in self.jobs.values():
             job.cancel.set()
         me = asyncio.current_task()

@@ -153,6 +153,14 @@ class RecordingsModel(QAbstractTableModel):
                 return self.index(number, 0)
         return QModelIndex()
 
+    def touch_recording_rows(self) -> None:
+        """Repaint the duration of recordings still in progress (it grows with the clock)."""
+        column = self.COLUMNS.index("duration")
+        for number, row in enumerate(self._rows):
+            if row.ended_at is None:
+                index = self.index(number, column)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+
     # ---- lazy loading ------------------------------------------------------------------------------
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature

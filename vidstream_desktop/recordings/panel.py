@@ -5,6 +5,7 @@ The panel only arranges widgets and forwards the operator's actions to Recording
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -46,6 +47,8 @@ from vidstream_desktop.resources import COLORS, icon
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 5000  # timelines of today follow what is being recorded
+FOLLOW_MS = 200  # catalog changes arriving together (every camera's segment closing) cost one re-read
+LIVE_ROW_MS = 1000  # a recording in progress shows its duration growing, second by second
 
 
 class RecordingsPanel(QWidget):
@@ -108,6 +111,16 @@ class RecordingsPanel(QWidget):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(FOLLOW_MS)
+        self._follow.timeout.connect(self._follow_catalog)
+        self._reselect: str | None = None
+        self._restoring_selection = False
+        self._live_rows = QTimer(self)
+        self._live_rows.setInterval(LIVE_ROW_MS)
+        self._live_rows.timeout.connect(self.model.touch_recording_rows)
+        self._live_rows.start()
         self.refresh()
 
     # ---- construction ------------------------------------------------------------------------------
@@ -178,6 +191,7 @@ class RecordingsPanel(QWidget):
         c.error.connect(self.show_error)
         c.status.connect(self.show_message)
         c.recordings_changed.connect(self._catalog_changed)
+        c.catalog_changed.connect(lambda _change: self._follow.start())
         c.download_added.connect(self.downloads.add)
         c.download_changed.connect(self._download_changed)
         self.downloads.cancel_requested.connect(c.cancel)
@@ -368,12 +382,16 @@ class RecordingsPanel(QWidget):
     def shutdown(self) -> None:
         """Stop playback and background work (the window is closing); see `aclose` to wait for it."""
         self._timer.stop()
+        self._follow.stop()
+        self._live_rows.stop()
         self.player.shutdown()
         self.controller.spawn(self.controller.shutdown())
 
     async def aclose(self) -> None:
         """Stop playback, cancel downloads (their partial files stay for a resume) and wait for that."""
         self._timer.stop()
+        self._follow.stop()
+        self._live_rows.stop()
         self.player.shutdown()
         await self.controller.shutdown()
 
@@ -382,13 +400,24 @@ class RecordingsPanel(QWidget):
     def _catalog_changed(self) -> None:
         self.refresh()
 
+    def _follow_catalog(self) -> None:
+        """The core recorded something (a recording started, a segment closed or was archived, a camera was
+        added): re-read cameras, table and timelines, keeping the operator's selection."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the window is closing and its loop has stopped: nobody reads the tab any more
+            return
+        selected = self.selected_row()
+        self._reselect = selected.id if selected is not None else None
+        self.refresh()
+
     def _download_changed(self, job: DownloadJob) -> None:
         self.downloads.update_job(job)
 
     def _selection_changed(self) -> None:
         self._update_actions()
         row = self.selected_row()
-        if row is not None:
+        if row is not None and not self._restoring_selection:
             self.timeline.show_moment(row.started_at)
 
     def _update_actions(self) -> None:
@@ -403,6 +432,14 @@ class RecordingsPanel(QWidget):
         self.timeline.set_playhead(self._playing_camera, moment)
 
     def _page_loaded(self, rows: int) -> None:
+        if self._reselect is not None and self.model.index_of(self._reselect).isValid():
+            # The same row again after a re-read: the timeline stays where the operator left it.
+            self._restoring_selection = True
+            try:
+                self.select_recording(self._reselect)
+            finally:
+                self._restoring_selection = False
+            self._reselect = None
         if rows <= self.model.page_size:  # a new query: count what it matches (once, not per page)
             self.controller.spawn(self._show_count(self.model.query))
 

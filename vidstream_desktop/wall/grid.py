@@ -57,6 +57,7 @@ class CameraGrid(QWidget):
     maximized_changed = Signal(object)  # the maximised VideoTile, or None when back to the wall
     camera_dropped_on_tile = Signal(int, str)  # tile index, camera id
     record_clicked = Signal(int)
+    tile_state_changed = Signal()  # some tile went live, stalled, offline...
     snapshot_clicked = Signal(int)
 
     SPACING = 2
@@ -153,6 +154,7 @@ class CameraGrid(QWidget):
         tile.camera_dropped.connect(lambda camera_id: self.camera_dropped_on_tile.emit(self.index_of(tile), camera_id))
         tile.record_clicked.connect(lambda: self.record_clicked.emit(self.index_of(tile)))
         tile.snapshot_clicked.connect(lambda: self.snapshot_clicked.emit(self.index_of(tile)))
+        tile.player.state_changed.connect(lambda _state, _detail: self.tile_state_changed.emit())
         return tile
 
     def _apply(self) -> None:

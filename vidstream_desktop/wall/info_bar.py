@@ -123,6 +123,7 @@ class TileInfoBar(QWidget):
         self.rec_label = QLabel(self.tr("● REC"), self)
         self.rec_label.setObjectName("tileRec")
         self.rec_label.setToolTip(self.tr("Recording"))
+        self.rec_label.setProperty("paused", False)
         self.rec_label.hide()
         self.transport_label = QLabel(self)
         self.transport_label.setObjectName("tileTransport")
@@ -162,6 +163,8 @@ class TileInfoBar(QWidget):
         self._wanted: dict[QLabel, bool] = {label: label is self.clock_label for label in self._optional_labels}
         self._state_text = ""
         self._state_tooltip = ""
+        self._tools_shown = False
+        self._usable: dict[QToolButton, bool] = {button: True for button in self.tool_buttons}
 
         self.record_button.clicked.connect(self.record_clicked)
         self.snapshot_button.clicked.connect(self.snapshot_clicked)
@@ -201,8 +204,14 @@ class TileInfoBar(QWidget):
         self._wanted[self.stats_label] = bool(text)
         self._fit()
 
-    def set_recording(self, recording: bool) -> None:
+    def set_recording(self, recording: bool, paused: bool = False) -> None:
+        """`paused`: recording, but the camera dropped and nothing is being written until it is back."""
         self.rec_label.setVisible(recording)
+        self.rec_label.setText(self.tr("❚❚ REC paused") if paused else self.tr("● REC"))
+        self.rec_label.setToolTip(self.tr("Recording paused: the camera sends nothing; it resumes by itself")
+                                  if paused else self.tr("Recording"))  # fmt: skip
+        self.rec_label.setProperty("paused", paused)
+        repolish(self.rec_label)
         self.record_button.setIcon(icon("stop" if recording else "record"))
         self.record_button.setToolTip(self.tr("Stop recording") if recording else self.tr("Start recording"))
         self._fit()
@@ -214,11 +223,23 @@ class TileInfoBar(QWidget):
         self._show_mute(muted)
 
     def set_tools_visible(self, visible: bool) -> None:
+        self._tools_shown = visible
         for button in self.tool_buttons:
-            button.setVisible(visible)
+            button.setVisible(visible and self._usable[button])
 
     def tools_visible(self) -> bool:
-        return all(button.isVisibleTo(self) for button in self.tool_buttons)
+        return all(button.isVisibleTo(self) for button in self.tool_buttons if self._usable[button])
+
+    def set_usable(self, record: bool, snapshot: bool, mute: bool) -> None:
+        """Offer only the tools that can work now (no snapshot without a picture, no recording of a camera
+        whose stream could not be started)."""
+        for button, usable in ((self.record_button, record), (self.snapshot_button, snapshot),
+                               (self.mute_button, mute)):  # fmt: skip
+            self._usable[button] = usable
+        self.set_tools_visible(self._tools_shown)
+
+    def usable_tools(self) -> list[str]:
+        return [button.objectName() for button in self.tool_buttons if self._usable[button]]
 
     # ----------------------------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 class PlayerState(StrEnum):
     CONNECTING = "connecting"
     LIVE = "live"
+    STALLED = "stalled"  # was live, and no new picture for a moment: the frozen frame is not live any more
     OFFLINE = "offline"  # temporary: a reconnect is scheduled
     ERROR = "error"  # permanent until the next play(): retrying cannot help
     STOPPED = "stopped"
@@ -90,7 +91,8 @@ class LivePlayer(QObject):
     _vlc_event = Signal(int, str, float, int)  # connection generation, event name, monotonic time, vouts
     _probe_done = Signal(int, object)  # connection generation, ProbeResult; from a probe thread
 
-    WATCHDOG_INTERVAL_MS = 1000
+    WATCHDOG_INTERVAL_MS = 200  # frame counters read 5 times a second: a stopped picture is told within 1 s
+    STALLED_AFTER_S = 0.6  # no new frame for this long: "stalled" (at 25 fps, 15 frames missed)
     STALL_TIMEOUT_S = 3.0  # no new frame for this long while live: the camera stopped sending
     SILENT_CONNECT_TIMEOUT_S = 4.0  # not one byte since connecting: nobody is publishing
     CONNECT_TIMEOUT_S = 12.0  # bytes arrive but no picture (waiting for a key frame, say)
@@ -117,7 +119,7 @@ class LivePlayer(QObject):
         self._connect_started = 0.0
         self._last_progress = 0.0
         self._last_frame_counts = (-1, -1)
-        self._frame_samples: deque[FrameSample] = deque(maxlen=4)
+        self._frame_samples: deque[FrameSample] = deque(maxlen=10)  # two seconds of watchdog reads
         self.time_to_first_frame_ms: float | None = None
         self.connection_count = 0  # connects since construction, reconnects included
 
@@ -361,14 +363,21 @@ class LivePlayer(QObject):
             elif waited > (self.CONNECT_TIMEOUT_S if srt else 20.0):
                 self._go_offline(self.tr("offline: no picture within {seconds:.0f} s").format(seconds=waited))
             return
-        if self._state is not PlayerState.LIVE or stats is None:
+        if self._state not in (PlayerState.LIVE, PlayerState.STALLED) or stats is None:
             return
         counts = (int(stats.decoded_video), int(stats.displayed_pictures))
         if counts != self._last_frame_counts:
             self._last_frame_counts = counts
             self._last_progress = now
+            if self._state is PlayerState.STALLED:
+                self._set_state(PlayerState.LIVE, "")
         elif now - self._last_progress > self.STALL_TIMEOUT_S:
             self._go_offline(self.tr("offline: camera not sending"))
+            return
+        elif now - self._last_progress > self.STALLED_AFTER_S:
+            if self._state is PlayerState.LIVE:
+                self._frame_samples.clear()
+                self._set_state(PlayerState.STALLED, self.tr("no new picture: the camera stopped sending"))
             return
         self._frame_samples.append(FrameSample(now, counts[1]))
         first, last = self._frame_samples[0], self._frame_samples[-1]

@@ -64,6 +64,8 @@ class VideoTile(QFrame):
         self._url = ""
         self._caching_ms = 100
         self._recording = False
+        self._paused = False
+        self._setting_up = False  # shown as connecting while the core provisions the stream (no player yet)
         self._problem: str | None = None  # a reason known from elsewhere, shown while not live
 
         self.surface = VideoSurface(self)
@@ -101,6 +103,8 @@ class VideoTile(QFrame):
 
     @property
     def state(self) -> str:
+        if self._setting_up and self.player.state is PlayerState.STOPPED:
+            return PlayerState.CONNECTING.value
         return self.player.state.value
 
     @property
@@ -123,11 +127,24 @@ class VideoTile(QFrame):
         self._camera_id, self._camera_name = camera_id, name
         self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
         self._problem = None
+        self._setting_up = False
         self.bar.set_name(name)
         self.bar.set_transport(self._transport.label)
         self.player.play(url, self._transport, caching_ms)
 
+    def show_connecting(self, camera_id: str, name: str) -> None:
+        """Say at once which camera is coming, while its stream is still being set up (that can take seconds,
+        and up to the server's timeout for a camera that does not answer)."""
+        self.player.stop()
+        self._camera_id, self._camera_name, self._url, self._transport = camera_id, name, "", None
+        self._problem = None
+        self._setting_up = True
+        self.bar.set_name(name)
+        self.bar.set_transport("")
+        self._show_state(PlayerState.CONNECTING.value, self.tr("setting up the stream"))
+
     def clear(self) -> None:
+        self._setting_up = False
         self.player.stop()
         self._camera_id = self._camera_name = self._url = ""
         self._transport = None
@@ -146,9 +163,14 @@ class VideoTile(QFrame):
         if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:
             self.player.play(self._url, self._transport, self._caching_ms)
 
-    def set_recording(self, recording: bool) -> None:
-        self._recording = recording
-        self.bar.set_recording(recording)
+    def set_recording(self, recording: bool, paused: bool = False) -> None:
+        self._recording, self._paused = recording, recording and paused
+        self.bar.set_recording(recording, self._paused)
+        self._offer_tools(self.player.state.value)
+
+    @property
+    def is_recording_paused(self) -> bool:
+        return self._paused
 
     def set_muted(self, muted: bool) -> None:
         self.player.set_muted(muted)
@@ -184,6 +206,7 @@ class VideoTile(QFrame):
     def _show_state(self, state: str, detail: str) -> None:
         texts = {
             PlayerState.LIVE.value: self.tr("LIVE"),
+            PlayerState.STALLED.value: self.tr("STALLED"),
             PlayerState.CONNECTING.value: self.tr("CONNECTING"),
             PlayerState.OFFLINE.value: self.tr("OFFLINE"),
             PlayerState.ERROR.value: self.tr("ERROR"),
@@ -196,10 +219,11 @@ class VideoTile(QFrame):
         self.bar.set_clock_visible(not empty)
         if state != PlayerState.LIVE.value:
             self.set_stats(None, None)
+        self._offer_tools(state)
         if empty:
             hint = self.tr("Drag a camera here")
         elif state == PlayerState.CONNECTING.value:
-            hint = self.tr("Connecting…")
+            hint = self.tr("Connecting to {0}…").format(self._camera_name)
         elif state in (PlayerState.OFFLINE.value, PlayerState.ERROR.value):
             hint = detail or self.tr("Camera offline")
         else:
@@ -207,6 +231,12 @@ class VideoTile(QFrame):
         self.surface.hint.setText(hint)
         self.surface.hint.setProperty("state", "empty" if empty else state)
         repolish(self.surface.hint)
+
+    def _offer_tools(self, state: str) -> None:
+        picture = state in (PlayerState.LIVE.value, PlayerState.STALLED.value)
+        # A stream the core could not start cannot be recorded either; a recording can always be stopped.
+        recordable = self._recording or bool(self._url) or state == PlayerState.CONNECTING.value
+        self.bar.set_usable(record=recordable, snapshot=state == PlayerState.LIVE.value, mute=picture)
 
     # ----------------------------------------------------------------------------------------------
     # Mouse and drops
