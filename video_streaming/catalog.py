@@ -22,7 +22,7 @@ from video_streaming.domain.recording import Recording, RecordingStatus
 from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.ports import StoredObject
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cameras (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
@@ -52,6 +52,15 @@ CREATE TABLE IF NOT EXISTS gaps (
     reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS gaps_by_recording ON gaps(recording_id, started_at);
+CREATE TABLE IF NOT EXISTS motion_events (
+    id INTEGER PRIMARY KEY, camera_id TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
+    peak_at REAL NOT NULL, peak_area REAL NOT NULL DEFAULT 0, regions TEXT NOT NULL DEFAULT '[]', thumbnail BLOB
+);
+CREATE INDEX IF NOT EXISTS motion_events_by_camera ON motion_events(camera_id, started_at);
+CREATE INDEX IF NOT EXISTS motion_events_by_start ON motion_events(started_at);
+CREATE TABLE IF NOT EXISTS motion_grid (
+    camera_id TEXT NOT NULL, chunk_start INTEGER NOT NULL, cells BLOB NOT NULL, PRIMARY KEY(camera_id, chunk_start)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
