@@ -9,7 +9,7 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,11 +54,51 @@ CREATE TABLE IF NOT EXISTS gaps (
     reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS gaps_by_recording ON gaps(recording_id, started_at);
+CREATE TABLE IF NOT EXISTS motion_events (
+    id INTEGER PRIMARY KEY, camera_id TEXT NOT NULL, started_at REAL NOT NULL, ended_at REAL,
+    peak_at REAL NOT NULL, peak_area REAL NOT NULL DEFAULT 0, regions TEXT NOT NULL DEFAULT '[]', thumbnail BLOB
+);
+CREATE INDEX IF NOT EXISTS motion_events_by_camera ON motion_events(camera_id, started_at);
+CREATE INDEX IF NOT EXISTS motion_events_by_start ON motion_events(started_at);
+CREATE TABLE IF NOT EXISTS motion_grid (
+    camera_id TEXT NOT NULL, chunk_start INTEGER NOT NULL, cells BLOB NOT NULL, PRIMARY KEY(camera_id, chunk_start)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
 );
 """
+
+
+def _statements(script: str) -> Iterator[str]:
+    """One SQL statement at a time (`executescript` would commit the migration's transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _v2_sites(db: sqlite3.Connection) -> None:
+    """Version 1 had no remote sites."""
+    if "site" not in _columns(db, "cameras"):
+        db.execute("ALTER TABLE cameras ADD COLUMN site TEXT NOT NULL DEFAULT ''")
+
+
+def _v3_recorded_here(db: sqlite3.Connection) -> None:
+    """Version 2 told its own recordings from merged ones only by their local folder."""
+    if "recorded_here" not in _columns(db, "recordings"):
+        db.execute("ALTER TABLE recordings ADD COLUMN recorded_here INTEGER NOT NULL DEFAULT 0")
+        db.execute("UPDATE recordings SET recorded_here=1 WHERE local_dir != ''")
+
+
+# (the user_version a migration brings the catalog to, the migration); each is idempotent.
+_MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [(2, _v2_sites), (3, _v3_recorded_here)]
 
 
 class SegmentState(StrEnum):
@@ -177,19 +217,27 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
         self._migrate()
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _migrate(self) -> None:
-        """Bring a catalog written by an older version up to this schema (columns only ever get added)."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(cameras)")}
-        if "site" not in columns:  # version 1 had no remote sites
-            self._db.execute("ALTER TABLE cameras ADD COLUMN site TEXT NOT NULL DEFAULT ''")
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(recordings)")}
-        if "recorded_here" not in columns:  # version 2 told its own recordings only by their local folder
-            self._db.execute("ALTER TABLE recordings ADD COLUMN recorded_here INTEGER NOT NULL DEFAULT 0")
-            self._db.execute("UPDATE recordings SET recorded_here=1 WHERE local_dir != ''")
+        """A new catalog gets the current schema; an older one runs each migration above its
+        `PRAGMA user_version`, in order, in one transaction (columns and tables only ever get added)."""
+        with self._lock:
+            found = self._db.execute("PRAGMA user_version").fetchone()[0]
+            fresh = self._db.execute("SELECT 1 FROM sqlite_master WHERE name='cameras'").fetchone() is None
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if not fresh:
+                    for version, migrate in _MIGRATIONS:
+                        if version > found:
+                            migrate(self._db)
+                for statement in _statements(_SCHEMA):  # new tables and indexes (IF NOT EXISTS)
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         with self._lock:
