@@ -6,7 +6,7 @@ import json
 import secrets
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,11 +126,14 @@ class MediaMTXServer:
 
     def __init__(
         self, work_dir: Path, endpoints: MediaMTXEndpoints | None = None, *, anonymous_loopback: bool = False,
-        socket_paths: Sequence[str] = (),
+        socket_paths: Sequence[str] = (), overrides: Mapping[str, Any] | None = None,
     ) -> None:  # fmt: skip
+        """`overrides` replace settings of the rendered config at every write (e.g. a test's camera-side
+        server with digest authentication and users of its own)."""
         self.work_dir = work_dir
         self.endpoints = endpoints or MediaMTXEndpoints.allocate()
         self.anonymous_loopback = anonymous_loopback
+        self.overrides = dict(overrides or {})
         self.publishers: list[Publisher] = []  # kept for a restart, which reads the config file again
         # Paths fed with MPEG-TS over a Unix socket in a 0700 folder (the demo cameras): only this account
         # can publish there, and no password is needed on the publisher's command line.
@@ -156,6 +159,7 @@ class MediaMTXServer:
         config = render_config(self.endpoints, self._base, self.publishers, self.anonymous_loopback)
         config["paths"] = {**{path: {"source": f"unix+mpegts://{sock}"} for path, sock in self.sockets.items()},
                            **(config.get("paths") or {})}  # fmt: skip
+        config.update(self.overrides)
         write_private_file(self.config_path, json.dumps(config, indent=1))
 
     def start(self, timeout: float = 15.0) -> None:
