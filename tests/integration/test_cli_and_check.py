@@ -115,6 +115,6 @@ async def test_repair_against_a_wrong_bucket_marks_nothing_missing(
     wrong.client().create_bucket(Bucket=wrong.bucket)  # type: ignore[attr-defined]
     core.storage = s3_storage(wrong)  # the settings now name an empty bucket
     report = await check(core, repair=True)
-    assert report.missing_remote and report.refused, report.lines()
     states = {s.state for s in core.catalog.segments(recording_id=str(recording.id))}
     assert states == {SegmentState.ARCHIVED}, "a wrong bucket made the whole archive 'missing'"
+    assert report.missing_remote and report.refused, report.lines()
