@@ -22,7 +22,7 @@ from video_streaming.core import PublishLogin, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
-from video_streaming.private_files import private_dirs
+from video_streaming.private_files import private_dir, private_dirs, write_private_file
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
 from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
@@ -126,7 +126,22 @@ def embedded_minio(settings: Settings, store: SecretStore) -> MinIOServer:
         access_key=store.get_or_create("embedded-minio-access-key", lambda: MinIOCredentials.generate().access_key),
         secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
     )
-    return MinIOServer(settings.data_path / "minio", credentials)
+    return MinIOServer(settings.data_path / "minio", credentials, port=stable_port(settings.data_path / "minio"))
+
+
+def stable_port(folder: Path) -> int:
+    """The embedded MinIO listens where it did last time, so share links made before a restart still work.
+    When that port is taken (another program), a new one is chosen and older links stop working."""
+    record = folder / "port"
+    try:
+        port = int(record.read_text().strip())
+    except (OSError, ValueError):
+        port = 0
+    if not 1024 < port < 65536 or is_listening("127.0.0.1", port):
+        port = free_tcp_port()
+    private_dir(folder)
+    write_private_file(record, str(port))
+    return port
 
 
 def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> StorageService:
@@ -139,7 +154,7 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
             raise InvalidInput("the embedded MinIO archive needs the embedded stack")
         return S3Storage(stack.minio.endpoint_url, storage.bucket, stack.minio.credentials.access_key,
                          stack.minio.credentials.secret_key,
-                         object_lock=object_lock_setting(storage.object_lock))  # fmt: skip
+                         object_lock=object_lock_setting(storage.object_lock), scoped_links=True)  # fmt: skip
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
         raise InvalidInput(
