@@ -3,6 +3,7 @@ default stack (app-managed MediaMTX, local MinIO, synthetic demo cameras)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets as random_secrets
 import uuid
@@ -18,8 +19,8 @@ from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedSto
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
-from video_streaming.core import PublishLogin, VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
+from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
+from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url, parse_source_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dir, private_dirs, write_private_file
@@ -233,6 +234,9 @@ def build_core(
         )  # fmt: skip
     else:
         m = settings.mediamtx
+        if m.api_scheme.lower() != "https" and not m.allow_insecure and not is_loopback_url(f"http://{m.host}"):
+            raise InvalidInput(f"the MediaMTX API at {m.host} is plain http to another machine",
+                               'use api_scheme = "https", or set [mediamtx] allow_insecure = true')  # fmt: skip
         mediamtx = MediaMTXClientImpl(m.host, m.api_port, username=m.username or None,
                                       password=store.get("mediamtx-api"), scheme=m.api_scheme)  # fmt: skip
         urls = PlaybackUrls(
@@ -243,6 +247,7 @@ def build_core(
     # Footage, catalog and logs: nobody else's on a shared workstation.
     private_dirs([settings.data_path, settings.recordings_path, settings.data_path / "run"])
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
+    move_query_secrets(catalog, store)
     storage = storage or build_storage(settings, store, stack)
     remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)
     # Keys of a site's recordings carry its `@{site}/` marker; the core reaches every archive through this.
@@ -274,6 +279,26 @@ def build_core(
 
         core.publishers_changed = give_logins
     return core
+
+
+def move_query_secrets(catalog: Catalog, store: SecretStore) -> None:
+    """Catalogs written before query passwords were split off (`?pwd=...`) hold them in clear: move each to
+    the secret store and keep the clean URL."""
+    for camera in catalog.cameras():
+        sources = ((False, camera.source), (True, camera.sub_stream))
+        try:
+            found = {sub: parse_source_url(s.url).secret_query for sub, s in sources if s is not None}
+        except VidStreamError:  # a URL that no longer parses is reported when the camera starts
+            continue
+        if not any(found.values()):
+            continue
+        for sub, secret in found.items():
+            if secret:
+                store.set(camera_query_secret_name(camera.id, sub), secret)
+        clean = {sub: parse_source_url(s.url).url for sub, s in sources if s is not None}
+        catalog.save_camera(dataclasses.replace(
+            camera, source=SourceUrl(clean[False], camera.source.username),
+            sub_stream=SourceUrl(clean[True]) if camera.sub_stream is not None else None))  # fmt: skip
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:
