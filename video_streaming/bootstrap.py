@@ -3,6 +3,7 @@ default stack (app-managed MediaMTX, local MinIO, synthetic demo cameras)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets as random_secrets
 import uuid
@@ -20,12 +21,12 @@ from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedSto
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
-from video_streaming.core import PublishLogin, VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url
+from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
+from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url, parse_source_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.onvif_cameras import OnvifCameraService
 from video_streaming.ports import StorageService
-from video_streaming.private_files import private_dirs
+from video_streaming.private_files import private_dir, private_dirs, write_private_file
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
 from video_streaming.runtime.minio_server import MinIOCredentials, MinIOServer
@@ -133,7 +134,22 @@ def embedded_minio(settings: Settings, store: SecretStore) -> MinIOServer:
         access_key=store.get_or_create("embedded-minio-access-key", lambda: MinIOCredentials.generate().access_key),
         secret_key=store.get_or_create("embedded-minio-secret-key", lambda: MinIOCredentials.generate().secret_key),
     )
-    return MinIOServer(settings.data_path / "minio", credentials)
+    return MinIOServer(settings.data_path / "minio", credentials, port=stable_port(settings.data_path / "minio"))
+
+
+def stable_port(folder: Path) -> int:
+    """The embedded MinIO listens where it did last time, so share links made before a restart still work.
+    When that port is taken (another program), a new one is chosen and older links stop working."""
+    record = folder / "port"
+    try:
+        port = int(record.read_text().strip())
+    except (OSError, ValueError):
+        port = 0
+    if not 1024 < port < 65536 or is_listening("127.0.0.1", port):
+        port = free_tcp_port()
+    private_dir(folder)
+    write_private_file(record, str(port))
+    return port
 
 
 def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> StorageService:
@@ -146,7 +162,7 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
             raise InvalidInput("the embedded MinIO archive needs the embedded stack")
         return S3Storage(stack.minio.endpoint_url, storage.bucket, stack.minio.credentials.access_key,
                          stack.minio.credentials.secret_key,
-                         object_lock=object_lock_setting(storage.object_lock))  # fmt: skip
+                         object_lock=object_lock_setting(storage.object_lock), scoped_links=True)  # fmt: skip
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
         raise InvalidInput(
@@ -226,6 +242,9 @@ def build_core(
         )  # fmt: skip
     else:
         m = settings.mediamtx
+        if m.api_scheme.lower() != "https" and not m.allow_insecure and not is_loopback_url(f"http://{m.host}"):
+            raise InvalidInput(f"the MediaMTX API at {m.host} is plain http to another machine",
+                               'use api_scheme = "https", or set [mediamtx] allow_insecure = true')  # fmt: skip
         mediamtx = MediaMTXClientImpl(m.host, m.api_port, username=m.username or None,
                                       password=store.get("mediamtx-api"), scheme=m.api_scheme)  # fmt: skip
         urls = PlaybackUrls(
@@ -236,6 +255,7 @@ def build_core(
     # Footage, catalog and logs: nobody else's on a shared workstation.
     private_dirs([settings.data_path, settings.recordings_path, settings.data_path / "run"])
     catalog = Catalog(catalog_path or settings.data_path / "catalog.sqlite3")
+    move_query_secrets(catalog, store)
     storage = storage or build_storage(settings, store, stack)
     remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)
     # Keys of a site's recordings carry its `@{site}/` marker; the core reaches every archive through this.
@@ -281,6 +301,26 @@ def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> T
         return [str(codec) for codec in status.get("tracks") or []]
 
     return tracks
+
+
+def move_query_secrets(catalog: Catalog, store: SecretStore) -> None:
+    """Catalogs written before query passwords were split off (`?pwd=...`) hold them in clear: move each to
+    the secret store and keep the clean URL."""
+    for camera in catalog.cameras():
+        sources = ((False, camera.source), (True, camera.sub_stream))
+        try:
+            found = {sub: parse_source_url(s.url).secret_query for sub, s in sources if s is not None}
+        except VidStreamError:  # a URL that no longer parses is reported when the camera starts
+            continue
+        if not any(found.values()):
+            continue
+        for sub, secret in found.items():
+            if secret:
+                store.set(camera_query_secret_name(camera.id, sub), secret)
+        clean = {sub: parse_source_url(s.url).url for sub, s in sources if s is not None}
+        catalog.save_camera(dataclasses.replace(
+            camera, source=SourceUrl(clean[False], camera.source.username),
+            sub_stream=SourceUrl(clean[True]) if camera.sub_stream is not None else None))  # fmt: skip
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:

@@ -28,6 +28,7 @@ class MediaMTXSettings:
     host: str = "127.0.0.1"
     api_port: int = 9997
     api_scheme: str = "http"
+    allow_insecure: bool = False  # plain http to an API on another machine (its password in clear)
     username: str = ""  # password: secret "mediamtx-api"
     reader_user: str = ""  # the login the app reads streams with; password: secret "mediamtx-reader"
     rtsp_port: int = 8554

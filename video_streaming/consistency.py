@@ -13,7 +13,7 @@ from pathlib import Path
 from video_streaming.adapters.ffmpeg import probe_duration
 from video_streaming.adapters.s3 import SHA256_META
 from video_streaming.adapters.site_storage import SITE_MARKER
-from video_streaming.catalog import SegmentState
+from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
 
@@ -29,6 +29,7 @@ class CheckReport:
     remote_orphans: list[str] = field(default_factory=list)  # objects the catalog does not know
     empty: list[str] = field(default_factory=list)  # 0-byte files (a recorder that failed to start): no footage
     repaired: list[str] = field(default_factory=list)
+    refused: str = ""  # why --repair changed nothing (e.g. a wrong bucket)
 
     @property
     def clean(self) -> bool:
@@ -46,6 +47,8 @@ class CheckReport:
             if items:
                 out.append(f"{title}: {len(items)}")
                 out.extend(f"  {item}" for item in items[:50])
+        if self.refused:
+            out.append(f"not repaired: {self.refused}")
         out.append("clean" if self.clean else "problems found")
         return out
 
@@ -65,6 +68,7 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     remote = {o.key: o for o in listing if _OUR_LAYOUT.match(o.key)}
     report.objects_checked = len(remote)
     known_keys = {s.object_key for s in segments}
+    lost_in_archive: list[SegmentRow] = []
     known_paths = {s.local_path for s in segments if s.local_path}
     for segment in segments:
         report.segments_checked += 1
@@ -87,9 +91,7 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
             stored = remote.get(segment.object_key)
             if stored is None:
                 report.missing_remote.append(segment.object_key)
-                if repair:
-                    catalog.mark_missing(segment.id)
-                    report.repaired.append(f"marked missing: {segment.object_key}")
+                lost_in_archive.append(segment)
                 continue
             if stored.size != segment.size:
                 report.mismatched.append(f"{segment.object_key}: {stored.size} bytes, catalog says {segment.size}")
@@ -98,6 +100,17 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
             stored_sha = (details.metadata or {}).get(SHA256_META, "") if details else ""
             if segment.sha256 and stored_sha and stored_sha != segment.sha256:
                 report.mismatched.append(f"{segment.object_key}: checksum differs from the catalog")
+    archived = sum(1 for s in segments if s.state is SegmentState.ARCHIVED)
+    if repair and lost_in_archive and len(lost_in_archive) == archived and not remote:
+        # Not one archived segment is there, and nothing of ours is: far likelier a wrong bucket, prefix or
+        # endpoint than an archive that lost everything. Marking them all missing would be wrong, and undone
+        # by nothing; the operator checks the settings first.
+        report.refused = (f"the archive holds none of the {archived} archived segment(s) and nothing of this "
+                          "recorder's: check the bucket, prefix and endpoint before repairing")  # fmt: skip
+    elif repair:
+        for segment in lost_in_archive:
+            catalog.mark_missing(segment.id)
+            report.repaired.append(f"marked missing: {segment.object_key}")
     report.remote_orphans = sorted(key for key in remote if key not in known_keys)
     await _check_local_files(core, known_paths, report, repair)
     return report

@@ -194,9 +194,11 @@ class VidStreamCore:
                 self.secrets.set(camera_secret_name(camera.id), password)
             else:
                 self.secrets.delete(camera_secret_name(camera.id))
+        # A URL shown for editing has no query password, so one that is absent from an edited URL is kept.
         for sub, source in ((False, camera.source), (True, camera.sub_stream)):
             if source is not None and source.secret_query:
                 self.secrets.set(camera_query_secret_name(camera.id, sub), source.secret_query)
+
         self.catalog.save_camera(camera)
         self.changed("camera", str(camera.id))
 

@@ -467,13 +467,23 @@ async def _join(
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise VidStreamError("ffmpeg is not installed", "install it: apt-get install ffmpeg")
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     listing = work / "segments.ffconcat"
     listing.write_text(_concat_list(inputs, ss, outpoint), encoding="utf-8")
-    process = await asyncio.create_subprocess_exec(
-        *join_argv(ffmpeg, listing, temporary),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
-    )  # fmt: skip
+    # The temporary file is ours from its creation (O_EXCL: a planted file or symlink is refused, and its name
+    # is random) and ffmpeg writes through our descriptor, never by a name someone else could swap.
+    descriptor, name = await asyncio.to_thread(tempfile.mkstemp, prefix=f".{target.name}.", suffix=".partial",
+                                               dir=target.parent)  # fmt: skip
+    temporary = Path(name)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *join_argv(ffmpeg, listing, _through(descriptor, temporary)), pass_fds=(descriptor,),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
+        )  # fmt: skip
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(descriptor)
     try:
         stderr = await _follow(process, reporter, stop)
     except BaseException:
@@ -489,6 +499,12 @@ async def _join(
         raise VidStreamError(f"ffmpeg could not join the segments: {stderr.strip()[-300:] or process.returncode}")
     await asyncio.to_thread(_fsync, temporary)
     temporary.replace(target)
+
+
+def _through(descriptor: int, path: Path) -> Path:
+    """The name under which ffmpeg opens our descriptor again (Linux); elsewhere the file's own name."""
+    proc = Path(f"/proc/self/fd/{descriptor}")
+    return proc if Path("/proc/self/fd").is_dir() else path
 
 
 async def _follow(process: asyncio.subprocess.Process, reporter: _Reporter, stop: _StopFlag) -> str:

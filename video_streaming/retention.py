@@ -34,6 +34,19 @@ class SweepReport:
     dry_run: bool = False
 
 
+async def remove_late_uploads(storage: StorageService, prefix: str, already: set[str]) -> None:
+    """After a recording is marked deleted: remove what its prefix gained since it was listed (an upload that
+    finished in between). Later uploads see the mark and remove themselves (Archiver)."""
+    if not prefix:
+        return
+    try:
+        for item in await storage.list_files(prefix):
+            if item.key not in already:
+                await storage.delete_file(item.key)
+    except VidStreamError as error:
+        log.warning("a segment uploaded during the delete of %s may remain in the archive: %s", prefix, error)
+
+
 def unarchived_alert(count: int) -> str:
     return (f"retention: {count} recording(s) are past their retention but never reached the archive; "
             "they are kept on this machine until archived (check the archive connection)")
@@ -142,6 +155,7 @@ class RetentionEnforcer:
             return  # try again next sweep; the catalog still lists it
         report.local_files_deleted += await asyncio.to_thread(self._delete_local, row, segments)
         await asyncio.to_thread(self.catalog.mark_recording_deleted, row.id, now)
+        await remove_late_uploads(self.storage, row.storage_prefix, keys)
         await asyncio.to_thread(
             self.catalog.audit,
             "retention",

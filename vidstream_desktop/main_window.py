@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
         form = dialog.form()
         source = parse_source_url(form.url)
         updated = Camera(
-            name=form.name, source=SourceUrl(source.url, form.username), id=camera.id,
+            name=form.name, source=SourceUrl(source.url, form.username, secret_query=source.secret_query), id=camera.id,
             sub_stream=parse_source_url(form.sub_stream_url) if form.sub_stream_url else None,
             retention=RetentionPolicy(form.retention_days, camera.retention.max_bytes, camera.retention.locked),
             enabled=camera.enabled,

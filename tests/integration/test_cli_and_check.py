@@ -4,6 +4,7 @@ finding and repairing what a crash or an operator left behind."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import Catalog, SegmentState
 from video_streaming.consistency import check
@@ -163,3 +164,22 @@ async def test_check_finds_and_repairs_orphans_and_missing_segments(
     assert any("adopted" in line for line in repaired.repaired)
     assert core.catalog.segment(segments[0].id).state is SegmentState.MISSING  # type: ignore[union-attr]
     assert stray.exists(), "check never deletes"
+
+
+async def test_repair_against_a_wrong_bucket_marks_nothing_missing(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
+) -> None:
+    core = core_factory(minio)
+    await core.start()
+    camera_id = str(core.add_camera("Hall", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+    recording = (await core.record(camera_id)).value
+    await asyncio.sleep(3)
+    await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=20)
+    wrong = dataclasses.replace(minio, bucket=f"{minio.bucket}-typo")
+    wrong.client().create_bucket(Bucket=wrong.bucket)  # type: ignore[attr-defined]
+    core.storage = s3_storage(wrong)  # the settings now name an empty bucket
+    report = await check(core, repair=True)
+    states = {s.state for s in core.catalog.segments(recording_id=str(recording.id))}
+    assert states == {SegmentState.ARCHIVED}, "a wrong bucket made the whole archive 'missing'"
+    assert report.missing_remote and report.refused, report.lines()

@@ -83,7 +83,9 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
 ) -> None:
     core = core_factory(minio)
-    camera_id, recording_id = await record(core, mediamtx, 10)
+    # The range below ends 5.5 s after the third segment starts (about 10.5 s in): record 11 s, not just 10 (a
+    # 10 s recording held 10.2 s once the recorder stopped pre-buffering a probe's worth of earlier frames).
+    camera_id, recording_id = await record(core, mediamtx, 11)
     segments = core.catalog.segments(recording_id=recording_id)
     assert all(s.state is SegmentState.ARCHIVED and s.local_path is None for s in segments), "local copies remain"
     start = segment_at(segments, 2).start + timedelta(seconds=0.5)

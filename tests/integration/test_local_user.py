@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import configparser
 import os
 import stat
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.fixtures.core import CoreFactory
 from tests.fixtures.local_user import as_other_user, shared_home  # noqa: F401
 from tests.fixtures.servers import S3Target
+from video_streaming.export import export_range
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.minio_server import MinIOServer
+from video_streaming.runtime.synthetic_camera import SyntheticCamera
 
 ROOT = Path(__file__).resolve().parents[2]
 # Opens the file again and again for a while, keeps every handle it got, then reads them all at the end:
@@ -113,3 +118,30 @@ def test_recorder_service_keeps_its_state_private(setting: str) -> None:
     unit.read(ROOT / "installer" / "vidstream-recorder.service")
     key, value = setting.split("=")
     assert unit["Service"].get(key) == value
+
+
+async def test_export_never_writes_through_a_symlink_another_user_planted(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target,
+    shared_home: Path,  # noqa: F811
+) -> None:  # fmt: skip
+    core = core_factory(minio)
+    await core.start()
+    camera_id = str(core.add_camera("Door", mediamtx.endpoints.rtsp_url("cam1")).value.id)
+    started = await core.record(camera_id)
+    assert started.is_success, started.error
+    await asyncio.sleep(3)
+    await core.stop_recording(camera_id)
+    victim = shared_home / "precious.conf"  # a file of the app's user that the other user cannot write
+    victim.write_text("keep me\n")
+    drop = shared_home / "exports"  # a shared drop folder, sticky like /tmp
+    drop.mkdir()
+    drop.chmod(0o1777)
+    target = drop / "door.mp4"
+    # The app's pid is in `ps` for everyone: the other user plants a link at each name it could use.
+    for name in (f".door.mp4.{os.getpid()}.partial", "door.mp4"):
+        planted = as_other_user(["ln", "-s", str(victim), str(drop / name)])
+        assert planted.returncode == 0, planted.stderr
+    row = core.catalog.recordings(camera_id=camera_id)[0]
+    await export_range(core, camera_id, row.started_at, row.started_at + timedelta(seconds=2), target)
+    assert victim.read_bytes() == b"keep me\n", "the export wrote through another user's symlink"
+    assert target.is_file() and not target.is_symlink() and target.stat().st_size > 1000

@@ -78,7 +78,8 @@ async def test_recorder_and_tiles_read_with_a_login_that_no_command_line_shows(e
     assert accepted.outcome is ProbeOutcome.ACCEPTED, accepted
     path = core.streams[embedded.camera_id].path_name
     anonymous = await asyncio.to_thread(probe_srt, core.service.urls.srt(path))
-    assert anonymous.outcome is ProbeOutcome.REFUSED, anonymous
+    # Refused, or left unanswered (MediaMTX pauses before it answers a failed login): never let in.
+    assert anonymous.outcome in {ProbeOutcome.REFUSED, ProbeOutcome.UNREACHABLE}, anonymous
     await core.stop_recording(embedded.camera_id)
 
 

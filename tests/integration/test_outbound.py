@@ -16,6 +16,7 @@ from video_streaming.adapters.s3 import S3Storage
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.ports import free_tcp_port
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
+from video_streaming.thumbnails import grab_frame
 
 
 @pytest.fixture
@@ -59,3 +60,14 @@ async def test_children_get_none_of_the_apps_secrets(
     finally:
         await recorder.close()
         server.stop()
+
+
+async def test_thumbnail_grabber_does_not_follow_a_playlist(
+    mediamtx: MediaMTXServer, camera: SyntheticCamera, tmp_path: Path
+) -> None:
+    """An archive that answers a segment's link with an HLS playlist (here: MediaMTX's own) must not make
+    ffmpeg fetch whatever the playlist names."""
+    playlist = mediamtx.endpoints.hls_url("cam1")
+    output = tmp_path / "thumb.jpg"
+    assert not await grab_frame(playlist, 0.0, output, timeout=20)
+    assert not output.exists()

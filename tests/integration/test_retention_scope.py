@@ -7,11 +7,12 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.clock import utc_now
+from video_streaming.retention import remove_late_uploads
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 
@@ -72,3 +73,13 @@ async def test_a_delete_during_the_upload_removes_the_object_once_uploaded(
     assert await core.archiver.archive_segment(segment)
     assert await core.storage.stat_file(segment.object_key) is None, "the deleted recording's segment stayed"
     assert not Path(segment.local_path or "/nonexistent").exists()
+
+
+async def test_a_segment_that_lands_between_the_listing_and_the_mark_is_removed_too(minio: S3Target) -> None:
+    storage = s3_storage(minio)
+    prefix = "door-0a1b2c3d/2026/12/01/6bb90796-843d-49c3-806c-033a9bf4baa4/"
+    listed = f"{prefix}20261201T120000Z-0.mp4"
+    minio.client().put_object(Bucket=minio.bucket, Key=f"{prefix}20261201T120100Z-0.mp4", Body=b"late")  # type: ignore[attr-defined]
+    minio.client().put_object(Bucket=minio.bucket, Key=listed, Body=b"locked, say")  # type: ignore[attr-defined]
+    await remove_late_uploads(storage, prefix, {listed})
+    assert [o.key for o in await storage.list_files(prefix)] == [listed], "only the late upload is removed"

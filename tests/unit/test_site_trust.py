@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from video_streaming.adapters.s3 import S3Storage
+from video_streaming.bootstrap import build_site
 from video_streaming.catalog import Catalog
 from video_streaming.config import parse_settings
-from video_streaming.domain.camera import Camera, SourceUrl, segment_key
+from video_streaming.domain.camera import Camera, SourceUrl, mask_url, segment_key
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.ports import StoredObject
+from video_streaming.secrets import SecretStore
 
 
 def listing_for(camera_key: str, site: str = "") -> list[StoredObject]:
@@ -65,3 +67,16 @@ def test_a_sites_api_over_plain_http_is_refused_unless_allowed(url: str) -> None
     allowed = parse_settings(site + "allow_insecure = true\n")
     assert allowed.sites[0].allow_insecure
     assert parse_settings(site.replace(url, "http://127.0.0.1:9997")).sites[0].api_url.startswith("http://127")
+
+
+def test_a_sites_streams_are_read_with_its_reader_login_from_the_secret_store(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = parse_settings('[[sites]]\nname = "Warehouse"\napi_url = "https://recorder-a.example:9997"\n'
+                              'bucket = "footage"\naccess_key = "AK"\nstream_user = "viewer"\n')  # fmt: skip
+    store = SecretStore(tmp_path / "secrets.json", use_keyring=False)
+    store.set("site:warehouse:s3-secret-key", "s3-secret")
+    store.set("site:warehouse:mediamtx-reader", "Reader-Pa55")
+    site = build_site(settings.sites[0], store)
+    urls = site.urls.for_reader("cam")
+    assert "viewer:Reader-Pa55@" in urls["rtsp"] and urls["srt"].endswith("read:cam:viewer:Reader-Pa55")
+    assert "Reader-Pa55" not in site.urls.all("cam")["rtsp"], "the shown URLs carry no password"
+    assert "Reader-Pa55" not in mask_url(urls["srt"])

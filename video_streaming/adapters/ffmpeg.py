@@ -130,8 +130,8 @@ FULL_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "3000000", "-probesize"
 
 
 RTSP_INPUT = ["-rtsp_transport", "tcp", "-timeout", "5000000"]  # 5 s socket timeout: a dead source ends ffmpeg
-# What a credentialled input may use: the script's pipe and the RTSP stack, nothing else.
-SCRIPT_PROTOCOLS = "pipe,rtsp,rtsps,rtp,srtp,tcp,udp,tls"
+# What a credentialled input may use: the script (read as a file from /dev/fd) and the RTSP stack.
+SCRIPT_PROTOCOLS = "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls"
 
 
 def has_password(url: str) -> bool:
@@ -156,7 +156,13 @@ def recorder_argv(
 ) -> list[str]:  # fmt: skip
     """With `script_fd`, the input is the ffconcat script of `input_script` on that inherited pipe."""
     probe = FULL_PROBE if full_probe else FAST_PROBE
-    scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"pipe:{script_fd}"]
+    if script_fd is not None:
+        # The script's own input does the probing (its options); the concat layer takes the codec parameters
+        # from it, and a second long probe would only hold packets back (segments named seconds late).
+        probe = FAST_PROBE
+    # /dev/fd/N, not pipe:N: an input named pipe:* turns off ffmpeg's stdin commands, and 'q' on stdin is how
+    # the recorder stops it gracefully (the last segment gets its trailer).
+    scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}"]
     return [
         ffmpeg, "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
         *(RTSP_INPUT if script_fd is None else []),

@@ -26,6 +26,7 @@ from boto3.exceptions import S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
+from video_streaming.adapters.s3_links import ScopedLinkSigner
 from video_streaming.domain.clock import require_aware, utc_now
 from video_streaming.domain.errors import (
     InvalidInput,
@@ -135,7 +136,10 @@ class S3Storage(StorageService):
         max_concurrency: int = 4,
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
+        scoped_links: bool = False,
     ) -> None:
+        """`scoped_links`: sign share links with read-only STS credentials (the storage must offer STS, as
+        MinIO does), not with this client's key."""
         insecure = bool(endpoint_url) and urlsplit(str(endpoint_url)).scheme.lower() == "http"  # HTTP:// too
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
             raise InvalidInput(
@@ -153,22 +157,25 @@ class S3Storage(StorageService):
         self.transfer = TransferConfig(
             multipart_threshold=part_size, multipart_chunksize=part_size, max_concurrency=max_concurrency
         )
+        config = Config(
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries={"max_attempts": max_attempts, "mode": "standard"},
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
+            # (botocore reads the environment's proxies only when `proxies` is None).
+            proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
+        )
+        self._links = (ScopedLinkSigner(str(endpoint_url), bucket, access_key, secret_key, region, config)
+                       if scoped_links and endpoint_url else None)  # fmt: skip
         self._client: S3Client = boto3.client(
             "s3",
             endpoint_url=endpoint_url,
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name=region,
-            config=Config(
-                connect_timeout=connect_timeout,
-                read_timeout=read_timeout,
-                retries={"max_attempts": max_attempts, "mode": "standard"},
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-                # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
-                # (botocore reads the environment's proxies only when `proxies` is None).
-                proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
-            ),
+            config=config,
         )
 
     @property
@@ -336,6 +343,8 @@ class S3Storage(StorageService):
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         if not 1 <= expires_in <= MAX_PRESIGN_SECONDS:
             raise InvalidInput(f"a link can last from 1 s to 7 days, not {expires_in} s")
+        if self._links is not None:
+            return await self._run("creating a link", self._links.presign, remote_path, expires_in)
         return await self._run(
             "creating a link",
             self._client.generate_presigned_url,

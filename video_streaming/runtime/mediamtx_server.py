@@ -139,8 +139,11 @@ class MediaMTXServer:
         # can publish there, and no password is needed on the publisher's command line.
         self.sockets: dict[str, Path] = {}
         if socket_paths:
-            # Short and private: a socket's path must fit in 108 bytes, wherever the data folder lives.
-            folder = Path(tempfile.mkdtemp(prefix="vidstream-mtx-"))
+            # Private, and short: a socket's path must fit in 108 bytes (else a 0700 folder of /tmp, left there).
+            folder = work_dir / "sockets"
+            if len(str(folder / f"{len(socket_paths)}.sock").encode()) > 100:
+                folder = Path(tempfile.mkdtemp(prefix="vidstream-mtx-"))
+            private_dir(folder)
             self.sockets = {path: folder / f"{index}.sock" for index, path in enumerate(socket_paths)}
         self.config_path = work_dir / "mediamtx.runtime.yml"
         base = yaml.safe_load(project_file("mediamtx.yml").read_text()) or {}

@@ -25,6 +25,7 @@ from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
 from video_streaming.export import ExportResult, download_recording, export_range
+from video_streaming.retention import remove_late_uploads
 from video_streaming.thumbnails import ThumbnailCache
 from vidstream_desktop.recordings.model import RecordingQuery
 
@@ -334,6 +335,9 @@ class RecordingsController(QObject):
 
         removed = await asyncio.to_thread(remove_local)
         await asyncio.to_thread(self.catalog.mark_recording_deleted, recording_id, utc_now())
+        # A segment whose upload finished after the listing above: gone too (one finishing later is removed
+        # by the archiver, which sees the recording deleted).
+        await remove_late_uploads(self.core.storage, row.storage_prefix, keys)
         detail = f"{row.camera_name} {row.started_at:%Y-%m-%d %H:%M:%S} UTC: {len(keys)} archived, {removed} local"
         await asyncio.to_thread(self.catalog.audit, actor, "delete", recording_id, detail)
         self.recordings_changed.emit()
