@@ -295,9 +295,12 @@ def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> T
     prefix = urls.rtsp_base.rstrip("/") + "/"
 
     async def tracks(source_url: str) -> list[str] | None:
-        if not source_url.startswith(prefix):
+        # The recorder's URL carries this run's reader login: compare it without its credentials.
+        parts = urlsplit(source_url)
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        if not bare.startswith(prefix):
             return None
-        status = await mediamtx.get_stream_status(source_url[len(prefix) :])
+        status = await mediamtx.get_stream_status(bare[len(prefix) :])
         return [str(codec) for codec in status.get("tracks") or []]
 
     return tracks

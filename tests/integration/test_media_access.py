@@ -129,6 +129,8 @@ async def test_a_pushing_camera_publishes_with_its_own_login_and_cannot_be_taken
     device = SyntheticCamera(url.replace("://", "://door:Door-Pa55@"), tmp_path / "door.log", CameraSpec(audio=False))
     device.start()
     try:
+        # Pulled from its own path once it publishes (a start before that is told the camera's 404 at once).
+        assert await asyncio.to_thread(embedded.stack.mediamtx.wait_paths_ready, ["field/door"], 15.0)  # type: ignore[union-attr]
         started = await core.start_camera(str(added.value.id))
         assert started.is_success, started.error
         wrong = await asyncio.to_thread(as_other_user, publish_argv(url), 30)
