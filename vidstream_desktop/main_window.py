@@ -31,8 +31,10 @@ from vidstream_desktop.help_dialog import HelpDialog
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
+from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
+from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.alert_label, 1)
         self.actions_by_name: dict[str, QAction] = {}
         self.tours = TourManager(self)
+        self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
+                                       self._actions_for_other_windows, self)  # fmt: skip
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
@@ -129,6 +133,10 @@ class MainWindow(QMainWindow):
         self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
         self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
         self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
+        self._action("detach_layout", self.tr("Layout to a window of its own (another screen)"), "fullscreen",
+                     self.detach_layout, "Ctrl+D")  # fmt: skip
+        self._action("detach_tile", self.tr("Focused tile to a window of its own"), "fullscreen",
+                     self.detach_tile, "Ctrl+Shift+D")  # fmt: skip
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
 
@@ -168,6 +176,24 @@ class MainWindow(QMainWindow):
             wall = self.wall
             self.tours.start(dialog.plan(), lambda name: self._spawn(wall.restore_named_layout(name)), self.grid)
 
+    def detach_layout(self) -> None:
+        self.monitors.detach(self.grid.layout_name, [tile.camera_id for tile in self.grid.tiles()])
+
+    def detach_tile(self) -> None:
+        camera_id = self.keyboard.focused_tile.camera_id
+        if not camera_id:
+            self.statusBar().showMessage(self.tr("The focused tile shows no camera"), 5000)
+            return
+        self.monitors.detach_tile(camera_id)
+
+    def _actions_for_other_windows(self) -> list[QAction]:
+        # F11 and Esc act on the window they are pressed in: each wall window has its own.
+        return [action for name, action in self.actions_by_name.items() if name not in ("fullscreen", "leave")]
+
+    def _show_camera_in(self, tile: VideoTile, camera_id: str) -> None:
+        if self.wall is not None:
+            self._spawn(self.wall.show_camera(tile, camera_id))
+
     def _show_camera_in_tile(self, index: int, camera_id: str) -> None:
         if self.wall is not None:
             self._spawn(self.wall.show_camera(self.grid.tile_at(index), camera_id))
@@ -201,6 +227,7 @@ class MainWindow(QMainWindow):
         self.wall.alert.connect(self.show_alert)
         self.statusBar().clearMessage()
         self._attach_recordings(core)
+        self.monitors.restore([str(camera.id) for camera in core.cameras()])
         return self.wall
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
@@ -365,6 +392,7 @@ class MainWindow(QMainWindow):
     # ---- closing -------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.monitors.shut_all()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

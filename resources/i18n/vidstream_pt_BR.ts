@@ -108,6 +108,24 @@
     </message>
 </context>
 <context>
+    <name>DetachedWall</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="63"/>
+        <source>Full screen</source>
+        <translation>Tela cheia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="64"/>
+        <source>Move to the next screen</source>
+        <translation>Mover para a próxima tela</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="66"/>
+        <source>Leave full screen</source>
+        <translation>Sair da tela cheia</translation>
+    </message>
+</context>
+<context>
     <name>DownloadRow</name>
     <message>
         <location filename="../../vidstream_desktop/recordings/downloads.py" line="22"/>
@@ -495,206 +513,229 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="57"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="60"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="90"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="105"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="113"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="293"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="320"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="358"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <source>Layout to a window of its own (another screen)</source>
+        <translation>Layout numa janela própria (outra tela)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
+        <source>Focused tile to a window of its own</source>
+        <translation>Quadro em foco numa janela própria</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="213"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <source>The focused tile shows no camera</source>
+        <translation>O quadro em foco não mostra nenhuma câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="240"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="274"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="321"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="332"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="377"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="377"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="388"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="388"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
+    </message>
+</context>
+<context>
+    <name>MonitorWindows</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="157"/>
+        <source>VidStream — wall {0}</source>
+        <translation>VidStream — mural {0}</translation>
     </message>
 </context>
 <context>
@@ -1438,47 +1479,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="222"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="225"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="229"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="228"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="231"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="260"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="262"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="289"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="291"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="293"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
