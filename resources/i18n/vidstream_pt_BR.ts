@@ -69,22 +69,22 @@
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="112"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="113"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="173"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="175"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="180"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="182"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="183"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="185"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -513,219 +513,239 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="57"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="59"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="60"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="62"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="90"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="105"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="320"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="344"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="358"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="382"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <source>Drag / wheel in a PTZ camera&apos;s tile</source>
+        <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <source>Pan and tilt / zoom</source>
+        <translation>Girar e inclinar / zoom</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <source>Arrow keys, held (maximised PTZ tile)</source>
+        <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <source>Pan and tilt</source>
+        <translation>Girar e inclinar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="240"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="261"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="321"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="383"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="377"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="403"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="377"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="403"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="388"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="388"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
