@@ -25,7 +25,6 @@ from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.retention import RetentionPolicy
-from video_streaming.onvif_cameras import PtzControl
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.help_dialog import HelpDialog
@@ -35,7 +34,7 @@ from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
-from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzMouse
+from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse
 from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
@@ -75,9 +74,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.alert_label, 1)
         self.actions_by_name: dict[str, QAction] = {}
         self.tours = TourManager(self)
-        self.ptz_bindings = PtzBindings(settings)
-        self._ptz_controls: dict[str, PtzControl] = {}
-        self.ptz_mouse = PtzMouse(self._ptz_for, self._spawn, self)
+        # The ONVIF client is built on first use: its libraries take a while to load.
+        self.ptz = PtzCameras(PtzBindings(settings), self._camera_credentials,
+                              lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
+        self.ptz_mouse = PtzMouse(self.ptz.control_for, self._spawn, self)
         self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
                                        self._actions_for_other_windows, self)  # fmt: skip
         self._build_toolbar()
@@ -197,19 +197,12 @@ class MainWindow(QMainWindow):
         # F11 and Esc act on the window they are pressed in: each wall window has its own.
         return [action for name, action in self.actions_by_name.items() if name not in ("fullscreen", "leave")]
 
-    def _ptz_for(self, camera_id: str) -> PtzControl | None:
-        """The PTZ of a camera added from ONVIF with a PTZ profile; None for every other camera."""
-        if camera_id in self._ptz_controls:
-            return self._ptz_controls[camera_id]
-        binding = self.ptz_bindings.get(camera_id)
-        camera = self.core.catalog.camera(camera_id) if self.core and binding else None
-        if self.core is None or binding is None or camera is None:
+    def _camera_credentials(self, camera_id: str) -> tuple[str, str] | None:
+        camera = self.core.catalog.camera(camera_id) if self.core else None
+        if self.core is None or camera is None:
             return None
-        # The camera's own user and password (kept in the secret store), held in memory for its commands.
-        source = parse_source_url(self.core.source_with_credentials(camera))
-        control = build_onvif_service().ptz(binding.address, source.username, source.password, binding.profile_token)
-        self._ptz_controls[camera_id] = control
-        return control
+        source = parse_source_url(self.core.source_with_credentials(camera))  # from the secret store
+        return source.username, source.password
 
     def _show_camera_in(self, tile: VideoTile, camera_id: str) -> None:
         if self.wall is not None:
@@ -324,7 +317,7 @@ class MainWindow(QMainWindow):
         camera_id = str(result.value.id)
         streams = dialog.onvif_streams
         if streams is not None and streams.ptz_profile is not None:
-            self.ptz_bindings.save(camera_id, PtzBinding(str(streams.device.address), streams.ptz_profile.token))
+            self.ptz.bindings.save(camera_id, PtzBinding(str(streams.device.address), streams.ptz_profile.token))
         if form.transport:
             self.wall.set_transport(camera_id, form.transport)
         self.wall.reload_camera_list()
@@ -386,8 +379,7 @@ class MainWindow(QMainWindow):
             return
         for tile in self.wall.tiles_showing(str(camera.id)):
             tile.clear()
-        self.ptz_bindings.forget(str(camera.id))
-        self._ptz_controls.pop(str(camera.id), None)
+        self.ptz.forget(str(camera.id))
         self._spawn(self._remove(str(camera.id)))
 
     async def _remove(self, camera_id: str) -> None:

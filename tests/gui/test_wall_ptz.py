@@ -27,7 +27,7 @@ from tests.fixtures.qt import run, wait_until
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.onvif_cameras import PtzControl
 from vidstream_desktop.wall.grid import CameraGrid
-from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzMouse, drag_velocity
+from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse, drag_velocity
 from vidstream_desktop.wall.vlc_backend import Transport
 
 pytestmark = pytest.mark.gui
@@ -119,5 +119,16 @@ def test_drag_speed_and_bindings(tmp_path: Path) -> None:
     assert bindings.get("cam") is None
     bindings.save("cam", PtzBinding("192.0.2.10:8080", "Profile_Main"))
     assert bindings.get("cam") == PtzBinding("192.0.2.10:8080", "Profile_Main")
-    bindings.forget("cam")
-    assert bindings.get("cam") is None
+    made: list[tuple[str, ...]] = []
+
+    def make(*target: str) -> PtzControl:
+        made.append(target)
+        return build_onvif_service().ptz(*target)
+
+    cameras = PtzCameras(bindings, lambda camera_id: ("admin", "pw") if camera_id == "cam" else None, make)
+    control = cameras.control_for("cam")
+    assert control is not None and cameras.control_for("cam") is control  # made once, then kept
+    assert made == [("192.0.2.10:8080", "admin", "pw", "Profile_Main")]
+    assert cameras.control_for("other") is None  # no PTZ binding: no PTZ
+    cameras.forget("cam")
+    assert bindings.get("cam") is None and cameras.control_for("cam") is None

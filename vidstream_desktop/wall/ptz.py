@@ -66,6 +66,36 @@ class PtzBindings:
         self.settings.remove(f"ptz/{camera_id}")
 
 
+Credentials = Callable[[str], tuple[str, str] | None]  # camera id -> (user, password), or None if unknown
+MakeControl = Callable[[str, str, str, str], PtzControl]  # address, user, password, profile token
+
+
+class PtzCameras:
+    """The PTZ control of each camera that has one, made on first use and kept (with the camera's
+    password in memory only for its commands)."""
+
+    def __init__(self, bindings: PtzBindings, credentials: Credentials, make: MakeControl) -> None:
+        self.bindings = bindings
+        self._credentials = credentials
+        self._make = make
+        self._controls: dict[str, PtzControl] = {}
+
+    def control_for(self, camera_id: str) -> PtzControl | None:
+        if camera_id in self._controls:
+            return self._controls[camera_id]
+        binding = self.bindings.get(camera_id)
+        credentials = self._credentials(camera_id) if binding else None
+        if binding is None or credentials is None:
+            return None
+        control = self._make(binding.address, credentials[0], credentials[1], binding.profile_token)
+        self._controls[camera_id] = control
+        return control
+
+    def forget(self, camera_id: str) -> None:
+        self.bindings.forget(camera_id)
+        self._controls.pop(camera_id, None)
+
+
 class PtzMouse(QObject):
     """Drags, wheel steps and held arrow keys on a PTZ camera's tile become PTZ commands."""
 
