@@ -105,6 +105,7 @@ class CameraDialog(QDialog):
         # The dialog grows with a long message instead of cutting it off.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.onvif_panel: OnvifPanel | None = None
+        self.onvif_streams: OnvifStreams | None = None  # what the ONVIF camera last said, if read
         if onvif is not None:
             self.onvif_panel = OnvifPanel(onvif, lambda: (self.username.text().strip(), self.password.text()), self)
             self.onvif_panel.streams_read.connect(self._fill_from_onvif)
@@ -128,6 +129,7 @@ class CameraDialog(QDialog):
 
     def _fill_from_onvif(self, streams: OnvifStreams) -> None:
         """The camera's own profiles fill the URLs (credentials stay in their fields, never in a URL)."""
+        self.onvif_streams = streams
         self.url.setText(parse_source_url(streams.main.stream_url).url)
         self.sub_stream.setText(parse_source_url(streams.sub.stream_url).url if streams.sub else "")
         if not self.name.text().strip() and self.onvif_panel is not None:

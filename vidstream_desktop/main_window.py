@@ -31,8 +31,11 @@ from vidstream_desktop.help_dialog import HelpDialog
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
+from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
+from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse
+from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
@@ -86,6 +89,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.alerts_button)
         self.actions_by_name: dict[str, QAction] = {}
         self.tours = TourManager(self)
+        # The ONVIF client is built on first use: its libraries take a while to load.
+        self.ptz = PtzCameras(PtzBindings(settings), self._camera_credentials,
+                              lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
+        self.ptz_mouse = PtzMouse(self.ptz.control_for, self._spawn, self)
+        self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
+                                       self._actions_for_other_windows, self)  # fmt: skip
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
@@ -144,6 +153,10 @@ class MainWindow(QMainWindow):
         self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
         self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
         self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
+        self._action("detach_layout", self.tr("Layout to a window of its own (another screen)"), "fullscreen",
+                     self.detach_layout, "Ctrl+D")  # fmt: skip
+        self._action("detach_tile", self.tr("Focused tile to a window of its own"), "fullscreen",
+                     self.detach_tile, "Ctrl+Shift+D")  # fmt: skip
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
         self._action("alerts", self.tr("Show or hide the alerts"), "help", self.toggle_alerts, "Ctrl+L")
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
@@ -163,6 +176,8 @@ class MainWindow(QMainWindow):
         rows.append((self.tr("Camera number, Enter"), self.tr("Show that camera in the focused tile")))
         rows.append((self.tr("Arrow keys, click"), self.tr("Move the focus between tiles")))
         rows.append((self.tr("Backspace / Esc"), self.tr("Correct / forget the typed number")))
+        rows.append((self.tr("Drag / wheel in a PTZ camera's tile"), self.tr("Pan and tilt / zoom")))
+        rows.append((self.tr("Arrow keys, held (maximised PTZ tile)"), self.tr("Pan and tilt")))
         return rows
 
     def start_tile_tour(self) -> None:
@@ -183,6 +198,31 @@ class MainWindow(QMainWindow):
         if dialog.exec() == TourDialog.DialogCode.Accepted and self.wall is not None:
             wall = self.wall
             self.tours.start(dialog.plan(), lambda name: self._spawn(wall.restore_named_layout(name)), self.grid)
+
+    def detach_layout(self) -> None:
+        self.monitors.detach(self.grid.layout_name, [tile.camera_id for tile in self.grid.tiles()])
+
+    def detach_tile(self) -> None:
+        camera_id = self.keyboard.focused_tile.camera_id
+        if not camera_id:
+            self.statusBar().showMessage(self.tr("The focused tile shows no camera"), 5000)
+            return
+        self.monitors.detach_tile(camera_id)
+
+    def _actions_for_other_windows(self) -> list[QAction]:
+        # F11 and Esc act on the window they are pressed in: each wall window has its own.
+        return [action for name, action in self.actions_by_name.items() if name not in ("fullscreen", "leave")]
+
+    def _camera_credentials(self, camera_id: str) -> tuple[str, str] | None:
+        camera = self.core.catalog.camera(camera_id) if self.core else None
+        if self.core is None or camera is None:
+            return None
+        source = parse_source_url(self.core.source_with_credentials(camera))  # from the secret store
+        return source.username, source.password
+
+    def _show_camera_in(self, tile: VideoTile, camera_id: str) -> None:
+        if self.wall is not None:
+            self._spawn(self.wall.show_camera(tile, camera_id))
 
     def _show_camera_in_tile(self, index: int, camera_id: str) -> None:
         if self.wall is not None:
@@ -217,6 +257,7 @@ class MainWindow(QMainWindow):
         self.wall.alert.connect(self.show_alert)
         self.statusBar().clearMessage()
         self._attach_recordings(core)
+        self.monitors.restore([str(camera.id) for camera in core.cameras()])
         return self.wall
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
@@ -296,6 +337,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))
             return
         camera_id = str(result.value.id)
+        streams = dialog.onvif_streams
+        if streams is not None and streams.ptz_profile is not None:
+            self.ptz.bindings.save(camera_id, PtzBinding(str(streams.device.address), streams.ptz_profile.token))
         if form.transport:
             self.wall.set_transport(camera_id, form.transport)
         self.wall.reload_camera_list()
@@ -357,6 +401,7 @@ class MainWindow(QMainWindow):
             return
         for tile in self.wall.tiles_showing(str(camera.id)):
             tile.clear()
+        self.ptz.forget(str(camera.id))
         self._spawn(self._remove(str(camera.id)))
 
     async def _remove(self, camera_id: str) -> None:
@@ -387,6 +432,7 @@ class MainWindow(QMainWindow):
     # ---- closing -------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.monitors.shut_all()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

@@ -82,17 +82,17 @@
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="121"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="122"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="165"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="167"/>
         <source>The user and password were moved from the URL to their fields</source>
         <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="194"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="196"/>
         <source>The connection test of this camera failed:
 {0}
 
@@ -103,22 +103,22 @@ Save it anyway?</source>
 Salvar mesmo assim?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="195"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="197"/>
         <source>Save a camera that did not answer?</source>
         <translation>Salvar uma câmera que não respondeu?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="205"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="207"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="212"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="214"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="215"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="217"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -139,6 +139,24 @@ Salvar mesmo assim?</translation>
         <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
         <source>{name}: recording</source>
         <translation>{name}: gravando</translation>
+    </message>
+</context>
+<context>
+    <name>DetachedWall</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="63"/>
+        <source>Full screen</source>
+        <translation>Tela cheia</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="64"/>
+        <source>Move to the next screen</source>
+        <translation>Mover para a próxima tela</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="66"/>
+        <source>Leave full screen</source>
+        <translation>Sair da tela cheia</translation>
     </message>
 </context>
 <context>
@@ -534,227 +552,270 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="61"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="74"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="259"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="77"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="82"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="85"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="128"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="397"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <source>Layout to a window of its own (another screen)</source>
+        <translation>Layout numa janela própria (outra tela)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
+        <source>Focused tile to a window of its own</source>
+        <translation>Quadro em foco numa janela própria</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <source>Drag / wheel in a PTZ camera&apos;s tile</source>
+        <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <source>Pan and tilt / zoom</source>
+        <translation>Girar e inclinar / zoom</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <source>Arrow keys, held (maximised PTZ tile)</source>
+        <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <source>Pan and tilt</source>
+        <translation>Girar e inclinar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="229"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
+        <source>The focused tile shows no camera</source>
+        <translation>O quadro em foco não mostra nenhuma câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="270"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="259"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="296"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="316"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="360"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="354"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="372"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="372"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="381"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="426"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="383"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="428"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="383"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="428"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
+    </message>
+</context>
+<context>
+    <name>MonitorWindows</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="157"/>
+        <source>VidStream — wall {0}</source>
+        <translation>VidStream — mural {0}</translation>
     </message>
 </context>
 <context>
@@ -906,27 +967,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="262"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="262"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="264"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="265"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="266"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="268"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -934,27 +995,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="340"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="344"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="349"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="354"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="358"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="395"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="399"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="400"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="404"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1520,53 +1581,53 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="214"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="217"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="234"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="237"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="238"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="268"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="241"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="271"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="240"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="243"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="289"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="314"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="316"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="319"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="318"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="321"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="320"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="323"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

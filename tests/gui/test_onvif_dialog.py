@@ -50,6 +50,8 @@ def test_find_then_read_an_onvif_camera_fills_the_dialog(  # type: ignore[no-unt
     assert dialog.name.text() == onvif_camera.name
     assert "640x360 H.264" in panel.status.text() and "320x180 H.264" in panel.status.text()
     assert "PTZ" in panel.status.text()
+    assert dialog.onvif_streams is not None and dialog.onvif_streams.ptz_profile is not None
+    assert dialog.onvif_streams.ptz_profile.token == "Profile_Main"  # kept for the wall's PTZ on OK
     assert onvif_camera.password not in dialog.url.text() + dialog.sub_stream.text() + panel.status.text()
     # On OK the password travels to the core with the URL (which keeps it in the secret store).
     assert dialog.validate() == ""

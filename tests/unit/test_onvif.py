@@ -67,8 +67,11 @@ def test_one_profile_has_no_sub_stream() -> None:
     assert not streams.has_ptz
 
 
-def test_ptz_is_known_from_any_profile() -> None:
-    assert choose_streams(device(profile("a", "H264", 1920, 1080), profile("b", "H264", 640, 360, ptz=True))).has_ptz
+def test_ptz_is_known_from_any_profile_and_prefers_the_main_one() -> None:
+    streams = choose_streams(device(profile("a", "H264", 1920, 1080), profile("b", "H264", 640, 360, ptz=True)))
+    assert streams.has_ptz and streams.ptz_profile is not None and streams.ptz_profile.token == "b"
+    both = choose_streams(device(profile("a", "H264", 1920, 1080, ptz=True), profile("b", "H264", 640, 360, ptz=True)))
+    assert both.ptz_profile is not None and both.ptz_profile.token == "a"
 
 
 def test_no_h264_or_h265_profile_is_a_clear_message() -> None:

@@ -144,6 +144,8 @@ class ZeepOnvifClient(OnvifClient):
                     break
                 for device in _probe_matches(data, sender, envelope.getMessageId()):
                     found.setdefault(device.service_url, device)
+                if unicast_to is not None and found:
+                    break  # the one device asked has answered: no need to wait out the timeout
         finally:
             transport.close()
         return sorted(found.values(), key=lambda device: (device.name, device.service_url))

@@ -113,7 +113,12 @@ class OnvifStreams:
 
     @property
     def has_ptz(self) -> bool:
-        return any(profile.ptz for profile in self.device.profiles)
+        return self.ptz_profile is not None
+
+    @property
+    def ptz_profile(self) -> OnvifProfile | None:
+        """The profile PTZ commands go to: the main stream's when it has PTZ."""
+        return self.main if self.main.ptz else next((p for p in self.device.profiles if p.ptz), None)
 
 
 def choose_streams(device: OnvifDevice) -> OnvifStreams:

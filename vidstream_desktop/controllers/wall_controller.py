@@ -170,9 +170,12 @@ class WallController(QObject):
 
     def wants_sub_stream(self, tile: VideoTile) -> bool:
         """Small tiles show the camera's sub-stream; a maximised, single or big (1+N) tile the main one."""
-        if self.grid.maximized_tile is tile or len(self.grid.tiles()) == 1:
+        # A tile of a wall on another monitor (wall/detached.py) is judged by its own grid.
+        parent = tile.parentWidget()
+        grid = parent if isinstance(parent, CameraGrid) else self.grid
+        if grid.maximized_tile is tile or len(grid.tiles()) == 1:
             return False
-        return not (self.grid.layout_name.startswith("1+") and self.grid.index_of(tile) == 0)
+        return not (grid.layout_name.startswith("1+") and grid.index_of(tile) == 0)
 
     def _refresh_stream_choice(self, *_: object) -> None:
         """After a maximise or a layout change, switch tiles between main and sub-stream where needed."""
