@@ -34,6 +34,7 @@ from video_streaming.adapters.recorder_codecs import (
     stream_args,
     video_tag_for,
 )
+from video_streaming.adapters.segment_timing import close_leading_hole
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
 from video_streaming.domain.errors import (
     DiskFull,
@@ -165,6 +166,7 @@ class _Job:
     full_probe: bool = False
     audio: AudioMode = AudioMode.COPY
     video_tag: str | None = None
+    mended_attempt: int = -1  # the run whose first segment was checked for a hole after its first frame
     audio_codecs: str = ""  # the source's audio codecs as MediaMTX names them, when known
     audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
 
@@ -371,9 +373,19 @@ class FFmpegRecorder(FFmpegService):
         times start at the run's first packet, while a run's first segment starts only at the first key
         frame it got, and the catalog counted that wait as footage."""
         for name, start, listed in self._read_segment_list(job):
+            await self._mend_run_start(job, job.output_dir / name)
             measured = await frames_span(job.output_dir / name)
             duration = measured if measured is not None else listed
             self._emit(SegmentClosed(job.recording_id, job.output_dir / name, start, duration))
+
+    async def _mend_run_start(self, job: _Job, path: Path) -> None:
+        """A run's first segment may hold a frame timed before the RTCP reports (segment_timing.py)."""
+        if job.mended_attempt == job.attempt:
+            return
+        job.mended_attempt = job.attempt
+        closed = await close_leading_hole(path, self.ffmpeg)
+        if closed:
+            log.info("closed a %.2f s timestamp hole after the first frame of %s", closed, path.name)
 
     def _read_segment_list(self, job: _Job) -> list[tuple[str, datetime, float]]:
         """New lines of the segment list: each names a closed segment, its start and its listed duration."""
@@ -416,6 +428,7 @@ class FFmpegRecorder(FFmpegService):
             if path.stat().st_size == 0:
                 path.unlink(missing_ok=True)
                 continue
+            await self._mend_run_start(job, path)
             measured = await frames_span(path)
             duration = measured if measured is not None else await probe_duration(path)
             self._emit(SegmentClosed(job.recording_id, path, parsed[0], duration, partial=True))
