@@ -44,6 +44,7 @@ from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
 from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.domain.stream import Stream
+from video_streaming.live_transports import video_codec
 from video_streaming.ports import StorageService
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
@@ -328,6 +329,17 @@ class VidStreamCore:
         site = self._site_of_stream(camera_id)
         urls = site.urls if site is not None else self.service.urls
         return urls.for_reader(stream.path_name)  # for the app's own players: with the read login, if any
+
+    async def live_video_codec(self, camera_id: str, sub_stream: bool = False) -> str | None:
+        """The video codec the camera's live stream carries, as MediaMTX names it (None: not known yet)."""
+        stream = (self.sub_streams.get(camera_id) if sub_stream else None) or self.streams.get(camera_id)
+        if stream is None or camera_id in self._site_cameras:
+            return None
+        try:
+            status = await self.service.stream_status(stream)
+        except VidStreamError:
+            return None
+        return video_codec(list(status.get("tracks") or []))
 
     # ---- kept cameras: started, retried while down -------------------------------------------------
 

@@ -1581,53 +1581,58 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="217"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="214"/>
+        <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
+        <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="233"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="237"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="253"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="241"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="243"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="303"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="289"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="305"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="333"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="319"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="335"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="321"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="337"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="323"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="339"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

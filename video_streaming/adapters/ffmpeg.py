@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from video_streaming.adapters.media_probe import frames_span
 from video_streaming.adapters.recorder_codecs import (
     AudioMode,
     TrackLookup,
@@ -34,6 +35,7 @@ from video_streaming.adapters.recorder_codecs import (
     stream_args,
     video_tag_for,
 )
+from video_streaming.adapters.segment_timing import close_leading_hole
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
 from video_streaming.domain.errors import (
     DiskFull,
@@ -196,6 +198,7 @@ class _Job:
     full_probe: bool = False
     audio: AudioMode = AudioMode.COPY
     video_tag: str | None = None
+    mended_attempt: int = -1  # the run whose first segment was checked for a hole after its first frame
     audio_codecs: str = ""  # the source's audio codecs as MediaMTX names them, when known
     audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
 
@@ -380,7 +383,7 @@ class FFmpegRecorder(FFmpegService):
             exited = asyncio.ensure_future(process.wait())
             try:
                 while not exited.done():
-                    self._collect_closed(job)
+                    await self._collect_closed(job)
                     await asyncio.wait({exited}, timeout=0.5)
             finally:
                 exited.cancel()
@@ -411,19 +414,39 @@ class FFmpegRecorder(FFmpegService):
                 backoff = 0.25
                 break
 
-    def _collect_closed(self, job: _Job) -> None:
-        """Read new lines of the segment list: each names a closed segment and its duration."""
+    async def _collect_closed(self, job: _Job) -> None:
+        """Each segment the list names as closed, with the time its frames cover (ffprobe): the list's
+        times start at the run's first packet, while a run's first segment starts only at the first key
+        frame it got, and the catalog counted that wait as footage."""
+        for name, start, listed in self._read_segment_list(job):
+            await self._mend_run_start(job, job.output_dir / name)
+            measured = await frames_span(job.output_dir / name)
+            duration = measured if measured is not None else listed
+            self._emit(SegmentClosed(job.recording_id, job.output_dir / name, start, duration))
+
+    async def _mend_run_start(self, job: _Job, path: Path) -> None:
+        """A run's first segment may hold a frame timed before the RTCP reports (segment_timing.py)."""
+        if job.mended_attempt == job.attempt:
+            return
+        job.mended_attempt = job.attempt
+        closed = await close_leading_hole(path, self.ffmpeg)
+        if closed:
+            log.info("closed a %.2f s timestamp hole after the first frame of %s", closed, path.name)
+
+    def _read_segment_list(self, job: _Job) -> list[tuple[str, datetime, float]]:
+        """New lines of the segment list: each names a closed segment, its start and its listed duration."""
         list_path = job.output_dir / SEGMENT_LIST.format(attempt=job.attempt)
         try:
             with open(list_path, "rb") as handle:
                 handle.seek(job.csv_offset)
                 data = handle.read()
         except FileNotFoundError:
-            return
+            return []
         complete, _, _ = data.rpartition(b"\n")
         if not complete:
-            return
+            return []
         job.csv_offset += len(complete) + 1
+        closed = []
         for row in csv.reader(io.StringIO(complete.decode("utf-8", "replace"))):
             if len(row) < 3:
                 continue
@@ -432,17 +455,17 @@ class FFmpegRecorder(FFmpegService):
             if parsed is None or name in job.closed:
                 continue
             job.closed.add(name)
-            duration = max(0.0, float(row[2]) - float(row[1]))
-            self._emit(SegmentClosed(job.recording_id, job.output_dir / name, parsed[0], duration))
+            closed.append((name, parsed[0], max(0.0, float(row[2]) - float(row[1]))))
         if len(job.closed) > job.closed_limit:
             # A closed file that left the disk (archived) cannot be mistaken for a partial one any more: forget
             # it, or the set grows for as long as the camera records (a recording may run for months).
             job.closed = {name for name in job.closed if (job.output_dir / name).exists()}
             job.closed_limit = 2 * len(job.closed) + 64
+        return closed
 
     async def _after_exit(self, job: _Job) -> None:
         """After ffmpeg exits: list-closed segments first, then any unlisted file is a partial segment."""
-        self._collect_closed(job)
+        await self._collect_closed(job)
         for path in self._current_files(job):
             parsed = parse_segment_file_name(path.name)
             if parsed is None:
@@ -451,7 +474,9 @@ class FFmpegRecorder(FFmpegService):
             if path.stat().st_size == 0:
                 path.unlink(missing_ok=True)
                 continue
-            duration = await probe_duration(path)
+            await self._mend_run_start(job, path)
+            measured = await frames_span(path)
+            duration = measured if measured is not None else await probe_duration(path)
             self._emit(SegmentClosed(job.recording_id, path, parsed[0], duration, partial=True))
 
     async def stop_recording(self, recording_id: uuid.UUID) -> bool:

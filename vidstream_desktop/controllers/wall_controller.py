@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QSettings, QStandardPaths, QTimer, Signal
 
 from video_streaming.core import CatalogChange, Health, VidStreamCore
 from video_streaming.domain.camera import slugify
+from video_streaming.live_transports import carries, transports_carrying
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import CameraGrid
 from vidstream_desktop.wall.tile import VideoTile
@@ -62,6 +63,7 @@ class WallController(QObject):
         grid.maximized_changed.connect(self._refresh_stream_choice)
         grid.tile_state_changed.connect(self._tiles_changed)
         self._showing_sub: dict[int, bool] = {}  # id(tile) -> whether it shows the sub-stream
+        self._unplayable: dict[int, str] = {}  # id(tile) -> why no transport this VLC opens carries its codec
         camera_list.camera_activated.connect(self._on_camera_activated)
         core.alert_listeners.append(lambda level, text: self.alert.emit(level, text))
         core.change_listeners.append(self._core_changed)
@@ -202,6 +204,20 @@ class WallController(QObject):
                 self.core.keep_camera(camera_id)  # retried with back-off; the tile opens once it is up
             return
         transport = self.transport_for(camera_id)
+        # MediaMTX carries some codecs over some protocols only (M-JPEG: RTSP alone): pick one this VLC opens.
+        codec = await self.core.live_video_codec(camera_id, sub_stream=sub)
+        if not carries(transport.value, codec):
+            usable = [t for t in self.transports if carries(t.value, codec)]
+            if not usable:
+                tile.assign(camera_id, camera.name, "", transport)
+                carrying = ", ".join(name.upper() for name in transports_carrying(codec or ""))
+                self._unplayable[id(tile)] = self.tr("cannot play {0} live: the media server sends it over {1} "
+                                                     "only, which this VLC cannot open").format(codec, carrying)
+                tile.set_problem(self._unplayable[id(tile)])
+                tile.set_recording(self.core.is_recording(camera_id))
+                return
+            transport = usable[0]
+        self._unplayable.pop(id(tile), None)
         url = self.core.live_urls(camera_id, sub_stream=sub).get(transport.value, "")
         tile.assign(camera_id, camera.name, url, transport)
         tile.set_recording(self.core.is_recording(camera_id))
@@ -322,7 +338,7 @@ class WallController(QObject):
                 elif not state.get("ready"):
                     tile.set_problem(self.tr("offline: the camera is not sending"))
                 else:
-                    tile.set_problem(None)
+                    tile.set_problem(self._unplayable.get(id(tile)))  # a codec no transport here carries
         for camera_id, kept in health.camera_states.items():
             if kept.state == "waiting" and camera_id not in self.core.streams:
                 for tile in self.tiles_showing(camera_id):
