@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
+from video_streaming.adapters.frame_reader import FFmpegFrameReader
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
@@ -21,6 +22,8 @@ from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl
 from video_streaming.domain.errors import InvalidInput, VidStreamError
+from video_streaming.motion.service import MotionService
+from video_streaming.motion.store import MotionStore
 from video_streaming.ports import StorageService
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer
@@ -237,6 +240,7 @@ def build_core(
         sites=remote_sites, work_dir=settings.data_path / "run",
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
+    core.attach_motion(MotionService(MotionStore(catalog), FFmpegFrameReader))
     return core
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -165,7 +166,27 @@ class MainWindow(QMainWindow):
         self.wall.alert.connect(self.show_alert)
         self.statusBar().clearMessage()
         self._attach_recordings(core)
+        self._attach_motion(core, self.wall)
         return self.wall
+
+    def _attach_motion(self, core: VidStreamCore, wall: WallController) -> None:
+        from vidstream_desktop.events_panel import EventsPanel, MotionRelay, MotionWall
+
+        relay = MotionRelay(core, self)
+        self.motion_wall = MotionWall(core, relay, wall, self)
+        self.events_panel = EventsPanel(core, relay, self)
+        dock = QDockWidget(self.tr("Motion events"), self)
+        dock.setObjectName("eventsDock")
+        dock.setWidget(self.events_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.events_panel.play_requested.connect(self._play_event)
+        self.motion_wall.start_all()
+
+    def _play_event(self, camera_id: str, moment: object) -> None:
+        panel = getattr(self, "recordings_panel", None)
+        if panel is not None and isinstance(moment, datetime):
+            self.tabs.setCurrentWidget(panel)
+            panel.play_at(camera_id, moment)
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
         try:

@@ -207,6 +207,24 @@
     </message>
 </context>
 <context>
+    <name>EventsPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="64"/>
+        <source>All cameras</source>
+        <translation>Todas as câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="86"/>
+        <source>now</source>
+        <translation>agora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="88"/>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="82"/>
@@ -495,144 +513,149 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="52"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="55"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="99"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="105"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="107"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="109"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="277"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="114"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="117"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <source>Motion events</source>
+        <translation>Eventos de movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="237"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="258"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="257"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="278"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="295"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="316"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="334"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="334"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="343"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -640,47 +663,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="97"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="98"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="102"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="103"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="104"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="106"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="119"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="122"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="279"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="280"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="327"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="329"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
@@ -721,27 +744,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="331"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="333"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="336"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="338"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="345"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="347"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="386"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="388"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="391"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="393"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1191,57 +1214,57 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="160"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="171"/>
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="163"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="174"/>
         <source>{mbps:.1f} Mb/s</source>
         <translation>{mbps:.1f} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="165"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="176"/>
         <source>{kbps:.0f} kb/s</source>
         <translation>{kbps:.0f} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="186"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="197"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="198"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="188"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="199"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="189"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="200"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="190"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="201"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="200"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="211"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="202"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="213"/>
         <source>Connecting…</source>
         <translation>Conectando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="204"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="215"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1297,12 +1320,12 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>window</name>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="69"/>
+        <location filename="../../vidstream_desktop/app.py" line="71"/>
         <source>Configuration error</source>
         <translation>Erro de configuração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="83"/>
+        <location filename="../../vidstream_desktop/app.py" line="85"/>
         <source>VidStream could not start</source>
         <translation>O VidStream não pôde iniciar</translation>
     </message>

@@ -128,6 +128,7 @@ class VideoTile(QFrame):
         self.player.play(url, self._transport, caching_ms)
 
     def clear(self) -> None:
+        self.set_motion(False)
         self.player.stop()
         self._camera_id = self._camera_name = self._url = ""
         self._transport = None
@@ -149,6 +150,16 @@ class VideoTile(QFrame):
     def set_recording(self, recording: bool) -> None:
         self._recording = recording
         self.bar.set_recording(recording)
+
+    def set_motion(self, active: bool) -> None:
+        """Light the border while the camera's motion detector sees motion."""
+        if bool(self.property("motion")) != active:
+            self.setProperty("motion", active)
+            repolish(self)
+
+    @property
+    def has_motion(self) -> bool:
+        return bool(self.property("motion"))
 
     def set_muted(self, muted: bool) -> None:
         self.player.set_muted(muted)
