@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -28,6 +28,7 @@ from video_streaming.domain.retention import RetentionPolicy
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.help_dialog import HelpDialog
+from vidstream_desktop.motion_dialog import MotionDialog
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
@@ -180,7 +181,34 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.events_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.events_panel.play_requested.connect(self._play_event)
+        action = self._action("motion", self.tr("Motion detection…"), "camera", self.edit_motion, "Ctrl+M")
+        toolbar = self.findChild(QToolBar, "wallToolbar")
+        if toolbar is not None:
+            toolbar.addAction(action)
         self.motion_wall.start_all()
+
+    def motion_dialog(self) -> MotionDialog | None:
+        """The selected camera's motion settings dialog (None without a selection or motion detection)."""
+        camera = self._selected_camera()
+        if camera is None or self.core is None or self.core.motion is None:
+            return None
+        picture = self.core.motion.still_picture(str(camera.id))
+        still = QImage.fromData(picture) if picture else None
+        return MotionDialog(camera.name, self.core.motion.store.settings(str(camera.id)), still, self)
+
+    def edit_motion(self) -> None:
+        dialog = self.motion_dialog()
+        if dialog is None or self.core is None:
+            return
+        if dialog.exec() == MotionDialog.DialogCode.Accepted:
+            self.save_motion(dialog)
+
+    def save_motion(self, dialog: MotionDialog) -> None:
+        camera = self._selected_camera()
+        if camera is None or self.core is None:
+            return
+        self.core.set_motion_settings(str(camera.id), dialog.settings())
+        self._spawn(self.core.start_motion(str(camera.id)))
 
     def _play_event(self, camera_id: str, moment: object) -> None:
         panel = getattr(self, "recordings_panel", None)

@@ -513,151 +513,202 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="54"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="57"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="81"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="96"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="101"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="105"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="106"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="107"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="108"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="111"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="277"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="305"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="315"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="113"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="343"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="116"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="123"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Motion events</source>
         <translation>Eventos de movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
+        <source>Motion detection…</source>
+        <translation>Detecção de movimento…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="226"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="258"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="286"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="278"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="316"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="344"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="334"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="362"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="334"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="362"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="343"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="371"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="373"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="373"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
+    </message>
+</context>
+<context>
+    <name>MaskEditor</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="102"/>
+        <source>No picture yet: masks still apply</source>
+        <translation>Ainda sem imagem: as máscaras valem mesmo assim</translation>
+    </message>
+</context>
+<context>
+    <name>MotionDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="121"/>
+        <source>Motion detection: {0}</source>
+        <translation>Detecção de movimento: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="122"/>
+        <source>Detect motion on this camera</source>
+        <translation>Detectar movimento nesta câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="133"/>
+        <source>Close mask</source>
+        <translation>Fechar máscara</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="134"/>
+        <source>Clear masks</source>
+        <translation>Apagar máscaras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
+        <source>Sensitivity</source>
+        <translation>Sensibilidade</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="142"/>
+        <source>Smallest moving area</source>
+        <translation>Menor área em movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="144"/>
+        <source>Masks: click corners on the picture, double-click to close</source>
+        <translation>Máscaras: clique nos cantos sobre a imagem, clique duplo para fechar</translation>
     </message>
 </context>
 <context>
@@ -716,27 +767,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="259"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="259"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="256"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="261"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="258"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="263"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="260"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="265"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -744,27 +795,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="338"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="338"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="343"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="352"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="388"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="393"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="393"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="398"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1186,27 +1237,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="119"/>
         <source>Click to play from that moment; wheel to zoom; drag to move</source>
         <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="336"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
     </message>

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
 from tests.fixtures.core import CoreFactory
@@ -100,6 +100,19 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         event = core.motion.store.events(str(yard.id))[0]
         assert requested == [(str(yard.id), datetime.fromtimestamp(event.start, UTC) - PRE_ROLL)]
 
+        # The motion dialog of the selected camera shows its current picture and its stored mask; saving a
+        # change reaches the catalog and restarts detection with it.
+        item = window.camera_list.item_for(str(yard.id))
+        assert item is not None
+        window.camera_list.setCurrentItem(item)
+        dialog = window.motion_dialog()
+        assert dialog is not None and dialog.editor.still is not None and dialog.editor.still.width() == 320
+        assert dialog.editor.masks == [SWING_REGION] and dialog.enabled.isChecked()
+        dialog.sensitivity.setValue(80)
+        window.save_motion(dialog)
+        assert core.motion.store.settings(str(yard.id)).sensitivity == 80
+        await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 3, 15, "restarted")
+
     try:
         run(qasync_loop, scenario(), timeout=120)
     finally:
@@ -127,3 +140,48 @@ def test_the_timeline_shows_motion_as_a_band_under_the_recording(qtbot) -> None:
     assert abs(outside.red() - outside.blue()) < 30, outside.name()  # the plain grey track elsewhere
     widget.set_data(TimelineData("cam", day, window.day_end, [], [], []))
     assert widget.motion_rects() == []
+
+
+def test_the_mask_editor_draws_polygons_in_picture_fractions(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+    from PySide6.QtTest import QTest
+
+    from vidstream_desktop.motion_dialog import MotionDialog
+
+    still = QImage(320, 180, QImage.Format.Format_Grayscale8)
+    still.fill(128)
+    dialog = MotionDialog("Yard", MotionSettings(enabled=False), still)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    editor = dialog.editor
+    area = editor.picture_rect()
+
+    def at(x: float, y: float) -> QPoint:
+        return QPoint(round(area.left() + x * area.width()), round(area.top() + y * area.height()))
+
+    for x, y in ((0.1, 0.1), (0.5, 0.1), (0.5, 0.5)):
+        QTest.mouseClick(editor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(x, y))
+    QTest.mouseDClick(editor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(0.5, 0.5))
+    assert len(editor.masks) == 1
+    corners = editor.masks[0]
+    assert len(corners) >= 3
+    for (x, y), (ex, ey) in zip(corners[:3], ((0.1, 0.1), (0.5, 0.1), (0.5, 0.5)), strict=True):
+        assert abs(x - ex) < 0.01 and abs(y - ey) < 0.01
+    # Two corners are no mask: dropped when closed.
+    QTest.mouseClick(editor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(0.8, 0.8))
+    QTest.mouseClick(editor, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(0.9, 0.8))
+    dialog.close_button.click()
+    assert len(editor.masks) == 1 and editor.drawing == []
+    # The mask shows on the picture (red over the grey still), nowhere else.
+    image = editor.grab().toImage()
+    inside, outside = image.pixelColor(at(0.4, 0.2)), image.pixelColor(at(0.8, 0.8))
+    assert inside.red() > inside.green() + 30 and abs(outside.red() - outside.green()) < 10
+    dialog.enabled.setChecked(True)
+    dialog.sensitivity.setValue(70)
+    dialog.min_area.setValue(1.5)
+    settings = dialog.settings()
+    assert settings.enabled and settings.sensitivity == 70 and abs(settings.min_area - 0.015) < 1e-9
+    assert settings.masks == tuple(editor.masks)
+    dialog.clear_button.click()
+    assert dialog.settings().masks == ()

@@ -16,7 +16,7 @@ from typing import Protocol
 from video_streaming.motion.detector import GreyFrame, MotionDetector, MotionSettings, Polygon, grid_of_polygon
 from video_streaming.motion.events import MotionEvent, MotionEventTracker, Tamper, TamperWatch
 from video_streaming.motion.grid import GridAccumulator, moments_in_region
-from video_streaming.motion.store import MotionStore
+from video_streaming.motion.store import MotionStore, grey_to_pgm
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,14 @@ class MotionService:
     def frames_seen(self, camera_id: str) -> int:
         watch = self._watches.get(camera_id)
         return watch.frames if watch else 0
+
+    def still_picture(self, camera_id: str) -> bytes | None:
+        """A grey PGM of the camera (its last frame while watched, else its last event's), to draw masks on."""
+        watch = self._watches.get(camera_id)
+        if watch is not None and watch.last_frame is not None:
+            return grey_to_pgm(watch.last_frame)
+        events = self.store.events(camera_id, limit=1)
+        return self.store.thumbnail(events[0].id) if events else None
 
     async def watch(self, camera_id: str, source_url: str, settings: MotionSettings) -> None:
         """Start (or restart with new settings) detection on one camera. Off in its settings: stop it."""
