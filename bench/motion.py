@@ -83,7 +83,8 @@ def stream_origin(server: Any, path: str) -> float:
     return datetime.fromisoformat(whole).replace(tzinfo=UTC).timestamp() + float("0." + (fraction or "0")[:6])
 
 
-async def bench_detection(ctx: BenchContext, seconds: float) -> dict[str, Any]:
+async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -> dict[str, Any]:
+    """`cameras` detectors on the one scripted stream: the cost of N cameras without N encoders."""
     from video_streaming.adapters.frame_reader import FFmpegFrameReader
     from video_streaming.catalog import Catalog
     from video_streaming.motion.detector import MotionSettings
@@ -109,30 +110,33 @@ async def bench_detection(ctx: BenchContext, seconds: float) -> dict[str, Any]:
             notices: list[MotionNotice] = []
             service = MotionService(MotionStore(Catalog(ctx.work_dir / "detect.sqlite3")), reader)
             service.listeners.append(notices.append)
-            await service.watch("cam", server.endpoints.rtsp_url("bench"), MotionSettings(masks=(SWING_REGION,)))
-            deadline = time.monotonic() + 15
-            while service.frames_seen("cam") == 0 and time.monotonic() < deadline:  # noqa: ASYNC110 - a bounded poll
+            names = [f"cam{index}" for index in range(cameras)]
+            for name in names:
+                await service.watch(name, server.endpoints.rtsp_url("bench"), MotionSettings(masks=(SWING_REGION,)))
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not all(service.frames_seen(n) for n in names):  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
-            process = readers[0].process
-            assert process is not None
-            meter = CpuMeter({"reader_ffmpeg": [process.pid]})
+            pids = [r.process.pid for r in readers if r.process is not None]
+            meter = CpuMeter({"reader_ffmpeg": pids})
             own0 = time.process_time()
             meter.start()
             await asyncio.sleep(seconds)
             cpu = meter.stop()
             own = (time.process_time() - own0) / cpu["window_s"]
-            frames = service.frames_seen("cam")
+            frames = sum(service.frames_seen(n) for n in names)
             await service.close()
         finally:
             camera.stop()
     delays = []
     for notice in notices:
-        if notice.kind is NoticeKind.STARTED and notice.event is not None:
+        if notice.kind is NoticeKind.STARTED and notice.event is not None and notice.camera_id == "cam0":
             script = min((origin + a for a, _ in moves), key=lambda s: abs(s - notice.event.start))  # type: ignore[union-attr]
             delays.append(notice.at - script)
-    ctx.say(f"reader ffmpeg {cpu['reader_ffmpeg'] * 100:.1f} % of a core, detector process {own * 100:.1f} %")
+    ctx.say(f"{cameras} camera(s): reader ffmpeg {cpu['reader_ffmpeg'] * 100:.1f} % of a core, "
+            f"detector process {own * 100:.1f} %")  # fmt: skip
     return {
-        "window_s": cpu["window_s"], "frames": frames, "reader_ffmpeg_core_fraction": cpu["reader_ffmpeg"],
+        "cameras": cameras, "window_s": cpu["window_s"], "frames": frames,
+        "reader_ffmpeg_core_fraction": cpu["reader_ffmpeg"],
         "detector_process_core_fraction": own, "machine_busy_cores": cpu["machine_busy_cores"],
         "motion_start_to_notice_s": summary(delays) if delays else None, "events": len(delays),
     }  # fmt: skip
@@ -142,4 +146,5 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     random.seed(1)
     search = bench_search(ctx)
     detection = asyncio.run(bench_detection(ctx, 20.0 if ctx.quick else 60.0))
-    return {"search": search, "detection_one_camera": detection}
+    sixteen = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16))
+    return {"search": search, "detection_one_camera": detection, "detection_16_cameras": sixteen}

@@ -173,6 +173,9 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
             continue
         result = await (core.start_camera(str(camera.id)) if args.no_record else core.record(str(camera.id)))
         print(f"{camera.name}: {'ok' if result.is_success else result.error}", flush=True)
+        motion = await core.start_motion(str(camera.id))  # only where its settings turn detection on
+        if motion.is_failure:
+            print(f"{camera.name}: motion detection: {motion.error}", flush=True)
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
