@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
             await self.wall.show_camera(tile, camera_id)
         if recording:
             await self.wall.toggle_recording(camera_id)
+        await self.core.start_motion(camera_id)  # stop_camera ended its detection too
 
     def remove_camera(self) -> None:
         camera = self._selected_camera()

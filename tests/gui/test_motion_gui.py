@@ -110,8 +110,14 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         assert dialog.editor.masks == [SWING_REGION] and dialog.enabled.isChecked()
         dialog.sensitivity.setValue(80)
         window.save_motion(dialog)
-        assert core.motion.store.settings(str(yard.id)).sensitivity == 80
-        await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 3, 15, "restarted")
+        saved = core.motion.store.settings(str(yard.id))
+        assert saved.sensitivity == 80 and saved.masks == (SWING_REGION,)
+        await until(lambda: core.motion is not None and core.motion.settings_of(str(yard.id)) == saved, 15, "restarted")
+        await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 3, 15, "detecting")
+        # Editing the camera restarts its stream: detection comes back with it.
+        await window._restart_camera(str(yard.id))
+        assert core.motion.watching(str(yard.id))
+        await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 3, 15, "back")
 
     try:
         run(qasync_loop, scenario(), timeout=120)

@@ -98,6 +98,11 @@ class MotionService:
         watch = self._watches.get(camera_id)
         return set(watch.tamper.active) if watch else set()
 
+    def settings_of(self, camera_id: str) -> MotionSettings | None:
+        """The settings the camera is watched with now (None: not watched)."""
+        watch = self._watches.get(camera_id)
+        return watch.settings if watch else None
+
     def frames_seen(self, camera_id: str) -> int:
         watch = self._watches.get(camera_id)
         return watch.frames if watch else 0
