@@ -31,6 +31,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
+from video_streaming.motion.commands import add_motion_commands, motion_command
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
 
@@ -102,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--label", default="CAM")
     demo.add_argument("--size", default="640x360")
     demo.add_argument("--fps", type=int, default=25)
+    add_motion_commands(commands, parse_time)
     return parser
 
 
@@ -228,6 +230,8 @@ async def run_command(args: argparse.Namespace) -> int:
 
 
 async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
+    if args.command == "motion":
+        return motion_command(core, args)
     if args.command == "cameras":
         if args.action == "add":
             added = core.add_camera(args.name, args.url, sub_stream_url=args.sub_stream,
