@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from video_streaming.core import VidStreamCore
 from video_streaming.motion.service import MotionNotice, NoticeKind
-from video_streaming.motion.store import StoredEvent
+from video_streaming.motion.store import StoredEvent, grey_to_pgm
 from vidstream_desktop.controllers.wall_controller import WallController
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ PRE_ROLL = timedelta(seconds=5)
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 1
 START_ROLE = Qt.ItemDataRole.UserRole + 2
+THUMBNAILS_LISTED = 50  # rows that get their picture when the list is (re)loaded
 
 
 class MotionRelay(QObject):
@@ -43,6 +45,7 @@ class EventsPanel(QWidget):
         self.camera_filter.setObjectName("eventsCameraFilter")
         self.list = QListWidget(self)
         self.list.setObjectName("eventsList")
+        self.list.setIconSize(QSize(64, 36))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.camera_filter)
@@ -73,8 +76,11 @@ class EventsPanel(QWidget):
         self.list.clear()
         if self.core.motion is None:
             return
-        for event in self.core.motion.store.events(self.selected_camera, limit=300):
-            self.list.addItem(self._item(event))
+        for index, event in enumerate(self.core.motion.store.events(self.selected_camera, limit=300)):
+            item = self._item(event)
+            if index < THUMBNAILS_LISTED and event.end is not None:  # older rows: text only, the list stays quick
+                self._show_thumbnail(item, self.core.motion.store.thumbnail(event.id))
+            self.list.addItem(item)
 
     def _camera_name(self, camera_id: str) -> str:
         camera = self.core.catalog.camera(camera_id)
@@ -92,6 +98,12 @@ class EventsPanel(QWidget):
         item.setData(START_ROLE, event.start)
         return item
 
+    @staticmethod
+    def _show_thumbnail(item: QListWidgetItem, picture: bytes | None) -> None:
+        image = QImage.fromData(picture) if picture else QImage()
+        if not image.isNull():
+            item.setIcon(QIcon(QPixmap.fromImage(image)))
+
     def _on_notice(self, notice: MotionNotice) -> None:
         if notice.kind not in (NoticeKind.STARTED, NoticeKind.ENDED) or notice.event is None:
             return
@@ -100,12 +112,15 @@ class EventsPanel(QWidget):
         event = notice.event
         stored = StoredEvent(event.id or 0, event.camera_id, event.start, event.end, event.peak_at, event.peak_area,
                              event.regions)  # fmt: skip
+        item = self._item(stored)
+        if event.end is not None and event.thumbnail is not None:
+            self._show_thumbnail(item, grey_to_pgm(event.thumbnail))
         for row in range(self.list.count()):  # an event that ends replaces its "now" line
             if self.list.item(row).data(EVENT_ID_ROLE) == stored.id:
                 self.list.takeItem(row)
-                self.list.insertItem(row, self._item(stored))
+                self.list.insertItem(row, item)
                 return
-        self.list.insertItem(0, self._item(stored))
+        self.list.insertItem(0, item)
 
     def _on_activated(self, item: QListWidgetItem) -> None:
         start = datetime.fromtimestamp(float(item.data(START_ROLE)), UTC)
@@ -132,6 +147,12 @@ class MotionWall(QObject):
         result = await self.core.start_motion(camera_id)
         if result.is_failure:
             log.warning("motion detection not started for %s: %s", camera_id, result.error)
+
+    @staticmethod
+    def _show_thumbnail(item: QListWidgetItem, picture: bytes | None) -> None:
+        image = QImage.fromData(picture) if picture else QImage()
+        if not image.isNull():
+            item.setIcon(QIcon(QPixmap.fromImage(image)))
 
     def _on_notice(self, notice: MotionNotice) -> None:
         if notice.kind is NoticeKind.STARTED:

@@ -88,12 +88,13 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         await until(lambda: any(n.kind is NoticeKind.ENDED for n in notices), 15, "motion end")
         await until(lambda: not lit(tile), 2, "border back to normal")
         assert panel.list.count() == 1 and "now" not in panel.list.item(0).text()
+        assert not panel.list.item(0).icon().isNull()  # the event's picture at its peak
 
         # Filter: the other camera has no events; back to all cameras shows it again.
         panel.camera_filter.setCurrentIndex(panel.camera_filter.findData(str(other.id)))
         assert panel.list.count() == 0
         panel.camera_filter.setCurrentIndex(panel.camera_filter.findData(str(yard.id)))
-        assert panel.list.count() == 1
+        assert panel.list.count() == 1 and not panel.list.item(0).icon().isNull()  # reloaded from the catalog
         requested: list[tuple[str, datetime]] = []
         panel.play_requested.connect(lambda camera_id, moment: requested.append((camera_id, moment)))
         panel.list.itemActivated.emit(panel.list.item(0))
