@@ -10,6 +10,7 @@ from types import ModuleType
 # Run order: cheap and headless first, so a broken display costs the least.
 BENCHMARKS: dict[str, str] = {
     "catalog": "bench.catalog_query",
+    "motion": "bench.motion",
     "control_plane": "bench.control_plane",
     "sites": "bench.sites",
     "archive": "bench.archive",

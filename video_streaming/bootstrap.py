@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
+from video_streaming.adapters.frame_reader import FFmpegFrameReader
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.mediamtx_log import MediaMTXLog
@@ -24,6 +25,8 @@ from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
 from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url, parse_source_url
 from video_streaming.domain.errors import InvalidInput, VidStreamError
+from video_streaming.motion.service import MotionService
+from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
 from video_streaming.ports import StorageService
 from video_streaming.private_files import private_dir, private_dirs, write_private_file
@@ -287,6 +290,7 @@ def build_core(
             await mediamtx.set_auth_users(server.auth_users())
 
         core.publishers_changed = give_logins
+    core.attach_motion(MotionService(MotionStore(catalog), FFmpegFrameReader))
     return core
 
 

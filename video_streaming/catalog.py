@@ -63,6 +63,7 @@ CREATE INDEX IF NOT EXISTS motion_events_by_start ON motion_events(started_at);
 CREATE TABLE IF NOT EXISTS motion_grid (
     camera_id TEXT NOT NULL, chunk_start INTEGER NOT NULL, cells BLOB NOT NULL, PRIMARY KEY(camera_id, chunk_start)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS motion_settings (camera_id TEXT PRIMARY KEY, settings TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''

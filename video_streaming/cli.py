@@ -35,6 +35,7 @@ from video_streaming.domain.camera import mask_url, parse_source_url
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
+from video_streaming.motion.commands import add_motion_commands, motion_command
 from video_streaming.private_files import restrict_process
 from video_streaming.retention import unarchived_alert
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
@@ -116,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--label", default="CAM")
     demo.add_argument("--size", default="640x360")
     demo.add_argument("--fps", type=int, default=25)
+    add_motion_commands(commands, parse_time)
     return parser
 
 
@@ -205,13 +207,24 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
     await core.start()
     states_file = core.work_dir / CAMERA_STATES_FILE
 
+    watching: dict[str, asyncio.Task[None]] = {}
+
+    async def watch_for_motion(camera_id: str, name: str) -> None:
+        motion = await core.start_motion(camera_id)  # only where its settings turn detection on
+        if motion.is_failure:
+            print(f"{name}: motion detection: {motion.error}", flush=True)
+            watching.pop(camera_id, None)  # tried again the next time the camera runs
+
     def tell(camera_id: str, state: CameraState) -> None:
         if state.state == "starting":
             return
         text = "ok" if state.state == "running" else state.describe()
         camera = core.catalog.camera(camera_id)
-        print(f"{camera.name if camera else camera_id}: {text}", flush=True)
+        name = camera.name if camera else camera_id
+        print(f"{name}: {text}", flush=True)
         write_states(states_file, core.supervisor.states)
+        if state.state == "running" and camera_id not in watching:
+            watching[camera_id] = asyncio.ensure_future(watch_for_motion(camera_id, name))
 
     core.supervisor.on_change = tell
     # Every camera at once, each retried with back-off while it is down, for as long as it is configured.
@@ -273,6 +286,8 @@ async def run_command(args: argparse.Namespace) -> int:
 
 
 async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
+    if args.command == "motion":
+        return motion_command(core, args)
     if args.command == "cameras":
         if args.action == "add":
             password = camera_password(args)

@@ -45,6 +45,8 @@ from video_streaming.domain.result import Result
 from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.domain.stream import Stream
 from video_streaming.live_transports import video_codec
+from video_streaming.motion.detector import MotionSettings
+from video_streaming.motion.service import MotionNotice, MotionService, NoticeKind
 from video_streaming.ports import StorageService
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
@@ -157,6 +159,7 @@ class VidStreamCore:
         self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted)
         self._kept_recording: set[str] = set()
         self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
+        self.motion: MotionService | None = None  # set by bootstrap; see start_motion
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = lambda segment: self.changed("segment", segment.camera_id, segment.recording_id)
@@ -311,12 +314,55 @@ class VidStreamCore:
 
     async def stop_camera(self, camera_id: str) -> None:
         await self.stop_recording(camera_id)
+        if self.motion is not None:
+            await self.motion.unwatch(camera_id)
         site_camera = camera_id in self._site_cameras
         self._site_cameras.discard(camera_id)
         for streams in (self.streams, self.sub_streams):
             stream = streams.pop(camera_id, None)
             if stream is not None and not site_camera:  # a site's paths belong to its recorder
                 await self.service.stop_stream(stream)
+
+    # ---- motion ------------------------------------------------------------------------------------
+
+    def attach_motion(self, motion: MotionService) -> None:
+        self.motion = motion
+        motion.listeners.append(self._on_motion_notice)
+
+    def set_motion_settings(self, camera_id: str, settings: MotionSettings) -> None:
+        if self.motion is None:
+            raise VidStreamError("motion detection is not available in this build")
+        self.camera(camera_id)  # an unknown camera is an error, not a row for nobody
+        self.motion.store.save_settings(camera_id, settings)
+
+    async def start_motion(self, camera_id: str) -> Result[bool]:
+        """Watch a camera for motion (its sub-stream when it has one) if its settings say so; restart it with
+        the current settings. Ok(False): detection is off for this camera."""
+        if self.motion is None:
+            return Result.ok(False)
+        camera = self.catalog.camera(camera_id)
+        if camera is not None and camera.site:
+            return Result.fail("not_supported", f"{camera.name} is watched for motion by its site's recorder")
+        settings = self.motion.store.settings(camera_id)
+        if not settings.enabled:
+            await self.motion.unwatch(camera_id)
+            return Result.ok(False)
+        stream = await self.start_camera(camera_id, sub_stream=True)
+        if stream.is_failure:
+            return Result(error=stream.error)
+        await self.motion.watch(camera_id, self.service.urls.rtsp(stream.value.path_name), settings)
+        return Result.ok(True)
+
+    def _on_motion_notice(self, notice: MotionNotice) -> None:
+        tamper_texts = {
+            "frozen": "the picture is frozen",
+            "blinded": "the picture shows nothing (covered or blinded?)",
+            "moved": "the view changed at once (camera moved?)",
+        }
+        if notice.kind is NoticeKind.TAMPER and notice.tamper is not None:
+            text = tamper_texts.get(notice.tamper.value, notice.tamper.value)
+            self.alert("warning", f"{self._camera_name(notice.camera_id)}: {text}")
+            self.catalog.audit("system", "tamper", notice.camera_id, notice.tamper.value)
 
     def all_streams(self) -> list[Stream]:
         """This machine's own streams (the ones it provisions on its MediaMTX)."""
@@ -758,6 +804,8 @@ class VidStreamCore:
 
     async def close(self) -> None:
         await self.supervisor.close()
+        if self.motion is not None:
+            await self.motion.close()
         await self.stop_all_recordings()
         for camera_id in list(self.streams):
             with contextlib.suppress(VidStreamError):

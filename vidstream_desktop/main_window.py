@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -28,6 +29,7 @@ from vidstream_desktop.alerts import AlertsList, ElidedLabel
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.help_dialog import HelpDialog
+from vidstream_desktop.motion_dialog import MotionDialog
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
 from vidstream_desktop.wall.camera_list import CameraListWidget
@@ -258,7 +260,54 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         self._attach_recordings(core)
         self.monitors.restore([str(camera.id) for camera in core.cameras()])
+        self._attach_motion(core, self.wall)
         return self.wall
+
+    def _attach_motion(self, core: VidStreamCore, wall: WallController) -> None:
+        from vidstream_desktop.events_panel import EventsPanel, MotionRelay, MotionWall
+
+        relay = MotionRelay(core, self)
+        self.motion_wall = MotionWall(core, relay, wall, self)
+        self.events_panel = EventsPanel(core, relay, self)
+        dock = QDockWidget(self.tr("Motion events"), self)
+        dock.setObjectName("eventsDock")
+        dock.setWidget(self.events_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.events_panel.play_requested.connect(self._play_event)
+        action = self._action("motion", self.tr("Motion detection…"), "camera", self.edit_motion, "Ctrl+M")
+        toolbar = self.findChild(QToolBar, "wallToolbar")
+        if toolbar is not None:
+            toolbar.addAction(action)
+        self.motion_wall.start_all()
+
+    def motion_dialog(self) -> MotionDialog | None:
+        """The selected camera's motion settings dialog (None without a selection or motion detection)."""
+        camera = self._selected_camera()
+        if camera is None or self.core is None or self.core.motion is None:
+            return None
+        picture = self.core.motion.still_picture(str(camera.id))
+        still = QImage.fromData(picture) if picture else None
+        return MotionDialog(camera.name, self.core.motion.store.settings(str(camera.id)), still, self)
+
+    def edit_motion(self) -> None:
+        dialog = self.motion_dialog()
+        if dialog is None or self.core is None:
+            return
+        if dialog.exec() == MotionDialog.DialogCode.Accepted:
+            self.save_motion(dialog)
+
+    def save_motion(self, dialog: MotionDialog) -> None:
+        camera = self._selected_camera()
+        if camera is None or self.core is None:
+            return
+        self.core.set_motion_settings(str(camera.id), dialog.settings())
+        self._spawn(self.core.start_motion(str(camera.id)))
+
+    def _play_event(self, camera_id: str, moment: object) -> None:
+        panel = getattr(self, "recordings_panel", None)
+        if panel is not None and isinstance(moment, datetime):
+            self.tabs.setCurrentWidget(panel)
+            panel.play_at(camera_id, moment)
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
         try:
@@ -388,6 +437,7 @@ class MainWindow(QMainWindow):
             await self.wall.show_camera(tile, camera_id)
         if recording:
             await self.wall.toggle_recording(camera_id)
+        await self.core.start_motion(camera_id)  # stop_camera ended its detection too
 
     def remove_camera(self) -> None:
         camera = self._selected_camera()

@@ -259,6 +259,24 @@ Salvar mesmo assim?</translation>
     </message>
 </context>
 <context>
+    <name>EventsPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="67"/>
+        <source>All cameras</source>
+        <translation>Todas as câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="92"/>
+        <source>now</source>
+        <translation>agora</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="94"/>
+        <source>{0} s</source>
+        <translation>{0} s</translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="82"/>
@@ -552,262 +570,280 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="58"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="60"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="61"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="63"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="77"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="85"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="408"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="397"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="447"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="210"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="270"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="272"/>
+        <source>Motion events</source>
+        <translation>Eventos de movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="277"/>
+        <source>Motion detection…</source>
+        <translation>Detecção de movimento…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="319"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="360"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="409"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="448"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="467"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="467"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="426"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="476"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="428"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="428"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
+    </message>
+</context>
+<context>
+    <name>MaskEditor</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="102"/>
+        <source>No picture yet: masks still apply</source>
+        <translation>Ainda sem imagem: as máscaras valem mesmo assim</translation>
     </message>
 </context>
 <context>
@@ -816,6 +852,44 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/wall/detached.py" line="157"/>
         <source>VidStream — wall {0}</source>
         <translation>VidStream — mural {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MotionDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="121"/>
+        <source>Motion detection: {0}</source>
+        <translation>Detecção de movimento: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="122"/>
+        <source>Detect motion on this camera</source>
+        <translation>Detectar movimento nesta câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="133"/>
+        <source>Close mask</source>
+        <translation>Fechar máscara</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="134"/>
+        <source>Clear masks</source>
+        <translation>Apagar máscaras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
+        <source>Sensitivity</source>
+        <translation>Sensibilidade</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="142"/>
+        <source>Smallest moving area</source>
+        <translation>Menor área em movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="144"/>
+        <source>Masks: click corners on the picture, double-click to close</source>
+        <translation>Máscaras: clique nos cantos sobre a imagem, clique duplo para fechar</translation>
     </message>
 </context>
 <context>
@@ -967,27 +1041,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="262"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="262"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="266"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="268"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -995,27 +1069,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="344"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="349"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="354"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="358"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="363"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="399"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="404"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="404"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="409"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1449,27 +1523,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="119"/>
         <source>Click to play from that moment; wheel to zoom; drag to move</source>
         <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="336"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
     </message>
@@ -1518,62 +1592,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="182"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="193"/>
         <source>{fps:.0f} fps</source>
         <translation>{fps:.0f} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="185"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="196"/>
         <source>{mbps:.1f} Mb/s</source>
         <translation>{mbps:.1f} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="198"/>
         <source>{kbps:.0f} kb/s</source>
         <translation>{kbps:.0f} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="219"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="209"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="220"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="210"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="221"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="211"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="222"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="212"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="223"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="213"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="235"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="237"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="239"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>

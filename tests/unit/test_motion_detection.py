@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -162,7 +163,7 @@ def test_grid_search_finds_exactly_the_marked_seconds_in_the_region() -> None:
     assert all(start % CHUNK_SECONDS == 0 for start, _ in stored)
 
 
-def test_events_and_grid_survive_in_the_catalog(tmp_path: object) -> None:
+def test_events_survive_in_the_catalog_with_their_thumbnail() -> None:
     catalog = Catalog(":memory:")
     store = MotionStore(catalog)
     detector = MotionDetector(MotionSettings())
@@ -180,3 +181,19 @@ def test_events_and_grid_survive_in_the_catalog(tmp_path: object) -> None:
     assert store.events("other") == []
     thumbnail = store.thumbnail(events[0].id)
     assert thumbnail is not None and thumbnail.startswith(b"P5 320 180 255\n")
+
+
+def test_a_version_2_catalog_gains_the_motion_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "catalog.sqlite3"
+    Catalog(path).close()
+    with sqlite3.connect(path) as db:  # as a catalog written before motion detection
+        db.executescript(
+            "DROP TABLE motion_events; DROP TABLE motion_grid; DROP TABLE motion_settings; PRAGMA user_version=2;"
+        )
+    catalog = Catalog(path)
+    store = MotionStore(catalog)
+    store.save_settings("cam", MotionSettings(sensitivity=60))
+    assert store.settings("cam").sensitivity == 60 and store.settings("other").enabled is False
+    assert catalog._query("PRAGMA user_version")[0][0] == 3

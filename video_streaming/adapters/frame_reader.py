@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import shutil
 import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import numpy as np
 
@@ -25,7 +26,8 @@ from video_streaming.motion.detector import FRAME_HEIGHT, FRAME_WIDTH, GreyFrame
 from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
-FrameSink = Callable[[GreyFrame, float], None]  # (frame, wall-clock epoch seconds of its arrival)
+# (frame, wall-clock epoch seconds of its arrival); an awaitable result is awaited before the next frame is read
+FrameSink = Callable[[GreyFrame, float], Awaitable[None] | None]
 StateSink = Callable[[bool, str], None]  # (receiving frames?, why not)
 
 
@@ -140,7 +142,9 @@ class FFmpegFrameReader:
                 frames += 1
                 frame = np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width)
                 try:
-                    self.on_frame(frame, self.clock())
+                    result = self.on_frame(frame, self.clock())
+                    if inspect.isawaitable(result):
+                        await result
                 except Exception:  # a broken consumer must not stop the reader
                     log.exception("motion frame consumer failed")
         finally:

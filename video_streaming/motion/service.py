@@ -5,18 +5,26 @@ detection itself is the pure code in detector.py and events.py."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from video_streaming.motion.detector import GreyFrame, MotionDetector, MotionSettings, Polygon, grid_of_polygon
+from video_streaming.motion.detector import (
+    FrameMotion,
+    GreyFrame,
+    MotionDetector,
+    MotionSettings,
+    Polygon,
+    grid_of_polygon,
+)
 from video_streaming.motion.events import MotionEvent, MotionEventTracker, Tamper, TamperWatch
 from video_streaming.motion.grid import GridAccumulator, moments_in_region
-from video_streaming.motion.store import MotionStore
+from video_streaming.motion.store import MotionStore, grey_to_pgm
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +35,7 @@ class FrameSource(Protocol):
     async def stop(self) -> None: ...
 
 
-FrameSink = Callable[[GreyFrame, float], None]
+FrameSink = Callable[[GreyFrame, float], Awaitable[None]]
 StateSink = Callable[[bool, str], None]
 SourceFactory = Callable[[str, FrameSink, StateSink], FrameSource]  # (source url, on frame, on state)
 
@@ -98,9 +106,22 @@ class MotionService:
         watch = self._watches.get(camera_id)
         return set(watch.tamper.active) if watch else set()
 
+    def settings_of(self, camera_id: str) -> MotionSettings | None:
+        """The settings the camera is watched with now (None: not watched)."""
+        watch = self._watches.get(camera_id)
+        return watch.settings if watch else None
+
     def frames_seen(self, camera_id: str) -> int:
         watch = self._watches.get(camera_id)
         return watch.frames if watch else 0
+
+    def still_picture(self, camera_id: str) -> bytes | None:
+        """A grey PGM of the camera (its last frame while watched, else its last event's), to draw masks on."""
+        watch = self._watches.get(camera_id)
+        if watch is not None and watch.last_frame is not None:
+            return grey_to_pgm(watch.last_frame)
+        events = self.store.events(camera_id, limit=1)
+        return self.store.thumbnail(events[0].id) if events else None
 
     async def watch(self, camera_id: str, source_url: str, settings: MotionSettings) -> None:
         """Start (or restart with new settings) detection on one camera. Off in its settings: stop it."""
@@ -141,10 +162,13 @@ class MotionService:
 
     # ---- frames ------------------------------------------------------------------------------------
 
-    def _on_frame(self, watch: _Watch, frame: GreyFrame, at: float) -> None:
+    async def _on_frame(self, watch: _Watch, frame: GreyFrame, at: float) -> None:
+        # The numpy part in a worker thread: ~2 ms a frame and camera would add up on the GUI's event loop.
+        motion, tampers = await asyncio.to_thread(self._analyse, watch, frame, at)
+        if self._watches.get(watch.camera_id) is not watch:
+            return  # unwatched meanwhile: its events are closed already
         watch.frames += 1
         watch.last_frame = frame
-        motion = watch.detector.process(frame)
         started, ended = watch.tracker.update(at, motion, frame)
         if ended is not None:
             self._end_event(watch, ended, at)
@@ -154,9 +178,15 @@ class MotionService:
         chunk = watch.grid.add(at, motion.grid)
         if chunk is not None:
             self.store.save_grid(chunk)
-        for kind, on in watch.tamper.update(at, frame, motion):
+        for kind, on in tampers:
             self._tell(MotionNotice(NoticeKind.TAMPER if on else NoticeKind.TAMPER_CLEARED, watch.camera_id, at,
                                     tamper=kind))  # fmt: skip
+
+    @staticmethod
+    def _analyse(watch: _Watch, frame: GreyFrame, at: float) -> tuple[FrameMotion, list[tuple[Tamper, bool]]]:
+        """Runs in a worker thread; one frame of a camera at a time (the reader awaits it)."""
+        motion = watch.detector.process(frame)
+        return motion, watch.tamper.update(at, frame, motion)
 
     def _on_state(self, watch: _Watch, receiving: bool, why: str) -> None:
         was, watch.receiving = watch.receiving, receiving

@@ -9,7 +9,7 @@ from datetime import datetime
 import numpy as np
 
 from video_streaming.catalog import Catalog
-from video_streaming.motion.detector import GreyFrame, Region
+from video_streaming.motion.detector import GreyFrame, MotionSettings, Region
 from video_streaming.motion.events import MotionEvent
 from video_streaming.motion.grid import CHUNK_SECONDS, GridChunk, decode_chunk
 
@@ -34,6 +34,24 @@ class StoredEvent:
 class MotionStore:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+
+    def settings(self, camera_id: str) -> MotionSettings:
+        """A camera's motion settings; detection is off for a camera until the operator turns it on."""
+        rows = self.catalog._query("SELECT settings FROM motion_settings WHERE camera_id = ?", (camera_id,))
+        if not rows:
+            return MotionSettings(enabled=False)
+        values = json.loads(rows[0]["settings"])
+        masks = tuple(tuple((float(x), float(y)) for x, y in polygon) for polygon in values.get("masks", []))
+        return MotionSettings(bool(values["enabled"]), int(values["sensitivity"]), float(values["min_area"]), masks)
+
+    def save_settings(self, camera_id: str, settings: MotionSettings) -> None:
+        values = {"enabled": settings.enabled, "sensitivity": settings.sensitivity, "min_area": settings.min_area,
+                  "masks": [list(map(list, polygon)) for polygon in settings.masks]}  # fmt: skip
+        with self.catalog._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO motion_settings (camera_id, settings) VALUES (?, ?)",
+                (camera_id, json.dumps(values)),
+            )
 
     def add_event(self, event: MotionEvent) -> int:
         with self.catalog._transaction() as db:

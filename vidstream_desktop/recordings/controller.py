@@ -13,7 +13,7 @@ import shutil
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ class TimelineData:
     end: datetime
     spans: list[Span]
     gaps: list[tuple[datetime, datetime]]
+    motion: list[tuple[datetime, datetime]] = field(default_factory=list)  # motion events, drawn as a band
 
 
 class JobState(StrEnum):
@@ -212,7 +213,11 @@ class RecordingsController(QObject):
                 if now > begin:
                     spans.append(Span(begin, now, "recording", row.id))
             gaps = [(g0, g1 or now) for g0, g1 in self.catalog.gaps_between(camera_id, start, end)]
-            return TimelineData(camera_id, start, end, sorted(spans, key=lambda s: s.start), gaps)
+            motion = [] if self.core.motion is None else [
+                (datetime.fromtimestamp(e.start, UTC), datetime.fromtimestamp(e.end, UTC) if e.end else now)
+                for e in self.core.motion.store.events(camera_id, since=start, until=end, limit=20000)
+            ]  # fmt: skip
+            return TimelineData(camera_id, start, end, sorted(spans, key=lambda s: s.start), gaps, motion)
 
         return await asyncio.to_thread(read)
 

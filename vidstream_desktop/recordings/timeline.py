@@ -26,6 +26,7 @@ ThumbnailProvider = Callable[[str, datetime], Awaitable[Path | None]]  # camera 
 NAME_WIDTH = 132  # the camera name's gutter, shared by the ruler so the times line up
 RIGHT_MARGIN = 10
 BAR_TOP, BAR_HEIGHT = 6, 20
+MOTION_BAND_HEIGHT = 4  # fits between the bar and the row's end
 ROW_HEIGHT = 32
 THUMB_HEIGHT = 40
 THUMB_WIDTH = 71  # 16:9
@@ -167,6 +168,20 @@ class TimelineWidget(QWidget):
             rects.append(QRectF(x0, BAR_TOP, max(x1 - x0, 2.0), BAR_HEIGHT))
         return rects
 
+    def motion_rects(self) -> list[QRectF]:
+        """The motion band under the bar: one translucent mark an event, so busy times show denser."""
+        if self.data is None:
+            return []
+        track = self.geometry_for_time()
+        rects = []
+        for start, end in self.data.motion:
+            if end <= self.time_window.start or start >= self.time_window.end:
+                continue
+            x0 = max(track.x_for(start), track.left)
+            x1 = min(track.x_for(end), track.left + track.width)
+            rects.append(QRectF(x0, BAR_TOP + BAR_HEIGHT + 1, max(x1 - x0, 2.0), MOTION_BAND_HEIGHT))
+        return rects
+
     def thumbnail_slots(self) -> list[datetime]:
         """Moments with a thumbnail under the bar: on a stable grid, only where something was recorded."""
         if not self.shows_thumbnails or self.data is None:
@@ -214,6 +229,8 @@ class TimelineWidget(QWidget):
         for rect in self.gap_rects():
             painter.fillRect(rect, QColor(229, 72, 77, 70))
             painter.fillRect(rect, gap_brush)
+        for rect in self.motion_rects():
+            painter.fillRect(rect, QColor(255, 159, 28, 110))
         if self.shows_thumbnails:
             self._paint_thumbnails(painter, track)
         if self.playhead is not None and self.time_window.start <= self.playhead <= self.time_window.end:

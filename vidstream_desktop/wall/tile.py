@@ -145,6 +145,7 @@ class VideoTile(QFrame):
 
     def clear(self) -> None:
         self._setting_up = False
+        self.set_motion(False)
         self.player.stop()
         self._camera_id = self._camera_name = self._url = ""
         self._transport = None
@@ -171,6 +172,16 @@ class VideoTile(QFrame):
     @property
     def is_recording_paused(self) -> bool:
         return self._paused
+
+    def set_motion(self, active: bool) -> None:
+        """Light the border while the camera's motion detector sees motion."""
+        if bool(self.property("motion")) != active:
+            self.setProperty("motion", active)
+            repolish(self)
+
+    @property
+    def has_motion(self) -> bool:
+        return bool(self.property("motion"))
 
     def set_muted(self, muted: bool) -> None:
         self.player.set_muted(muted)

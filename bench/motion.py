@@ -1,0 +1,150 @@
+"""Motion: search time over a synthetic 30-day grid, and detection cost and latency on a scripted camera.
+
+Search: one camera's motion grid for 30 days (43,200 one-minute chunks, motion in ~5 % of the seconds,
+written through MotionStore into a real catalog file); a region is searched over the whole range, as the
+motion-search use case does (no decoding). Detection: a scripted camera (640x360@25 H.264) published to a
+real MediaMTX, read by the real ffmpeg reader at 320x180@5 fps grey; CPU of the reader's ffmpeg and of this
+process (the numpy detector and the event loop) over a window; the delay from the scripted motion start
+(MediaMTX's readyTime + script time) to the service's "started" notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from bench.common import BenchContext, CpuMeter, mediamtx_server, summary, wait_path_ready
+
+NAME = "motion"
+TITLE = "Motion detection and search"
+DAYS = 30
+
+
+def build_grid(path: Any, days: int) -> tuple[Any, float, float, float]:
+    from video_streaming.catalog import Catalog
+    from video_streaming.motion.detector import GRID_BYTES
+    from video_streaming.motion.grid import CHUNK_SECONDS, GridChunk
+    from video_streaming.motion.store import MotionStore
+
+    catalog = Catalog(path)
+    store = MotionStore(catalog)
+    rng = np.random.default_rng(1)
+    end = int(time.time()) // CHUNK_SECONDS * CHUNK_SECONDS
+    start = end - days * 86400
+    started = time.perf_counter()
+    with catalog._transaction() as db:  # one transaction: filling 30 days one chunk at a time takes minutes
+        for chunk_start in range(start, end, CHUNK_SECONDS):
+            cells = np.zeros((CHUNK_SECONDS, GRID_BYTES), dtype=np.uint8)
+            active = rng.random(CHUNK_SECONDS) < 0.05
+            cells[active] = rng.integers(0, 256, (int(active.sum()), GRID_BYTES), dtype=np.uint8) & rng.integers(
+                0, 256, (int(active.sum()), GRID_BYTES), dtype=np.uint8
+            )
+            chunk = GridChunk("cam", chunk_start, cells.tobytes())
+            db.execute("INSERT INTO motion_grid (camera_id, chunk_start, cells) VALUES (?, ?, ?)",
+                       ("cam", chunk.start, chunk.encode()))  # fmt: skip
+    return store, float(start), float(end), time.perf_counter() - started
+
+
+def bench_search(ctx: BenchContext) -> dict[str, Any]:
+    from video_streaming.motion.detector import grid_of_polygon
+    from video_streaming.motion.grid import moments_in_region
+
+    path = ctx.tmp("motion-search") / "catalog.sqlite3"
+    store, start, end, build_s = build_grid(path, DAYS)
+    region = ((0.1, 0.1), (0.4, 0.1), (0.4, 0.5), (0.1, 0.5))
+    cells = grid_of_polygon(region)
+    times, found = [], 0
+    for _ in range(3 if ctx.quick else 7):
+        t = time.perf_counter()
+        chunks = store.grid_chunks("cam", start, end)
+        found = len(moments_in_region(chunks, cells, start, end))
+        times.append(time.perf_counter() - t)
+    ctx.say(f"search over {DAYS} days: p50 {np.median(times) * 1000:.0f} ms, {found} moments")
+    return {
+        "days": DAYS, "chunks": int((end - start) // 60), "database_bytes": os.path.getsize(path),
+        "build_s": build_s, "search_s": summary(times), "moments_found": found,
+    }  # fmt: skip
+
+
+def stream_origin(server: Any, path: str) -> float:
+    """Wall-clock time of the scripted camera's t=0: MediaMTX's readyTime for its path."""
+    import httpx
+
+    endpoints = server.endpoints
+    info = httpx.get(f"{endpoints.api_url}/v3/paths/get/{path}", timeout=2,
+                     auth=(endpoints.api_user, endpoints.api_password)).json()  # fmt: skip
+    whole, _, fraction = str(info["readyTime"]).rstrip("Z").partition(".")
+    return datetime.fromisoformat(whole).replace(tzinfo=UTC).timestamp() + float("0." + (fraction or "0")[:6])
+
+
+async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -> dict[str, Any]:
+    """`cameras` detectors on the one scripted stream: the cost of N cameras without N encoders."""
+    from video_streaming.adapters.frame_reader import FFmpegFrameReader
+    from video_streaming.catalog import Catalog
+    from video_streaming.motion.detector import MotionSettings
+    from video_streaming.motion.service import MotionNotice, MotionService, NoticeKind
+    from video_streaming.motion.store import MotionStore
+    from video_streaming.runtime.scripted_camera import SWING_REGION, MotionScript, ScriptedCamera
+
+    period = 8.0
+    moves = tuple((period * k + 4.0, period * k + 6.0) for k in range(int(seconds // period) + 2))
+    with mediamtx_server(ctx.work_dir) as server:
+        camera = ScriptedCamera(server.endpoints.rtsp_url("bench"), ctx.work_dir / "cam.log", MotionScript(moves=moves))
+        camera.start()
+        try:
+            wait_path_ready(server, "bench")
+            origin = await asyncio.to_thread(stream_origin, server, "bench")
+            readers: list[FFmpegFrameReader] = []
+
+            def reader(url: str, on_frame: Any, on_state: Any) -> FFmpegFrameReader:
+                made = FFmpegFrameReader(url, on_frame, on_state)
+                readers.append(made)
+                return made
+
+            notices: list[MotionNotice] = []
+            service = MotionService(MotionStore(Catalog(ctx.work_dir / "detect.sqlite3")), reader)
+            service.listeners.append(notices.append)
+            names = [f"cam{index}" for index in range(cameras)]
+            for name in names:
+                await service.watch(name, server.endpoints.rtsp_url("bench"), MotionSettings(masks=(SWING_REGION,)))
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not all(service.frames_seen(n) for n in names):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            pids = [r.process.pid for r in readers if r.process is not None]
+            meter = CpuMeter({"reader_ffmpeg": pids})
+            own0 = time.process_time()
+            meter.start()
+            await asyncio.sleep(seconds)
+            cpu = meter.stop()
+            own = (time.process_time() - own0) / cpu["window_s"]
+            frames = sum(service.frames_seen(n) for n in names)
+            await service.close()
+        finally:
+            camera.stop()
+    delays = []
+    for notice in notices:
+        if notice.kind is NoticeKind.STARTED and notice.event is not None and notice.camera_id == "cam0":
+            script = min((origin + a for a, _ in moves), key=lambda s: abs(s - notice.event.start))  # type: ignore[union-attr]
+            delays.append(notice.at - script)
+    ctx.say(f"{cameras} camera(s): reader ffmpeg {cpu['reader_ffmpeg'] * 100:.1f} % of a core, "
+            f"detector process {own * 100:.1f} %")  # fmt: skip
+    return {
+        "cameras": cameras, "window_s": cpu["window_s"], "frames": frames,
+        "reader_ffmpeg_core_fraction": cpu["reader_ffmpeg"],
+        "detector_process_core_fraction": own, "machine_busy_cores": cpu["machine_busy_cores"],
+        "motion_start_to_notice_s": summary(delays) if delays else None, "events": len(delays),
+    }  # fmt: skip
+
+
+def run(ctx: BenchContext) -> dict[str, Any]:
+    random.seed(1)
+    search = bench_search(ctx)
+    detection = asyncio.run(bench_detection(ctx, 20.0 if ctx.quick else 60.0))
+    sixteen = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16))
+    return {"search": search, "detection_one_camera": detection, "detection_16_cameras": sixteen}
