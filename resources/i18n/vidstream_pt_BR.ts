@@ -1655,58 +1655,63 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="214"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="221"/>
+        <source>cannot play over {0}: this VLC&apos;s {0} player cannot send the media server&apos;s login; choose another transport for the camera</source>
+        <translation>não é possível reproduzir por {0}: o reprodutor {0} deste VLC não envia o login do servidor de mídia; escolha outro transporte para a câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
         <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
         <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="233"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="245"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="253"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="265"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="269"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="299"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="259"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="271"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="303"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="315"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="305"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="333"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="345"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="335"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="347"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="337"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="339"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="351"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

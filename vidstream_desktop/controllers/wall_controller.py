@@ -21,7 +21,7 @@ from video_streaming.live_transports import carries, transports_carrying
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.grid import CameraGrid
 from vidstream_desktop.wall.tile import VideoTile
-from vidstream_desktop.wall.vlc_backend import Transport
+from vidstream_desktop.wall.vlc_backend import Transport, opens_with_login
 
 log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 1000
@@ -204,21 +204,33 @@ class WallController(QObject):
                 self.core.keep_camera(camera_id)  # retried with back-off; the tile opens once it is up
             return
         transport = self.transport_for(camera_id)
-        # MediaMTX carries some codecs over some protocols only (M-JPEG: RTSP alone): pick one this VLC opens.
+        # MediaMTX carries some codecs over some protocols only (M-JPEG: RTSP alone), and libvlc's HLS cannot
+        # send a login: pick a transport this VLC opens that carries the camera to it.
         codec = await self.core.live_video_codec(camera_id, sub_stream=sub)
-        if not carries(transport.value, codec):
-            usable = [t for t in self.transports if carries(t.value, codec)]
+        urls = self.core.live_urls(camera_id, sub_stream=sub)
+
+        def plays(candidate: Transport) -> bool:
+            return carries(candidate.value, codec) and opens_with_login(candidate, urls.get(candidate.value, ""))
+
+        if not plays(transport):
+            usable = [t for t in self.transports if plays(t)]
             if not usable:
                 tile.assign(camera_id, camera.name, "", transport)
-                carrying = ", ".join(name.upper() for name in transports_carrying(codec or ""))
-                self._unplayable[id(tile)] = self.tr("cannot play {0} live: the media server sends it over {1} "
-                                                     "only, which this VLC cannot open").format(codec, carrying)
+                if carries(transport.value, codec):
+                    self._unplayable[id(tile)] = self.tr(
+                        "cannot play over {0}: this VLC's {0} player cannot send the media server's login; "
+                        "choose another transport for the camera").format(transport.value.upper())  # fmt: skip
+                else:
+                    carrying = ", ".join(name.upper() for name in transports_carrying(codec or ""))
+                    self._unplayable[id(tile)] = self.tr(
+                        "cannot play {0} live: the media server sends it over {1} only, which this VLC cannot "
+                        "open").format(codec, carrying)  # fmt: skip
                 tile.set_problem(self._unplayable[id(tile)])
                 tile.set_recording(self.core.is_recording(camera_id))
                 return
             transport = usable[0]
         self._unplayable.pop(id(tile), None)
-        url = self.core.live_urls(camera_id, sub_stream=sub).get(transport.value, "")
+        url = urls.get(transport.value, "")
         tile.assign(camera_id, camera.name, url, transport)
         tile.set_recording(self.core.is_recording(camera_id))
         self._save_wall()

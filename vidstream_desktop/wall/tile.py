@@ -102,6 +102,11 @@ class VideoTile(QFrame):
         return self._transport
 
     @property
+    def url(self) -> str:
+        """What the player reads (with the server's login, if any: never shown)."""
+        return self._url
+
+    @property
     def state(self) -> str:
         if self._setting_up and self.player.state is PlayerState.STOPPED:
             return PlayerState.CONNECTING.value

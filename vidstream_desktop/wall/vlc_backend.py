@@ -20,6 +20,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import vlc
 from PySide6.QtWidgets import QWidget
@@ -111,6 +112,13 @@ def attach_player_to_widget(player: Any, widget: QWidget, platform: str = sys.pl
     # Otherwise VLC's window swallows double-clicks, hover and drops meant for the tile.
     player.video_set_mouse_input(False)
     player.video_set_key_input(False)
+
+
+def opens_with_login(transport: Transport, url: str) -> bool:
+    """Can a tile read `url` over `transport` when the URL carries a login? libvlc's HLS player fetches the
+    segments by the playlist's relative names and leaves the URL's login behind, so against a server that
+    wants one (the app's own MediaMTX: no anonymous readers) it never plays; SRT and RTMP pass it on."""
+    return transport is not Transport.HLS or not urlsplit(url).password
 
 
 def media_options(transport: Transport, caching_ms: int) -> list[str]:
