@@ -27,72 +27,72 @@
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="68"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="70"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="72"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="74"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="74"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="76"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="85"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="91"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="91"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="93"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="94"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="93"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="95"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="109"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="111"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="146"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="148"/>
         <source>The user and password were moved from the URL to their fields</source>
         <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="175"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="177"/>
         <source>The connection test of this camera failed:
 {0}
 
@@ -103,22 +103,22 @@ Save it anyway?</source>
 Salvar mesmo assim?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="176"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="178"/>
         <source>Save a camera that did not answer?</source>
         <translation>Salvar uma câmera que não respondeu?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="186"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="188"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="193"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="195"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="196"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="198"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -700,52 +700,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="98"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="103"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="126"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="128"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="106"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="129"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="131"/>
+        <source>Previous frame (,)</source>
+        <translation>Quadro anterior (,)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
+        <source>Play backwards, key frame by key frame (J)</source>
+        <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="151"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="153"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="122"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="154"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="280"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="365"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="329"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="415"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="384"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="470"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -900,96 +910,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="131"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="163"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="460"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="466"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="462"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="468"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="463"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="469"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="214"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="215"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="261"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="262"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="275"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="266"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="280"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="281"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="326"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="327"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="332"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -997,43 +1007,43 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="366"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="367"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="359"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="360"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="362"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="370"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="428"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="443"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="443"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1041,17 +1051,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="461"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="467"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="465"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="477"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="483"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1172,62 +1182,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="65"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="66"/>
         <source>Previous day</source>
         <translation>Dia anterior</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="69"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="70"/>
         <source>Next day</source>
         <translation>Dia seguinte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="76"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="77"/>
         <source>Today</source>
         <translation>Hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="78"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="79"/>
         <source>Whole day</source>
         <translation>Dia inteiro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="79"/>
-        <source>Zoom out to the whole day (the wheel zooms in to an hour)</source>
-        <translation>Reduzir para o dia inteiro (a roda amplia até uma hora)</translation>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="80"/>
+        <source>Zoom out to the whole day (the wheel zooms in to a minute)</source>
+        <translation>Afastar para o dia inteiro (a roda aproxima até um minuto)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="87"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="88"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="88"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="89"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="89"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="90"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="90"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="91"/>
         <source>gap</source>
         <translation>lacuna</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="112"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="113"/>
         <source>No cameras yet</source>
         <translation>Nenhuma câmera ainda</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="240"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="243"/>
+        <source>{m} min</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="245"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="241"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="247"/>
         <source>{h} h</source>
         <translation>{h} h</translation>
     </message>

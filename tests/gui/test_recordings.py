@@ -309,9 +309,9 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert clicked and clicked[0][0] == str(front.id)
         assert abs((clicked[0][1] - (midnight + timedelta(hours=2.5))).total_seconds()) < 24 * 3600 / width
 
-        # The wheel zooms around the mouse, down to one hour, every row together; then thumbnails show.
+        # The wheel zooms around the mouse, down to one minute, every row together; then thumbnails show.
         anchor = QPointF(x_at(2.5), middle)
-        for _ in range(20):
+        for _ in range(40):
             wheel(row, anchor, 1)
         assert view.time_window.seconds == MIN_SPAN_SECONDS
         assert view.time_window.start <= midnight + timedelta(hours=2.5) <= view.time_window.end
@@ -319,6 +319,8 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert row.shows_thumbnails and row.sizeHint().height() > 60
         track = row.geometry_for_time()
         assert abs((track.time_at(anchor.x()) - (midnight + timedelta(hours=2.5))).total_seconds()) < 30
+        view.show_moment(midnight + timedelta(hours=2.5), 3600)  # an hour across: the whole span in view
+        track = row.geometry_for_time()
         [rect] = [r for s, r in row.span_rects() if s.state == "archived"]
         assert abs(rect.right() - track.x_for(midnight + timedelta(hours=3))) < 1
         assert rect.width() > width * 0.5  # one hour across: the 02:00-03:00 span is wide now
@@ -580,5 +582,78 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
 
     try:
         run(qasync_loop, scenario(), timeout=60)
+    finally:
+        close_panel(qasync_loop, panel)
+
+
+def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera: SyntheticCamera, minio: S3Target, tmp_path: Path,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+    core.archiver.keep_local = True
+    camera_id, recording_id = run(qasync_loop, record(core, mediamtx, 9))
+    segments = core.catalog.segments(recording_id=recording_id)
+    panel = open_panel(qasync_loop, core, tmp_path)
+    player = panel.player
+
+    def at() -> datetime:
+        moment = player.current_time()
+        assert moment is not None
+        return moment
+
+    async def scenario() -> None:
+        assert panel.select_recording(recording_id)
+        panel.play_selected()
+        await until(lambda: player.state == "playing" and player.has_picture(), 15, "plays")
+        player.pause()
+        await until(lambda: player.state == "paused", 3, "paused")
+        clip_start, clip_end = player.clip_start, player.clip_end
+        assert clip_start is not None and clip_end is not None
+
+        # A click on the seek bar jumps there (not a page step towards it).
+        slider = player.slider
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(int(slider.width() * 0.75), slider.height() // 2))  # fmt: skip
+        wanted = clip_start + (clip_end - clip_start) * 0.75
+        await until(lambda: player.state == "paused" and abs((at() - wanted).total_seconds()) < 0.6, 10,
+                    "the seek bar jumped to the click")  # fmt: skip
+
+        # Step back: three frames earlier, each a different picture.
+        await asyncio.sleep(0.3)
+        before, picture = at(), screen_pixels(player.surface)
+        for _ in range(3):
+            player.previous_frame()
+            await asyncio.sleep(0.25)
+        await until(lambda: screen_pixels(player.surface) != picture, 2, "a step back shows another picture")
+        stepped = (before - at()).total_seconds()
+        print(f"three steps back: {stepped * 1000:.0f} ms earlier")
+        assert 0.08 <= stepped <= 0.2 and player.state == "paused", stepped
+
+        # Backwards, key frame by key frame, across a segment boundary.
+        start = at()
+        player.toggle_reverse()
+        assert player.reversing
+        await until(lambda: (start - at()).total_seconds() >= 2.5, 6, "plays backwards")
+        assert player.state in ("paused", "loading")
+        player.toggle_reverse()
+        assert not player.reversing
+
+        # The timeline zooms around the cursor from the whole day down to one minute.
+        row = panel.timeline.rows[camera_id]
+        track = row.geometry_for_time()
+        moment = segments[1].start
+        anchor = QPointF(track.x_for(moment), row.height() / 2)
+        for _ in range(60):
+            wheel(row, anchor, 1)
+        assert panel.timeline.time_window.seconds == MIN_SPAN_SECONDS == 60
+        track = row.geometry_for_time()
+        assert abs((track.time_at(anchor.x()) - moment).total_seconds()) < 0.5
+        assert any(rect.width() > 20 for _, rect in row.span_rects()), "the recording is in view"
+        assert "1 min" in panel.timeline.zoom_label.text()
+        player.stop()
+
+    try:
+        run(qasync_loop, scenario(), timeout=90)
     finally:
         close_panel(qasync_loop, panel)

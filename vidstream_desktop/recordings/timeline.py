@@ -1,5 +1,5 @@
 """Timelines: one row per camera showing what was recorded (spans) and where the camera dropped out (gaps)
-over a day, zoomable down to an hour with the wheel. A click asks to play from that moment; zoomed in, a
+over a day, zoomable down to a minute with the wheel. A click asks to play from that moment; zoomed in, a
 strip of thumbnails under each row shows what the camera saw (grabbed lazily, cached on disk)."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ THUMB_HEIGHT = 40
 THUMB_WIDTH = 71  # 16:9
 THUMB_GAP = 6
 DAY_SECONDS = 24 * 3600.0
-MIN_SPAN_SECONDS = 3600.0  # the closest zoom: one hour across
+MIN_SPAN_SECONDS = 60.0  # the closest zoom: one minute across (frames a second or two apart)
 THUMBS_BELOW_SECONDS = 2 * 3600.0  # thumbnails once at most two hours are shown
 # Steps for ticks and thumbnails, in seconds: one is chosen so they stay readable and stable when panning.
 NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
@@ -61,7 +61,7 @@ class TimeWindow:
         return self.day_start + timedelta(seconds=DAY_SECONDS)
 
     def zoom(self, anchor: datetime, factor: float) -> None:
-        """Scale around `anchor` (it stays under the mouse), between one hour and the whole day."""
+        """Scale around `anchor` (it stays under the mouse), between one minute and the whole day."""
         seconds = min(max(self.seconds * factor, MIN_SPAN_SECONDS), DAY_SECONDS)
         fraction = (anchor - self.start).total_seconds() / self.seconds
         self.seconds = seconds
