@@ -442,8 +442,8 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/status_panel.py" line="89"/>
-        <source>Disk {0:.1f} GiB free</source>
-        <translation>Disco {0:.1f} GiB livres</translation>
+        <source>Disk {0} GiB free</source>
+        <translation>Disco {0} GiB livres</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/status_panel.py" line="91"/>
@@ -459,19 +459,29 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>HelpDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="19"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="24"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="27"/>
         <source>Keys</source>
         <translation>Teclas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="27"/>
         <source>Action</source>
         <translation>Ação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="39"/>
+        <source>Open log folder</source>
+        <translation>Abrir a pasta de registros</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="40"/>
+        <source>The full text of every alert, to send to whoever supports this workstation</source>
+        <translation>O texto completo de cada alerta, para enviar a quem dá suporte a esta estação</translation>
     </message>
 </context>
 <context>
@@ -534,165 +544,165 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="53"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="60"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="56"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="63"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="72"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="224"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="255"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="80"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="104"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="110"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="115"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="120"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="131"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="125"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="126"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="293"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="135"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="362"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="130"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="140"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="223"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="224"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="255"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="274"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="305"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="294"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="325"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="332"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="363"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="381"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="381"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="359"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="390"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="392"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="361"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="392"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -700,62 +710,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="125"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="126"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="130"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="128"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="132"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="129"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="131"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="135"/>
         <source>Previous frame (,)</source>
         <translation>Quadro anterior (,)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="137"/>
         <source>Play backwards, key frame by key frame (J)</source>
         <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="151"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="156"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="153"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="158"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="154"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="159"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="365"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="371"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="415"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="421"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="470"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="476"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -819,72 +829,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsModel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Camera</source>
         <translation>Câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Start</source>
         <translation>Início</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>End</source>
         <translation>Fim</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Duration</source>
         <translation>Duração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Size</source>
         <translation>Tamanho</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
         <source>recording…</source>
         <translation>gravando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="265"/>
         <source>uploading</source>
         <translation>enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="265"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="272"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="273"/>
         <source>expires today</source>
         <translation>expira hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="274"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="275"/>
         <source>expires tomorrow</source>
         <translation>expira amanhã</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/model.py" line="276"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="277"/>
         <source>expires in %n days</source>
         <translation>
             <numerusform>expira em %n dias</numerusform>
@@ -892,17 +902,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="293"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="294"/>
         <source>{archived} of {total} segments archived</source>
         <translation>{archived} de {total} segmentos arquivados</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="297"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="298"/>
         <source>Kept until {date} ({days} days after it ended)</source>
         <translation>Mantida até {date} ({days} dias após terminar)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="300"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="301"/>
         <source>Retention lock: cannot be deleted before then</source>
         <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
     </message>
@@ -910,96 +920,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="134"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="466"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="468"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="473"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="469"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="474"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="215"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="216"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="262"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="275"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="276"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="268"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="281"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="282"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="327"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="328"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="334"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1007,43 +1017,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="350"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="367"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="352"/>
+        <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
+        <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="372"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="360"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="368"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="376"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1051,17 +1066,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="467"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="472"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="476"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="483"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="488"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1284,18 +1299,18 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="182"/>
-        <source>{fps:.0f} fps</source>
-        <translation>{fps:.0f} fps</translation>
+        <source>{fps} fps</source>
+        <translation>{fps} fps</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="185"/>
-        <source>{mbps:.1f} Mb/s</source>
-        <translation>{mbps:.1f} Mb/s</translation>
+        <source>{mbps} Mb/s</source>
+        <translation>{mbps} Mb/s</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="187"/>
-        <source>{kbps:.0f} kb/s</source>
-        <translation>{kbps:.0f} kb/s</translation>
+        <source>{kbps} kb/s</source>
+        <translation>{kbps} kb/s</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
@@ -1400,12 +1415,12 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>window</name>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="69"/>
+        <location filename="../../vidstream_desktop/app.py" line="75"/>
         <source>Configuration error</source>
         <translation>Erro de configuração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="83"/>
+        <location filename="../../vidstream_desktop/app.py" line="91"/>
         <source>VidStream could not start</source>
         <translation>O VidStream não pôde iniciar</translation>
     </message>

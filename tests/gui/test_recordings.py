@@ -433,6 +433,9 @@ def test_player_plays_an_archived_recording_and_the_panel_downloads_it(  # type:
         await until(lambda: QGuiApplication.clipboard().text().startswith("http"), 5, "link copied")
         assert player.current_item() is not None
         assert player.current_item().object_key in QGuiApplication.clipboard().text()  # type: ignore[union-attr]
+        # The test archive listens on loopback: the operator is told the link works on this machine only.
+        await until(lambda: "valid until" in panel.message.text(), 5, "link message")
+        assert "opens only on this machine" in panel.message.text()
         player.stop()
 
     try:
@@ -551,7 +554,7 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
         print(f"recording listed after {took * 1000:.0f} ms")
         first = shown(recording_id)
         assert first is not None and first["state"] == "recording" and first["end"] == "recording…"
-        assert panel.count_label.text() == "1 recording"
+        await until(lambda: panel.count_label.text() == "1 recording", 2, "counted")
         await until(lambda: (s := shown(recording_id)) is not None and s["duration"] != first["duration"], 3,
                     "duration grows")  # fmt: skip
         def drawn_recording() -> bool:
@@ -586,6 +589,23 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
         close_panel(qasync_loop, panel)
 
 
+def segment_at_least(segments: list, count: int):  # type: ignore[no-untyped-def, type-arg]
+    assert len(segments) > count, f"only {len(segments)} segments were recorded"
+    return segments[count]
+
+
+def slider_x(slider: object, fraction: float) -> float:
+    """Where on `slider` (a QSlider) the handle's centre sits for `fraction` of its range."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)  # type: ignore[attr-defined]
+    style = slider.style()  # type: ignore[attr-defined]
+    groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, slider)
+    handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider)
+    return groove.x() + handle.width() / 2 + fraction * (groove.width() - handle.width())
+
+
 def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # type: ignore[no-untyped-def]
     qasync_loop: qasync.QEventLoop, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
     camera: SyntheticCamera, minio: S3Target, tmp_path: Path,
@@ -612,12 +632,17 @@ def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # typ
         assert clip_start is not None and clip_end is not None
 
         # A click on the seek bar jumps there (not a page step towards it).
+        # (Aimed a second into a segment, so that the steps back below stay within it.)
         slider = player.slider
+        aim = segment_at_least(segments, 3).start + timedelta(seconds=1)
+        fraction = (aim - clip_start) / (clip_end - clip_start)
         QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         QPoint(int(slider.width() * 0.75), slider.height() // 2))  # fmt: skip
-        wanted = clip_start + (clip_end - clip_start) * 0.75
-        await until(lambda: player.state == "paused" and abs((at() - wanted).total_seconds()) < 0.6, 10,
+                         QPoint(round(slider_x(slider, fraction)), slider.height() // 2))  # fmt: skip
+        wanted = clip_start + (clip_end - clip_start) * fraction
+        await until(lambda: player.state != "loading" and abs((at() - wanted).total_seconds()) < 0.6, 10,
                     "the seek bar jumped to the click")  # fmt: skip
+        player.pause()
+        await until(lambda: player.state == "paused", 3, "paused again")
 
         # Step back: three frames earlier, each a different picture.
         await asyncio.sleep(0.3)

@@ -135,6 +135,7 @@ class S3Storage(StorageService):
         max_concurrency: int = 4,
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
+        public_endpoint_url: str | None = None,
     ) -> None:
         insecure = bool(endpoint_url) and str(endpoint_url).startswith("http://")
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
@@ -167,6 +168,16 @@ class S3Storage(StorageService):
                 s3={"addressing_style": "path"},
             ),
         )
+
+        # Links are signed offline; one for a public endpoint names that host (the signature covers it).
+        self.public_endpoint_url = public_endpoint_url or None
+        self._link_client: S3Client = self._client
+        if self.public_endpoint_url:
+            self._link_client = boto3.client(
+                "s3", endpoint_url=self.public_endpoint_url, aws_access_key_id=access_key,
+                aws_secret_access_key=secret_key, region_name=region,
+                config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+            )  # fmt: skip
 
     @property
     def client(self) -> S3Client:
@@ -335,7 +346,7 @@ class S3Storage(StorageService):
             raise InvalidInput(f"a link can last from 1 s to 7 days, not {expires_in} s")
         return await self._run(
             "creating a link",
-            self._client.generate_presigned_url,
+            self._link_client.generate_presigned_url,
             "get_object",
             Params={"Bucket": self.bucket, "Key": remote_path},
             ExpiresIn=expires_in,

@@ -121,6 +121,7 @@ class PlayerPanel(QWidget):
         self._opening: asyncio.Future[Any] | None = None
         self._dragging = False
         self._jumped_to: int | None = None
+        self._paused_seek_ms: int | None = None  # where a step back sent the paused player, until it got there
 
         self.title = QLabel(self.tr("No recording selected"), self)
         self.title.setObjectName("playerTitle")
@@ -222,6 +223,11 @@ class PlayerPanel(QWidget):
             return None
         item = self._items[self._index]
         ms = self._player.get_time() if self._player is not None else -1
+        if self._paused_seek_ms is not None:
+            if self._state == "paused" and abs(int(ms) - self._paused_seek_ms) > 20:
+                ms = self._paused_seek_ms  # libvlc reports a seek made while paused only once it has landed
+            else:
+                self._paused_seek_ms = None
         return item.start + timedelta(milliseconds=max(int(ms), 0))
 
     def current_item(self) -> PlaybackItem | None:
@@ -265,6 +271,7 @@ class PlayerPanel(QWidget):
 
     def play(self) -> None:
         self._stop_reverse()
+        self._paused_seek_ms = None
         if self._player is None:
             if self._items:
                 self._open(max(self._index, 0), 0.0, play=True)
@@ -339,7 +346,8 @@ class PlayerPanel(QWidget):
             self._set_state("paused")
         target = moment - timedelta(seconds=seconds)
         if target >= item.start:
-            self._player.set_time(int((target - item.start).total_seconds() * 1000))
+            self._paused_seek_ms = int((target - item.start).total_seconds() * 1000)
+            self._player.set_time(self._paused_seek_ms)
             QTimer.singleShot(60, self._update_position)
             return True
         if self._index == 0:
@@ -388,6 +396,7 @@ class PlayerPanel(QWidget):
     # ---- opening segments --------------------------------------------------------------------------
 
     def _open(self, index: int, offset: float, play: bool, prefer_archive: bool = False) -> None:
+        self._paused_seek_ms = None
         self._generation += 1
         generation = self._generation
         self._index = index
@@ -458,8 +467,9 @@ class PlayerPanel(QWidget):
         if name in ("playing", "vout"):
             if self._pause_on_picture:
                 self._pause_once_landed()
-            elif name == "playing":
-                self._set_state("playing")
+            elif name == "playing" and not (self._state == "paused" and self._paused_seek_ms is not None):
+                # It may arrive after a pause that landed first (or for a seek made while paused): VLC decides.
+                self._set_state("paused" if self._player.get_state() == vlc.State.Paused else "playing")
         elif name == "paused":
             self._set_state("paused")
         elif name == "ended":
