@@ -38,7 +38,7 @@ from video_streaming.runtime.synthetic_camera import SyntheticCamera
 from video_streaming.secrets import SecretStore
 from vidstream_desktop.recordings import RecordingsPanel
 from vidstream_desktop.recordings.controller import JobState
-from vidstream_desktop.recordings.timeline import MIN_SPAN_SECONDS, NAME_WIDTH, STATE_COLORS
+from vidstream_desktop.recordings.timeline import GAP_COLOR, MIN_SPAN_SECONDS, NAME_WIDTH, STATE_COLORS
 from vidstream_desktop.recordings.timeline_view import local_day_start
 from vidstream_desktop.resources import load_theme
 
@@ -299,6 +299,11 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert same_color(image, x_at(5.75), middle, STATE_COLORS["local"])
         assert same_color(image, x_at(4.5), middle, "#1b1e22")
         assert not same_color(image, x_at(2 + 22.5 / 60), middle, STATE_COLORS["archived"], tolerance=30)
+        # The gap's hatching is amber, never the red that means "recording".
+        hatch = [(x, y) for x in range(int(gap.left()) + 1, int(gap.right())) for y in range(int(gap.top()) + 1,
+                 int(gap.bottom()))]  # fmt: skip
+        assert any(same_color(image, x, y, GAP_COLOR, tolerance=40) for x, y in hatch)
+        assert not any(same_color(image, x, y, STATE_COLORS["recording"], tolerance=40) for x, y in hatch)
 
         # A click asks to play that camera at that moment (to the pixel's worth of time).
         clicked: list[tuple[str, datetime]] = []

@@ -37,6 +37,7 @@ THUMBS_BELOW_SECONDS = 2 * 3600.0  # thumbnails once at most two hours are shown
 NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
 
 STATE_COLORS = {"archived": COLORS["accent"], "local": COLORS["green"], "recording": COLORS["red"]}
+GAP_COLOR = COLORS["amber"]  # not the red of "recording": a gap is where nothing was recorded
 
 
 def nice_step(seconds_per_pixel: float, min_pixels: float) -> int:
@@ -210,7 +211,7 @@ class TimelineWidget(QWidget):
         self._paint_ticks(painter, track)
         for span, rect in self.span_rects():
             painter.fillRect(rect, QColor(STATE_COLORS.get(span.state, COLORS["accent"])))
-        gap_brush = QBrush(QColor(COLORS["red"]), Qt.BrushStyle.BDiagPattern)
+        gap_brush = QBrush(QColor(GAP_COLOR), Qt.BrushStyle.BDiagPattern)
         for rect in self.gap_rects():
             painter.fillRect(rect, QColor(229, 72, 77, 70))
             painter.fillRect(rect, gap_brush)

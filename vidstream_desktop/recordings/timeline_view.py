@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from vidstream_desktop.recordings.controller import TimelineData
 from vidstream_desktop.recordings.timeline import (
     DAY_SECONDS,
+    GAP_COLOR,
     MIN_SPAN_SECONDS,
     STATE_COLORS,
     ThumbnailProvider,
@@ -31,7 +32,6 @@ from vidstream_desktop.recordings.timeline import (
     TimelineWidget,
     TimeWindow,
 )
-from vidstream_desktop.resources import COLORS
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class TimelineView(QWidget):
             for color, label in ((STATE_COLORS["archived"], self.tr("archived")),
                                  (STATE_COLORS["local"], self.tr("on this disk")),
                                  (STATE_COLORS["recording"], self.tr("recording")),
-                                 (COLORS["red"], self.tr("gap")))
+                                 (GAP_COLOR, self.tr("gap")))
         ))  # fmt: skip
         legend.setObjectName("timelineLegend")
 
