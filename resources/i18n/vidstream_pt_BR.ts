@@ -126,17 +126,22 @@ Salvar mesmo assim?</translation>
 <context>
     <name>CameraListWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="127"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <source>{name}: not connected yet (put it on the wall or record it)</source>
+        <translation>{name}: ainda não conectada (coloque-a no mural ou grave-a)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
         <source>{name}: online</source>
         <translation>{name}: online</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="131"/>
         <source>{name}: offline</source>
         <translation>{name}: offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="132"/>
         <source>{name}: recording</source>
         <translation>{name}: gravando</translation>
     </message>
@@ -710,62 +715,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="125"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="126"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="130"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="131"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="132"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="134"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="135"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="136"/>
         <source>Previous frame (,)</source>
         <translation>Quadro anterior (,)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="137"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="138"/>
         <source>Play backwards, key frame by key frame (J)</source>
         <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="156"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="157"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="158"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="159"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="159"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="160"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="371"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="379"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="421"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="430"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="476"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="486"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -1265,27 +1270,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="118"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="119"/>
         <source>Click to play from that moment; wheel to zoom; drag to move</source>
         <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="316"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="317"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="318"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="320"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
     </message>
