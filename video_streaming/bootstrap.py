@@ -164,8 +164,8 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
         if stack is None or stack.minio is None:
             raise InvalidInput("the embedded MinIO archive needs the embedded stack")
         return S3Storage(stack.minio.endpoint_url, storage.bucket, stack.minio.credentials.access_key,
-                         stack.minio.credentials.secret_key,
-                         object_lock=object_lock_setting(storage.object_lock), scoped_links=True)  # fmt: skip
+                         stack.minio.credentials.secret_key, object_lock=object_lock_setting(storage.object_lock),
+                         scoped_links=True, public_endpoint_url=storage.public_endpoint_url or None)  # fmt: skip
     secret = store.get("s3-secret-key") or ""
     if not storage.access_key or not secret:
         raise InvalidInput(
@@ -173,7 +173,8 @@ def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack |
         )
     s3 = S3Storage(storage.endpoint_url or None, storage.bucket, storage.access_key, secret,
                    region=storage.region, allow_insecure_remote=storage.allow_insecure,
-                   object_lock=object_lock_setting(storage.object_lock))  # fmt: skip
+                   object_lock=object_lock_setting(storage.object_lock),
+                   public_endpoint_url=storage.public_endpoint_url or None)  # fmt: skip
     return PrefixedStorage(s3, storage.prefix) if storage.prefix else s3
 
 

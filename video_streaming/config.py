@@ -50,6 +50,9 @@ class StorageSettings:
     prefix: str = ""
     # S3 object lock on uploads: "auto" (where the bucket has object lock), "off", "governance", "compliance".
     object_lock: str = "auto"
+    # Where others reach the archive, when not at endpoint_url (a public name in front of a loopback MinIO):
+    # share links are signed for it. Empty: links name endpoint_url.
+    public_endpoint_url: str = ""
 
 
 @dataclass(frozen=True)

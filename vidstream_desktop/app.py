@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QLocale, QSettings, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -20,7 +20,7 @@ from video_streaming.domain.errors import VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.private_files import restrict_process
 from vidstream_desktop.controllers.session import AppSession, SessionOptions
-from vidstream_desktop.main_window import MainWindow
+from vidstream_desktop.main_window import MainWindow, default_log_file
 from vidstream_desktop.resources import RESOURCES_DIR, load_theme
 
 log = logging.getLogger("vidstream_desktop")
@@ -44,8 +44,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def install_translation(app: QApplication, language: str | None) -> QTranslator | None:
-    translator = QTranslator(app)
+    """The app's own strings, Qt's (dialog buttons, context menus, the calendar) and the locale's dates and
+    numbers (weekday names, decimal commas) all in the chosen language. Returns the app's translator."""
     locale = QLocale(language) if language else QLocale.system()
+    QLocale.setDefault(locale)
+    qt_translator = QTranslator(app)
+    if qt_translator.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_translator)
+    translator = QTranslator(app)
     if translator.load(locale, "vidstream", "_", str(RESOURCES_DIR / "i18n")):
         app.installTranslator(translator)
         return translator
@@ -71,6 +77,8 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     except VidStreamError as error:
         QMessageBox.critical(window, window.tr("Configuration error"), str(error))
         return 2
+    window.log_file = default_log_file(settings.data_path)
+    configure_logging(log_file=window.log_file)  # rotating, secrets masked; Help → Open log folder
     session = AppSession(SessionOptions(settings=settings, demo=demo))
     try:
         core = await session.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,7 +16,10 @@ from PySide6.QtWidgets import (
 
 
 class HelpDialog(QDialog):
-    def __init__(self, shortcuts: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, shortcuts: list[tuple[str, str]], parent: QWidget | None = None,
+        open_log_folder: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.resize(460, 420)
@@ -29,6 +34,11 @@ class HelpDialog(QDialog):
         self.table = table
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        if open_log_folder is not None:
+            logs = buttons.addButton(self.tr("Open log folder"), QDialogButtonBox.ButtonRole.ActionRole)
+            logs.setToolTip(self.tr("The full text of every alert, to send to whoever supports this workstation"))
+            logs.clicked.connect(open_log_folder)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)

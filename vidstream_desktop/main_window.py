@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from video_streaming.bootstrap import build_onvif_service
+from video_streaming.config import data_dir
 from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
@@ -42,6 +44,11 @@ from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 log = logging.getLogger(__name__)
+
+
+def default_log_file(folder: Path | None = None) -> Path:
+    """The desktop app's rotating log, in the data folder (beside the catalog)."""
+    return (folder or data_dir()) / "logs" / "vidstream-desktop.log"
 
 
 class MainWindow(QMainWindow):
@@ -97,6 +104,8 @@ class MainWindow(QMainWindow):
         self.ptz_mouse = PtzMouse(self.ptz.control_for, self._spawn, self)
         self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
                                        self._actions_for_other_windows, self)  # fmt: skip
+        self._hidden_for_full_screen: list[tuple[QWidget, bool]] = []
+        self.log_file = default_log_file()
         self._build_toolbar()
         self.grid.layout_changed.connect(self._sync_layout_buttons)
         self._sync_layout_buttons(self.grid.layout_name)
@@ -235,19 +244,39 @@ class MainWindow(QMainWindow):
             self.actions_by_name[f"layout:{name}"].setChecked(name == current)
 
     def toggle_full_screen(self) -> None:
+        """Full screen is the wall alone: no toolbar, camera list, tabs, alerts or status bar (F11 or Esc
+        brings them back as they were)."""
         if self.isFullScreen():
             self.showNormal()
+            for widget, shown in self._hidden_for_full_screen:
+                widget.setVisible(shown)
+            self.tabs.tabBar().show()
+            self._hidden_for_full_screen = []
         else:
+            self.tabs.setCurrentWidget(self.grid)
+            chrome = [*self.findChildren(QToolBar), *self.findChildren(QDockWidget), self.statusBar()]
+            self._hidden_for_full_screen = [(widget, widget.isVisible()) for widget in chrome]
+            for widget in chrome:
+                widget.hide()
+            self.tabs.tabBar().hide()
             self.showFullScreen()
+
+    def log_folder(self) -> Path:
+        return self.log_file.parent
+
+    def open_log_folder(self) -> None:
+        """Where the full text of every alert is (for support): the data folder's logs."""
+        self.log_folder().mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.log_folder())))
 
     def _escape(self) -> None:
         if self.grid.maximized_tile is not None:
             self.grid.toggle_maximize(self.grid.maximized_tile)
         elif self.isFullScreen():
-            self.showNormal()
+            self.toggle_full_screen()
 
     def show_help(self) -> None:
-        HelpDialog(self.shortcuts(), self).exec()
+        HelpDialog(self.shortcuts(), self, open_log_folder=self.open_log_folder).exec()
 
     # ---- core ----------------------------------------------------------------------------------------
 
@@ -324,6 +353,8 @@ class MainWindow(QMainWindow):
     def show_alert(self, level: str, text: str) -> None:
         """The status line shows the latest (cut to its width); the alerts list keeps every one, and opens
         by itself for an error so that it cannot be missed."""
+        # The log keeps each alert's whole text (the core's own alerts are logged where they are raised).
+        log.log(logging.ERROR if level == "error" else logging.WARNING, "alert: %s", text)
         color = {"error": RED, "warning": AMBER}.get(level, "#8b949e")
         self.alert_label.setStyleSheet(f"color: {color}")
         self.alert_label.set_full_text(text)

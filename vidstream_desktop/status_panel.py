@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QLocale, QObject
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from video_streaming.core import Health
@@ -86,7 +86,7 @@ class HealthBar(QObject):
             )
         free_gib = health.disk_free_bytes / 2**30
         self.disk.show_state(
-            self.tr("Disk {0:.1f} GiB free").format(free_gib),
+            self.tr("Disk {0} GiB free").format(QLocale().toString(free_gib, "f", 1)),
             RED if health.disk_low else GREEN,
             self.tr("Recording stops before the disk fills; free space to resume")
             if health.disk_low

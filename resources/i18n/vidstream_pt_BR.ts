@@ -126,17 +126,22 @@ Salvar mesmo assim?</translation>
 <context>
     <name>CameraListWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
+        <source>{name}: not connected yet (put it on the wall or record it)</source>
+        <translation>{name}: ainda não conectada (coloque-a no mural ou grave-a)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="131"/>
         <source>{name}: online</source>
         <translation>{name}: online</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="129"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="132"/>
         <source>{name}: offline</source>
         <translation>{name}: offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/camera_list.py" line="130"/>
+        <location filename="../../vidstream_desktop/wall/camera_list.py" line="133"/>
         <source>{name}: recording</source>
         <translation>{name}: gravando</translation>
     </message>
@@ -478,8 +483,8 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/status_panel.py" line="89"/>
-        <source>Disk {0:.1f} GiB free</source>
-        <translation>Disco {0:.1f} GiB livres</translation>
+        <source>Disk {0} GiB free</source>
+        <translation>Disco {0} GiB livres</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/status_panel.py" line="91"/>
@@ -495,19 +500,29 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>HelpDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="19"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="24"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="27"/>
         <source>Keys</source>
         <translation>Teclas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/help_dialog.py" line="22"/>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="27"/>
         <source>Action</source>
         <translation>Ação</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="39"/>
+        <source>Open log folder</source>
+        <translation>Abrir a pasta de registros</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/help_dialog.py" line="40"/>
+        <source>The full text of every alert, to send to whoever supports this workstation</source>
+        <translation>O texto completo de cada alerta, para enviar a quem dá suporte a esta estação</translation>
     </message>
 </context>
 <context>
@@ -570,270 +585,270 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="60"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="67"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="63"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="70"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="79"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="112"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="127"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="132"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="408"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="439"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="447"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="158"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="206"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="210"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="219"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="272"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
         <source>Motion events</source>
         <translation>Eventos de movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="277"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="319"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="409"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="448"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="479"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="467"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="467"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="476"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="507"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -988,52 +1003,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="98"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="126"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="103"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="131"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="106"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="134"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="136"/>
+        <source>Previous frame (,)</source>
+        <translation>Quadro anterior (,)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="138"/>
+        <source>Play backwards, key frame by key frame (J)</source>
+        <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="157"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="121"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="159"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="122"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="160"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="280"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="379"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="329"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="430"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="384"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="486"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -1097,72 +1122,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsModel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Camera</source>
         <translation>Câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Start</source>
         <translation>Início</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>End</source>
         <translation>Fim</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Duration</source>
         <translation>Duração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>Size</source>
         <translation>Tamanho</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="113"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="114"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="254"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="255"/>
         <source>recording…</source>
         <translation>gravando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
         <source>local</source>
         <translation>local</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="265"/>
         <source>uploading</source>
         <translation>enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="264"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="265"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="272"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="273"/>
         <source>expires today</source>
         <translation>expira hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="274"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="275"/>
         <source>expires tomorrow</source>
         <translation>expira amanhã</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/model.py" line="276"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="277"/>
         <source>expires in %n days</source>
         <translation>
             <numerusform>expira em %n dias</numerusform>
@@ -1170,17 +1195,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="293"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="294"/>
         <source>{archived} of {total} segments archived</source>
         <translation>{archived} de {total} segmentos arquivados</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="297"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="298"/>
         <source>Kept until {date} ({days} days after it ended)</source>
         <translation>Mantida até {date} ({days} dias após terminar)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="300"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="301"/>
         <source>Retention lock: cannot be deleted before then</source>
         <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
     </message>
@@ -1188,96 +1213,96 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="132"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="134"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="164"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="466"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="468"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="473"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="469"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="474"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="215"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="216"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="262"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="275"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="276"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="268"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="281"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="282"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="327"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="328"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="334"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="347"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1285,43 +1310,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="350"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="367"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="352"/>
+        <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
+        <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="372"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="360"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="368"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="376"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="429"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="449"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1329,17 +1359,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="467"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="472"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="476"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="483"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="488"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1460,62 +1490,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineView</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="65"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="66"/>
         <source>Previous day</source>
         <translation>Dia anterior</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="69"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="70"/>
         <source>Next day</source>
         <translation>Dia seguinte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="76"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="77"/>
         <source>Today</source>
         <translation>Hoje</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="78"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="79"/>
         <source>Whole day</source>
         <translation>Dia inteiro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="79"/>
-        <source>Zoom out to the whole day (the wheel zooms in to an hour)</source>
-        <translation>Reduzir para o dia inteiro (a roda amplia até uma hora)</translation>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="80"/>
+        <source>Zoom out to the whole day (the wheel zooms in to a minute)</source>
+        <translation>Afastar para o dia inteiro (a roda aproxima até um minuto)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="87"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="88"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="88"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="89"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="89"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="90"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="90"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="91"/>
         <source>gap</source>
         <translation>lacuna</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="112"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="113"/>
         <source>No cameras yet</source>
         <translation>Nenhuma câmera ainda</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="240"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="243"/>
+        <source>{m} min</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="245"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h} h {m:02d} min</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="241"/>
+        <location filename="../../vidstream_desktop/recordings/timeline_view.py" line="247"/>
         <source>{h} h</source>
         <translation>{h} h</translation>
     </message>
@@ -1523,27 +1558,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="120"/>
         <source>Click to play from that moment; wheel to zoom; drag to move</source>
         <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="335"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="336"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="337"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
     </message>
@@ -1587,67 +1622,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="144"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="149"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="193"/>
-        <source>{fps:.0f} fps</source>
-        <translation>{fps:.0f} fps</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="196"/>
-        <source>{mbps:.1f} Mb/s</source>
-        <translation>{mbps:.1f} Mb/s</translation>
-    </message>
-    <message>
         <location filename="../../vidstream_desktop/wall/tile.py" line="198"/>
-        <source>{kbps:.0f} kb/s</source>
-        <translation>{kbps:.0f} kb/s</translation>
+        <source>{fps} fps</source>
+        <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="219"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="201"/>
+        <source>{mbps} Mb/s</source>
+        <translation>{mbps} Mb/s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
+        <source>{kbps} kb/s</source>
+        <translation>{kbps} kb/s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="220"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="225"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="221"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="222"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="227"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="223"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="235"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="240"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="237"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="242"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="239"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1737,12 +1772,12 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>window</name>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="72"/>
+        <location filename="../../vidstream_desktop/app.py" line="78"/>
         <source>Configuration error</source>
         <translation>Erro de configuração</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/app.py" line="86"/>
+        <location filename="../../vidstream_desktop/app.py" line="94"/>
         <source>VidStream could not start</source>
         <translation>O VidStream não pôde iniciar</translation>
     </message>

@@ -343,6 +343,47 @@ def test_camera_dialog_tests_in_seconds_splits_a_password_and_asks_before_saving
     run(qasync_loop, scenario(), timeout=60)
 
 
+def test_full_screen_shows_only_the_wall_and_alerts_reach_a_rotating_log(  # type: ignore[no-untyped-def]
+    qapp, window: MainWindow, tmp_path: Path
+) -> None:
+    import logging
+
+    from PySide6.QtWidgets import QDockWidget, QToolBar
+
+    from video_streaming.log_setup import configure_logging
+    from vidstream_desktop.help_dialog import HelpDialog
+
+    chrome = [*window.findChildren(QToolBar), window.findChildren(QDockWidget)[0], window.statusBar()]
+    assert all(widget.isVisible() for widget in chrome)
+    window.actions_by_name["fullscreen"].trigger()
+    qapp.processEvents()
+    assert window.isFullScreen() and window.grid.isVisible()
+    assert not any(widget.isVisible() for widget in chrome) and not window.tabs.tabBar().isVisible()
+    window.actions_by_name["leave"].trigger()
+    qapp.processEvents()
+    assert not window.isFullScreen() and all(widget.isVisible() for widget in chrome)
+    assert window.tabs.tabBar().isVisible()
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    window.log_file = tmp_path / "data" / "logs" / "vidstream-desktop.log"
+    configure_logging(log_file=window.log_file)
+    try:
+        window.show_alert("error", "Gate: recording stopped: [rtsp @ 0x55d] method DESCRIBE failed: 404 Not Found")
+        for handler in root.handlers:
+            handler.flush()
+        assert "method DESCRIBE failed: 404 Not Found" in window.log_file.read_text(encoding="utf-8")
+        assert any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers)
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+    help_dialog = HelpDialog(window.shortcuts(), window, open_log_folder=window.open_log_folder)
+    assert window.log_folder() == tmp_path / "data" / "logs"
+    assert any(b.text() == "Open log folder" for b in help_dialog.buttons.buttons())
+    help_dialog.deleteLater()
+
+
 def test_help_lists_the_shortcuts(window: MainWindow) -> None:
     keys = dict(window.shortcuts())
     assert keys["F11"] == window.tr("Full screen")

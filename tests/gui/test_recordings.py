@@ -38,7 +38,7 @@ from video_streaming.runtime.synthetic_camera import SyntheticCamera
 from video_streaming.secrets import SecretStore
 from vidstream_desktop.recordings import RecordingsPanel
 from vidstream_desktop.recordings.controller import JobState
-from vidstream_desktop.recordings.timeline import MIN_SPAN_SECONDS, NAME_WIDTH, STATE_COLORS
+from vidstream_desktop.recordings.timeline import GAP_COLOR, MIN_SPAN_SECONDS, NAME_WIDTH, STATE_COLORS
 from vidstream_desktop.recordings.timeline_view import local_day_start
 from vidstream_desktop.resources import load_theme
 
@@ -299,6 +299,11 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert same_color(image, x_at(5.75), middle, STATE_COLORS["local"])
         assert same_color(image, x_at(4.5), middle, "#1b1e22")
         assert not same_color(image, x_at(2 + 22.5 / 60), middle, STATE_COLORS["archived"], tolerance=30)
+        # The gap's hatching is amber, never the red that means "recording".
+        hatch = [(x, y) for x in range(int(gap.left()) + 1, int(gap.right())) for y in range(int(gap.top()) + 1,
+                 int(gap.bottom()))]  # fmt: skip
+        assert any(same_color(image, x, y, GAP_COLOR, tolerance=40) for x, y in hatch)
+        assert not any(same_color(image, x, y, STATE_COLORS["recording"], tolerance=40) for x, y in hatch)
 
         # A click asks to play that camera at that moment (to the pixel's worth of time).
         clicked: list[tuple[str, datetime]] = []
@@ -309,9 +314,9 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert clicked and clicked[0][0] == str(front.id)
         assert abs((clicked[0][1] - (midnight + timedelta(hours=2.5))).total_seconds()) < 24 * 3600 / width
 
-        # The wheel zooms around the mouse, down to one hour, every row together; then thumbnails show.
+        # The wheel zooms around the mouse, down to one minute, every row together; then thumbnails show.
         anchor = QPointF(x_at(2.5), middle)
-        for _ in range(20):
+        for _ in range(40):
             wheel(row, anchor, 1)
         assert view.time_window.seconds == MIN_SPAN_SECONDS
         assert view.time_window.start <= midnight + timedelta(hours=2.5) <= view.time_window.end
@@ -319,6 +324,8 @@ def test_timeline_draws_spans_and_gaps_where_they_were_recorded(
         assert row.shows_thumbnails and row.sizeHint().height() > 60
         track = row.geometry_for_time()
         assert abs((track.time_at(anchor.x()) - (midnight + timedelta(hours=2.5))).total_seconds()) < 30
+        view.show_moment(midnight + timedelta(hours=2.5), 3600)  # an hour across: the whole span in view
+        track = row.geometry_for_time()
         [rect] = [r for s, r in row.span_rects() if s.state == "archived"]
         assert abs(rect.right() - track.x_for(midnight + timedelta(hours=3))) < 1
         assert rect.width() > width * 0.5  # one hour across: the 02:00-03:00 span is wide now
@@ -431,6 +438,9 @@ def test_player_plays_an_archived_recording_and_the_panel_downloads_it(  # type:
         await until(lambda: QGuiApplication.clipboard().text().startswith("http"), 5, "link copied")
         assert player.current_item() is not None
         assert player.current_item().object_key in QGuiApplication.clipboard().text()  # type: ignore[union-attr]
+        # The test archive listens on loopback: the operator is told the link works on this machine only.
+        await until(lambda: "valid until" in panel.message.text(), 5, "link message")
+        assert "opens only on this machine" in panel.message.text()
         player.stop()
 
     try:
@@ -549,7 +559,7 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
         print(f"recording listed after {took * 1000:.0f} ms")
         first = shown(recording_id)
         assert first is not None and first["state"] == "recording" and first["end"] == "recording…"
-        assert panel.count_label.text() == "1 recording"
+        await until(lambda: panel.count_label.text() == "1 recording", 2, "counted")
         await until(lambda: (s := shown(recording_id)) is not None and s["duration"] != first["duration"], 3,
                     "duration grows")  # fmt: skip
         def drawn_recording() -> bool:
@@ -580,5 +590,100 @@ def test_the_browser_follows_recordings_and_cameras_as_they_happen(  # type: ign
 
     try:
         run(qasync_loop, scenario(), timeout=60)
+    finally:
+        close_panel(qasync_loop, panel)
+
+
+def segment_at_least(segments: list, count: int):  # type: ignore[no-untyped-def, type-arg]
+    assert len(segments) > count, f"only {len(segments)} segments were recorded"
+    return segments[count]
+
+
+def slider_x(slider: object, fraction: float) -> float:
+    """Where on `slider` (a QSlider) the handle's centre sits for `fraction` of its range."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)  # type: ignore[attr-defined]
+    style = slider.style()  # type: ignore[attr-defined]
+    groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, slider)
+    handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, slider)
+    return groove.x() + handle.width() / 2 + fraction * (groove.width() - handle.width())
+
+
+def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera: SyntheticCamera, minio: S3Target, tmp_path: Path,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+    core.archiver.keep_local = True
+    camera_id, recording_id = run(qasync_loop, record(core, mediamtx, 9))
+    segments = core.catalog.segments(recording_id=recording_id)
+    panel = open_panel(qasync_loop, core, tmp_path)
+    player = panel.player
+
+    def at() -> datetime:
+        moment = player.current_time()
+        assert moment is not None
+        return moment
+
+    async def scenario() -> None:
+        assert panel.select_recording(recording_id)
+        panel.play_selected()
+        await until(lambda: player.state == "playing" and player.has_picture(), 15, "plays")
+        player.pause()
+        await until(lambda: player.state == "paused", 3, "paused")
+        clip_start, clip_end = player.clip_start, player.clip_end
+        assert clip_start is not None and clip_end is not None
+
+        # A click on the seek bar jumps there (not a page step towards it).
+        # (Aimed a second into a segment, so that the steps back below stay within it.)
+        slider = player.slider
+        aim = segment_at_least(segments, 3).start + timedelta(seconds=1)
+        fraction = (aim - clip_start) / (clip_end - clip_start)
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(round(slider_x(slider, fraction)), slider.height() // 2))  # fmt: skip
+        wanted = clip_start + (clip_end - clip_start) * fraction
+        await until(lambda: player.state != "loading" and abs((at() - wanted).total_seconds()) < 0.6, 10,
+                    "the seek bar jumped to the click")  # fmt: skip
+        player.pause()
+        await until(lambda: player.state == "paused", 3, "paused again")
+
+        # Step back: three frames earlier, each a different picture.
+        await asyncio.sleep(0.3)
+        before, picture = at(), screen_pixels(player.surface)
+        for _ in range(3):
+            player.previous_frame()
+            await asyncio.sleep(0.25)
+        await until(lambda: screen_pixels(player.surface) != picture, 2, "a step back shows another picture")
+        stepped = (before - at()).total_seconds()
+        print(f"three steps back: {stepped * 1000:.0f} ms earlier")
+        assert 0.08 <= stepped <= 0.2 and player.state == "paused", stepped
+
+        # Backwards, key frame by key frame, across a segment boundary.
+        start = at()
+        player.toggle_reverse()
+        assert player.reversing
+        await until(lambda: (start - at()).total_seconds() >= 2.5, 6, "plays backwards")
+        assert player.state in ("paused", "loading")
+        player.toggle_reverse()
+        assert not player.reversing
+
+        # The timeline zooms around the cursor from the whole day down to one minute.
+        row = panel.timeline.rows[camera_id]
+        track = row.geometry_for_time()
+        moment = segments[1].start
+        anchor = QPointF(track.x_for(moment), row.height() / 2)
+        for _ in range(60):
+            wheel(row, anchor, 1)
+        assert panel.timeline.time_window.seconds == MIN_SPAN_SECONDS == 60
+        track = row.geometry_for_time()
+        assert abs((track.time_at(anchor.x()) - moment).total_seconds()) < 0.5
+        assert any(rect.width() > 20 for _, rect in row.span_rects()), "the recording is in view"
+        assert "1 min" in panel.timeline.zoom_label.text()
+        player.stop()
+
+    try:
+        run(qasync_loop, scenario(), timeout=90)
     finally:
         close_panel(qasync_loop, panel)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 
 from tests.fixtures.environment import missing_prerequisite
 from vidstream_desktop.app import install_translation
@@ -48,3 +48,40 @@ def test_every_translatable_string_of_the_app_has_a_translation(tmp_path: Path) 
     untranslated = re.findall(r"<source>([^<]*)</source>\s*<translation type=\"unfinished\">", text)
     assert untranslated == [], f"untranslated: {untranslated}; translate them, then run tools/update_translations.sh"
     assert text.count("<source>") > 200
+
+
+def test_pt_br_also_translates_qt_buttons_weekdays_and_numbers(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from video_streaming.core import Health
+    from vidstream_desktop.help_dialog import HelpDialog
+    from vidstream_desktop.recordings.model import format_size
+    from vidstream_desktop.recordings.timeline_view import TimelineView
+
+    before = QLocale()
+    install_translation(qapp, "pt_BR")
+    try:
+        window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        # Qt's own buttons, from Qt's translation.
+        close = HelpDialog(window.shortcuts(), window).buttons.button(QDialogButtonBox.StandardButton.Close)
+        assert close.text() == "Fechar"
+        # Numbers with the locale's decimal comma.
+        window.health_bar.update(Health(disk_free_bytes=int(71.6 * 2**30)))
+        assert "71,6 GiB" in window.health_bar.disk.text(), window.health_bar.disk.text()
+        assert format_size(71_600_000_000) == "71,6 GB"
+        # Weekdays in the locale's words.
+        async def nothing(*_: object) -> None:
+            return None
+
+        view = TimelineView(nothing, nothing)  # type: ignore[arg-type]
+        view.show_day(date(2026, 11, 30))  # a Monday
+        assert view.date_edit.text() == "2026-11-30, seg.", view.date_edit.text()
+        view.deleteLater()
+        window.deleteLater()
+    finally:
+        for translator in qapp.findChildren(QTranslator):
+            QCoreApplication.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -406,6 +406,11 @@ def test_camera_list_status_and_activation(qtbot) -> None:  # type: ignore[no-un
     camera_list = CameraListWidget()
     qtbot.addWidget(camera_list)
     camera_list.set_cameras([("a", "Alpha"), ("b", "Bravo")])
+    # A camera nothing has connected to yet is not called offline.
+    assert camera_list.status_of("a") is CameraStatus.UNKNOWN
+    item_a = camera_list.item_for("a")
+    assert item_a is not None and "not connected yet" in item_a.toolTip()
+    camera_list.set_status("a", online=False, recording=False)
     assert camera_list.status_of("a") is CameraStatus.OFFLINE
     camera_list.set_status("a", online=True, recording=False)
     camera_list.set_status("b", online=True, recording=True)

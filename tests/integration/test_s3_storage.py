@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.fixtures.servers import S3Target
@@ -85,6 +86,23 @@ def test_plain_http_to_a_remote_archive_is_refused_unless_allowed() -> None:
     S3Storage("http://archive.example.com:9000", "b", "k", "s", allow_insecure_remote=True)
     S3Storage("https://archive.example.com", "b", "k", "s")
     S3Storage("http://[::1]:9000", "b", "k", "s")
+
+
+async def test_links_are_signed_for_the_public_endpoint_when_one_is_set(minio: S3Target, tmp_path: Path) -> None:
+    from urllib.parse import urlsplit
+
+    public = S3Storage(minio.endpoint_url, minio.bucket, minio.access_key, minio.secret_key,
+                       public_endpoint_url="https://archive.example.org")  # fmt: skip
+    source = tmp_path / "clip.bin"
+    source.write_bytes(b"footage" * 1000)
+    await public.upload_file(str(source), "public/clip.bin")
+    link = urlsplit(await public.get_file_url("public/clip.bin", expires_in=600))
+    assert (link.scheme, link.hostname) == ("https", "archive.example.org")
+    # Signed for that host: MinIO (reached here on loopback, as the public name would forward) accepts it
+    # under that host name, and refuses the same link for another.
+    local = f"{minio.endpoint_url}{link.path}?{link.query}"
+    assert httpx.get(local, headers={"Host": "archive.example.org"}, timeout=5).content == source.read_bytes()
+    assert httpx.get(local, headers={"Host": "elsewhere.example.org"}, timeout=5).status_code == 403
 
 
 async def test_presigned_links_last_at_most_seven_days(minio: S3Target) -> None:

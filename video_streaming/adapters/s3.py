@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import logging
 import os
 import threading
@@ -27,6 +26,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
 from video_streaming.adapters.s3_links import ScopedLinkSigner
+from video_streaming.domain.camera import is_loopback_url
 from video_streaming.domain.clock import require_aware, utc_now
 from video_streaming.domain.errors import (
     InvalidInput,
@@ -85,13 +85,7 @@ class BucketLock:
 
 
 def is_loopback_endpoint(endpoint_url: str) -> bool:
-    host = urlsplit(endpoint_url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback_url(endpoint_url)
 
 
 def file_digests(path: Path, part_size: int, multipart_threshold: int) -> tuple[str, str]:
@@ -137,6 +131,7 @@ class S3Storage(StorageService):
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
         scoped_links: bool = False,
+        public_endpoint_url: str | None = None,
     ) -> None:
         """`scoped_links`: sign share links with read-only STS credentials (the storage must offer STS, as
         MinIO does), not with this client's key."""
@@ -177,6 +172,16 @@ class S3Storage(StorageService):
             region_name=region,
             config=config,
         )
+
+        # Links are signed offline; one for a public endpoint names that host (the signature covers it).
+        self.public_endpoint_url = public_endpoint_url or None
+        self._link_client: S3Client = self._client
+        if self.public_endpoint_url:
+            self._link_client = boto3.client(
+                "s3", endpoint_url=self.public_endpoint_url, aws_access_key_id=access_key,
+                aws_secret_access_key=secret_key, region_name=region,
+                config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+            )  # fmt: skip
 
     @property
     def client(self) -> S3Client:
@@ -347,7 +352,7 @@ class S3Storage(StorageService):
             return await self._run("creating a link", self._links.presign, remote_path, expires_in)
         return await self._run(
             "creating a link",
-            self._client.generate_presigned_url,
+            self._link_client.generate_presigned_url,
             "get_object",
             Params={"Bucket": self.bucket, "Key": remote_path},
             ExpiresIn=expires_in,

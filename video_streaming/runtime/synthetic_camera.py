@@ -4,7 +4,6 @@ published to MediaMTX over RTSP. Stop and start it to simulate a camera dropping
 from __future__ import annotations
 
 import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +24,10 @@ class CameraSpec:
 
 
 def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> list[str]:
-    epoch = int(time.time())
-    # Clock from the frame's own timestamp, so every frame carries the time it was made (to the ms).
-    clock = f"%{{pts\\:gmtime\\:{epoch}\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}}"
+    # The clock is the wall clock when the frame is made: its timestamp is set to the real time (RTCTIME) for
+    # drawtext, then made regular again. A clock from the stream's own timestamps plus the start time ran up to
+    # 2 s late: whole seconds of the start cut off, ffmpeg's start-up, and frames made slower than real time.
+    clock = "%{pts\\:gmtime\\:0\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}"
     font = f"fontfile={FONT}:" if FONT.exists() else ""
     label = spec.label.replace("'", "").replace(":", " ").replace("\\", " ")[:24]
     size = max(12, spec.height // 18)
@@ -51,7 +51,7 @@ def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> l
         argv += ["-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"]
     argv += [
         "-vf",
-        drawtext,
+        f"setpts=RTCTIME/(1000000*TB),{drawtext},setpts=N/({spec.fps}*TB)",
         "-c:v",
         "libx264",
         "-preset",
@@ -100,7 +100,6 @@ class SyntheticCamera:
     def start(self) -> None:
         if self.process and self.process.running:
             return
-        # A fresh argv each start, so the burnt-in clock's epoch is the restart time.
         self.process = ManagedProcess("camera", camera_argv(self._target, self.spec, self._ffmpeg), self._log_path)
         self.process.start()
 

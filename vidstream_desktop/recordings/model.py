@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from video_streaming.catalog import RecordingRow
@@ -60,12 +60,13 @@ def format_duration(seconds: float) -> str:
 
 
 def format_size(size: int) -> str:
-    value = float(size)
+    """In the locale's number format ("71,6 GB" in Portuguese)."""
+    value, locale = float(size), QLocale()
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{locale.toString(value, 'f', 0 if unit == 'B' else 1)} {unit}"
         value /= 1000
-    return f"{value:.1f} TB"
+    return f"{locale.toString(value, 'f', 1)} TB"
 
 
 def days_left(row: RecordingRow, now: datetime) -> int | None:

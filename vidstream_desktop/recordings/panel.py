@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from video_streaming.catalog import RecordingRow
 from video_streaming.core import VidStreamCore
+from video_streaming.domain.camera import is_loopback_url as link_is_local
 from video_streaming.domain.clock import utc_now
 from vidstream_desktop.recordings.controller import DEFAULT_SHARE_SECONDS, DownloadJob, RecordingsController
 from vidstream_desktop.recordings.dialogs import (
@@ -346,7 +347,11 @@ class RecordingsPanel(QWidget):
         until = local_time(utc_now() + timedelta(seconds=expires_in))
         copied = self.tr("Link copied") if len(links) == 1 else self.tr("%n links copied", "", len(links))
         valid = f"{until:%Y-%m-%d %H:%M}"
-        self.show_message(self.tr("{copied}, valid until {until}").format(copied=copied, until=valid))
+        text = self.tr("{copied}, valid until {until}").format(copied=copied, until=valid)
+        if any(link_is_local(link) for link in links):
+            text += " " + self.tr("— it opens only on this machine: the archive listens on this computer alone "
+                                  "(set [storage] public_endpoint_url for links others can open)")  # fmt: skip
+        self.show_message(text)
         return links
 
     def delete_selected(self) -> None:

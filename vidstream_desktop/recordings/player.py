@@ -16,13 +16,15 @@ from typing import Any
 
 import vlc
 from PySide6.QtCore import QPointF, QRectF, QStandardPaths, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPainter, QPixmap, QPolygonF, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
     QSlider,
+    QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 Resolver = Callable[[PlaybackItem, bool], Awaitable[str]]  # item, prefer the archive -> path or URL
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 POLL_MS = 200
+REVERSE_TICK_MS = 250  # reverse play shows one key frame a tick ...
+REVERSE_STEP_S = 1.0  # ... one key-frame interval (the recorders' cameras send one a second) back each
 EVENTS = {
     "MediaPlayerPlaying": "playing",
     "MediaPlayerPaused": "paused",
@@ -61,6 +65,28 @@ def frame_step_icon(size: int = 16) -> QIcon:
     painter.drawRect(QRectF(11.5, 3, 2, 10))
     painter.end()
     return QIcon(pixmap)
+
+
+class SeekSlider(QSlider):
+    """A seek bar: a click puts the handle where it lands and seeks there (a plain QSlider moves one page
+    towards the click); a drag goes on from there and seeks on release."""
+
+    jumped = Signal(int)  # the value clicked
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            style = self.style()
+            groove = style.subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                          QStyle.SubControl.SC_SliderGroove, self)  # fmt: skip
+            handle = style.subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                          QStyle.SubControl.SC_SliderHandle, self)  # fmt: skip
+            span = max(groove.width() - handle.width(), 1)
+            x = int(event.position().x() - groove.x() - handle.width() / 2)
+            self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x, span))
+            self.jumped.emit(self.value())
+        super().mousePressEvent(event)
 
 
 def snapshot_folder() -> Path:
@@ -94,6 +120,8 @@ class PlayerPanel(QWidget):
         self._tried_archive = False
         self._opening: asyncio.Future[Any] | None = None
         self._dragging = False
+        self._jumped_to: int | None = None
+        self._paused_seek_ms: int | None = None  # where a step back sent the paused player, until it got there
 
         self.title = QLabel(self.tr("No recording selected"), self)
         self.title.setObjectName("playerTitle")
@@ -105,10 +133,20 @@ class PlayerPanel(QWidget):
         self.play_button = self._tool("play", self.tr("Play / pause (Space)"), self.toggle_play)
         self.step_button = self._tool("", self.tr("Next frame (.)"), self.next_frame)
         self.step_button.setIcon(frame_step_icon())
-        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.back_button = self._tool("", self.tr("Previous frame (,)"), self.previous_frame)
+        self.back_button.setIcon(QIcon(frame_step_icon().pixmap(16, 16).transformed(QTransform().scale(-1, 1))))
+        self.reverse_button = self._tool("", self.tr("Play backwards, key frame by key frame (J)"),
+                                         self.toggle_reverse)  # fmt: skip
+        self.reverse_button.setIcon(QIcon(icon("play").pixmap(16, 16).transformed(QTransform().scale(-1, 1))))
+        self.reverse_button.setCheckable(True)
+        self._reverse = QTimer(self)
+        self._reverse.setInterval(REVERSE_TICK_MS)
+        self._reverse.timeout.connect(self._reverse_tick)
+        self.slider = SeekSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(0, 0)
         self.slider.sliderPressed.connect(self._on_slider_pressed)
         self.slider.sliderReleased.connect(self._on_slider_released)
+        self.slider.jumped.connect(self._on_slider_jumped)
         self.time_label = QLabel("--:--:--", self)
         self.time_label.setObjectName("playerTime")
         self.time_label.setMinimumWidth(150)
@@ -124,7 +162,7 @@ class PlayerPanel(QWidget):
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 4, 2)
         controls.setSpacing(4)
-        for widget in (self.play_button, self.step_button):
+        for widget in (self.reverse_button, self.play_button, self.back_button, self.step_button):
             controls.addWidget(widget)
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.time_label)
@@ -185,6 +223,11 @@ class PlayerPanel(QWidget):
             return None
         item = self._items[self._index]
         ms = self._player.get_time() if self._player is not None else -1
+        if self._paused_seek_ms is not None:
+            if self._state == "paused" and abs(int(ms) - self._paused_seek_ms) > 20:
+                ms = self._paused_seek_ms  # libvlc reports a seek made while paused only once it has landed
+            else:
+                self._paused_seek_ms = None
         return item.start + timedelta(milliseconds=max(int(ms), 0))
 
     def current_item(self) -> PlaybackItem | None:
@@ -221,11 +264,14 @@ class PlayerPanel(QWidget):
                 if index == self._index and self._player is not None and self._state in ("playing", "paused"):
                     self._player.set_time(int(offset * 1000))
                     self._update_position()
-                else:
-                    self._open(index, offset, play=self._state != "paused")
+                else:  # paused stays paused, also while the segment a seek opened is still loading
+                    paused = self._state == "paused" or (self._state == "loading" and self._pause_on_picture)
+                    self._open(index, offset, play=not paused)
                 return
 
     def play(self) -> None:
+        self._stop_reverse()
+        self._paused_seek_ms = None
         if self._player is None:
             if self._items:
                 self._open(max(self._index, 0), 0.0, play=True)
@@ -236,6 +282,7 @@ class PlayerPanel(QWidget):
         self._player.set_pause(0)
 
     def pause(self) -> None:
+        self._stop_reverse()
         if self._state == "loading":
             self._pause_on_picture = True  # the next segment is still being opened
         elif self._player is not None:
@@ -262,6 +309,58 @@ class PlayerPanel(QWidget):
             self._set_state("paused")
             QTimer.singleShot(60, self._update_position)
 
+    def previous_frame(self) -> None:
+        """One frame back (pauses first). libvlc has no frame step backwards: an exact seek to one frame
+        interval earlier, which decodes from the key frame before it."""
+        self._stop_reverse()
+        self._step_back(self._frame_seconds())
+
+    def toggle_reverse(self) -> None:
+        if self._reverse.isActive():
+            self.pause()
+        elif self._player is not None:
+            self._player.set_pause(1)
+            self._set_state("paused")
+            self._reverse.start()
+        self.reverse_button.setChecked(self._reverse.isActive())
+
+    @property
+    def reversing(self) -> bool:
+        return self._reverse.isActive()
+
+    def _reverse_tick(self) -> None:
+        if not self._step_back(REVERSE_STEP_S):
+            self._stop_reverse()  # the start of the recording
+
+    def _stop_reverse(self) -> None:
+        self._reverse.stop()
+        self.reverse_button.setChecked(False)
+
+    def _step_back(self, seconds: float) -> bool:
+        """Show the picture `seconds` earlier, paused, across segment boundaries. False at the start."""
+        moment, item = self.current_time(), self.current_item()
+        if self._player is None or moment is None or item is None or self._state == "loading":
+            return self._state == "loading"  # a segment is opening: try again at the next tick
+        if self._state == "playing":
+            self._player.set_pause(1)
+            self._set_state("paused")
+        target = moment - timedelta(seconds=seconds)
+        if target >= item.start:
+            self._paused_seek_ms = int((target - item.start).total_seconds() * 1000)
+            self._player.set_time(self._paused_seek_ms)
+            QTimer.singleShot(60, self._update_position)
+            return True
+        if self._index == 0:
+            return False
+        before = self._items[self._index - 1]
+        self._open(self._index - 1, max(min((target - before.start).total_seconds(), before.duration - 0.05), 0.0),
+                   play=False)  # fmt: skip
+        return True
+
+    def _frame_seconds(self) -> float:
+        fps = float(self._player.get_fps() or 0.0) if self._player is not None else 0.0
+        return 1.0 / fps if 1.0 <= fps <= 240.0 else 0.04
+
     def toggle_mute(self) -> None:
         self._muted = not self._muted
         self.mute_button.setIcon(icon("mute" if self._muted else "unmute"))
@@ -283,6 +382,7 @@ class PlayerPanel(QWidget):
         return target
 
     def stop(self) -> None:
+        self._stop_reverse()
         self._generation += 1
         self._poll.stop()
         self._release()
@@ -296,6 +396,7 @@ class PlayerPanel(QWidget):
     # ---- opening segments --------------------------------------------------------------------------
 
     def _open(self, index: int, offset: float, play: bool, prefer_archive: bool = False) -> None:
+        self._paused_seek_ms = None
         self._generation += 1
         generation = self._generation
         self._index = index
@@ -366,8 +467,9 @@ class PlayerPanel(QWidget):
         if name in ("playing", "vout"):
             if self._pause_on_picture:
                 self._pause_once_landed()
-            elif name == "playing":
-                self._set_state("playing")
+            elif name == "playing" and not (self._state == "paused" and self._paused_seek_ms is not None):
+                # It may arrive after a pause that landed first (or for a seek made while paused): VLC decides.
+                self._set_state("paused" if self._player.get_state() == vlc.State.Paused else "playing")
         elif name == "paused":
             self._set_state("paused")
         elif name == "ended":
@@ -422,8 +524,17 @@ class PlayerPanel(QWidget):
     def _on_slider_pressed(self) -> None:
         self._dragging = True
 
+    def _on_slider_jumped(self, value: int) -> None:
+        self._jumped_to = value  # the release of this click seeks nowhere new
+        start = self.clip_start
+        if start is not None:
+            self.seek(start + timedelta(milliseconds=value))
+
     def _on_slider_released(self) -> None:
         self._dragging = False
+        jumped, self._jumped_to = self._jumped_to, None
+        if jumped == self.slider.value():
+            return
         start = self.clip_start
         if start is not None:
             self.seek(start + timedelta(milliseconds=self.slider.value()))
@@ -439,7 +550,8 @@ class PlayerPanel(QWidget):
         self.state_changed.emit(state)
 
     def _set_controls_enabled(self, enabled: bool) -> None:
-        for widget in (self.play_button, self.step_button, self.slider, self.speed, self.snapshot_button):
+        for widget in (self.play_button, self.step_button, self.back_button, self.reverse_button, self.slider,
+                       self.speed, self.snapshot_button):  # fmt: skip
             widget.setEnabled(enabled)
 
     def keyPressEvent(self, event: Any) -> None:
@@ -447,5 +559,9 @@ class PlayerPanel(QWidget):
             self.toggle_play()
         elif event.key() == Qt.Key.Key_Period:
             self.next_frame()
+        elif event.key() == Qt.Key.Key_Comma:
+            self.previous_frame()
+        elif event.key() == Qt.Key.Key_J:
+            self.toggle_reverse()
         else:
             super().keyPressEvent(event)

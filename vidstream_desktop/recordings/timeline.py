@@ -1,5 +1,5 @@
 """Timelines: one row per camera showing what was recorded (spans) and where the camera dropped out (gaps)
-over a day, zoomable down to an hour with the wheel. A click asks to play from that moment; zoomed in, a
+over a day, zoomable down to a minute with the wheel. A click asks to play from that moment; zoomed in, a
 strip of thumbnails under each row shows what the camera saw (grabbed lazily, cached on disk)."""
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ THUMB_HEIGHT = 40
 THUMB_WIDTH = 71  # 16:9
 THUMB_GAP = 6
 DAY_SECONDS = 24 * 3600.0
-MIN_SPAN_SECONDS = 3600.0  # the closest zoom: one hour across
+MIN_SPAN_SECONDS = 60.0  # the closest zoom: one minute across (frames a second or two apart)
 THUMBS_BELOW_SECONDS = 2 * 3600.0  # thumbnails once at most two hours are shown
 # Steps for ticks and thumbnails, in seconds: one is chosen so they stay readable and stable when panning.
 NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
 
 STATE_COLORS = {"archived": COLORS["accent"], "local": COLORS["green"], "recording": COLORS["red"]}
+GAP_COLOR = COLORS["amber"]  # not the red of "recording": a gap is where nothing was recorded
 
 
 def nice_step(seconds_per_pixel: float, min_pixels: float) -> int:
@@ -62,7 +63,7 @@ class TimeWindow:
         return self.day_start + timedelta(seconds=DAY_SECONDS)
 
     def zoom(self, anchor: datetime, factor: float) -> None:
-        """Scale around `anchor` (it stays under the mouse), between one hour and the whole day."""
+        """Scale around `anchor` (it stays under the mouse), between one minute and the whole day."""
         seconds = min(max(self.seconds * factor, MIN_SPAN_SECONDS), DAY_SECONDS)
         fraction = (anchor - self.start).total_seconds() / self.seconds
         self.seconds = seconds
@@ -225,7 +226,7 @@ class TimelineWidget(QWidget):
         self._paint_ticks(painter, track)
         for span, rect in self.span_rects():
             painter.fillRect(rect, QColor(STATE_COLORS.get(span.state, COLORS["accent"])))
-        gap_brush = QBrush(QColor(COLORS["red"]), Qt.BrushStyle.BDiagPattern)
+        gap_brush = QBrush(QColor(GAP_COLOR), Qt.BrushStyle.BDiagPattern)
         for rect in self.gap_rects():
             painter.fillRect(rect, QColor(229, 72, 77, 70))
             painter.fillRect(rect, gap_brush)

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 from vidstream_desktop.recordings.controller import TimelineData
 from vidstream_desktop.recordings.timeline import (
     DAY_SECONDS,
+    GAP_COLOR,
+    MIN_SPAN_SECONDS,
     STATE_COLORS,
     ThumbnailProvider,
     TimelineRuler,
     TimelineWidget,
     TimeWindow,
 )
-from vidstream_desktop.resources import COLORS
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class TimelineView(QWidget):
         self.today_button = QPushButton(self.tr("Today"), self)
         self.today_button.clicked.connect(lambda: self.show_day(date.today()))
         self.whole_day = QPushButton(self.tr("Whole day"), self)
-        self.whole_day.setToolTip(self.tr("Zoom out to the whole day (the wheel zooms in to an hour)"))
+        self.whole_day.setToolTip(self.tr("Zoom out to the whole day (the wheel zooms in to a minute)"))
         self.whole_day.clicked.connect(self.reset_zoom)
         self.zoom_label = QLabel(self)
         self.zoom_label.setObjectName("timelineZoom")
@@ -87,7 +88,7 @@ class TimelineView(QWidget):
             for color, label in ((STATE_COLORS["archived"], self.tr("archived")),
                                  (STATE_COLORS["local"], self.tr("on this disk")),
                                  (STATE_COLORS["recording"], self.tr("recording")),
-                                 (COLORS["red"], self.tr("gap")))
+                                 (GAP_COLOR, self.tr("gap")))
         ))  # fmt: skip
         legend.setObjectName("timelineLegend")
 
@@ -178,7 +179,7 @@ class TimelineView(QWidget):
         else:
             reload = False
         if seconds is not None:
-            self.time_window.seconds = min(max(seconds, 3600.0), DAY_SECONDS)
+            self.time_window.seconds = min(max(seconds, MIN_SPAN_SECONDS), DAY_SECONDS)
         self.time_window.pan_to(moment - timedelta(seconds=self.time_window.seconds / 2))
         self._changed(reload=reload)
 
@@ -235,8 +236,13 @@ class TimelineView(QWidget):
 
     def _show_zoom(self) -> None:
         start, end = self.time_window.start.astimezone(), self.time_window.end.astimezone()
-        until = f"{end:%H:%M}" if end.date() == start.date() else "24:00"
+        shape = "%H:%M" if self.time_window.seconds >= 3600 else "%H:%M:%S"
+        until = f"{end:{shape}}" if end.date() == start.date() else "24:00"
         hours, minutes = divmod(round(self.time_window.seconds / 60), 60)
-        span = (self.tr("{h} h {m:02d} min").format(h=hours, m=minutes) if minutes
-                else self.tr("{h} h").format(h=hours))  # fmt: skip
-        self.zoom_label.setText(f"{start:%H:%M} – {until}  ·  {span}")
+        if not hours:
+            span = self.tr("{m} min").format(m=minutes)
+        elif minutes:
+            span = self.tr("{h} h {m:02d} min").format(h=hours, m=minutes)
+        else:
+            span = self.tr("{h} h").format(h=hours)
+        self.zoom_label.setText(f"{start:{shape}} – {until}  ·  {span}")

@@ -18,14 +18,16 @@ STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class CameraStatus(StrEnum):
+    UNKNOWN = "unknown"  # not connected yet (not on the wall, not recording): nothing is known either way
     ONLINE = "online"
     OFFLINE = "offline"
     RECORDING = "recording"
 
 
 STATUS_COLORS: dict[CameraStatus, str] = {
+    CameraStatus.UNKNOWN: "#2f353b",
     CameraStatus.ONLINE: COLORS["green"],
-    CameraStatus.OFFLINE: "#5c636b",
+    CameraStatus.OFFLINE: COLORS["amber"],
     CameraStatus.RECORDING: COLORS["red"],
 }
 DOT_SIZE = 10
@@ -73,7 +75,7 @@ class CameraListWidget(QListWidget):
             item.setData(CAMERA_ID_ROLE, camera_id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             self.addItem(item)
-            self._show_status(item, statuses.get(camera_id) or CameraStatus.OFFLINE)
+            self._show_status(item, statuses.get(camera_id) or CameraStatus.UNKNOWN)
             if camera_id == selected:
                 item.setSelected(True)
 
@@ -125,6 +127,7 @@ class CameraListWidget(QListWidget):
         item.setData(STATUS_ROLE, status.value)
         item.setIcon(status_dot(STATUS_COLORS[status]))
         tooltips = {
+            CameraStatus.UNKNOWN: self.tr("{name}: not connected yet (put it on the wall or record it)"),
             CameraStatus.ONLINE: self.tr("{name}: online"),
             CameraStatus.OFFLINE: self.tr("{name}: offline"),
             CameraStatus.RECORDING: self.tr("{name}: recording"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QEnterEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -193,14 +193,14 @@ class VideoTile(QFrame):
         self.bar.set_muted(muted)
 
     def set_stats(self, fps: float | None, kbps: float | None) -> None:
-        parts = []
+        parts, locale = [], QLocale()
         if fps is not None:
-            parts.append(self.tr("{fps:.0f} fps").format(fps=fps))
+            parts.append(self.tr("{fps} fps").format(fps=locale.toString(fps, "f", 0)))
         if kbps is not None:
             if kbps >= 1000:
-                parts.append(self.tr("{mbps:.1f} Mb/s").format(mbps=kbps / 1000))
+                parts.append(self.tr("{mbps} Mb/s").format(mbps=locale.toString(kbps / 1000, "f", 1)))
             else:
-                parts.append(self.tr("{kbps:.0f} kb/s").format(kbps=kbps))
+                parts.append(self.tr("{kbps} kb/s").format(kbps=locale.toString(kbps, "f", 0)))
         self.bar.set_stats_text(" · ".join(parts))
 
     def set_problem(self, reason: str | None) -> None:
