@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.cameras_dock = dock
         # Names such as "Warehouse · Loading dock" must stay readable however the wall is laid out.
         self.camera_list.setMinimumWidth(150)
         self.resizeDocks([dock], [210], Qt.Orientation.Horizontal)
@@ -301,7 +302,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(self.tr("Motion events"), self)
         dock.setObjectName("eventsDock")
         dock.setWidget(self.events_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # A tab beside the camera list: a dock of its own would widen a window that is already shown (a
+        # 1440-pixel screen then cut the window's right edge off).
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.tabifyDockWidget(self.cameras_dock, dock)
+        self.cameras_dock.raise_()
         self.events_panel.play_requested.connect(self._play_event)
         action = self._action("motion", self.tr("Motion detection…"), "camera", self.edit_motion, "Ctrl+M")
         toolbar = self.findChild(QToolBar, "wallToolbar")
