@@ -24,7 +24,7 @@ from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
 from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url, parse_source_url
-from video_streaming.domain.errors import InvalidInput, VidStreamError
+from video_streaming.domain.errors import InvalidInput, ServerUnreachable, VidStreamError
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
@@ -105,8 +105,7 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         api_password=random_secrets.token_urlsafe(24),  # new for every run of the app-owned server
     )
     demo_paths = [f"demo/cam{index + 1}" for index in range(settings.demo_cameras)]
-    mediamtx = MediaMTXServer(run_dir / "mediamtx", endpoints, socket_paths=demo_paths)
-    mediamtx.start()
+    mediamtx = start_mediamtx(run_dir / "mediamtx", endpoints, demo_paths)
     minio = None
     if settings.storage.kind == "embedded-minio":
         minio = embedded_minio(settings, store)
@@ -129,6 +128,26 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         # MediaMTX's next try.
         mediamtx.wait_paths_ready([urlsplit(c.publish_url).path.lstrip("/") for c in stack.cameras], 5.0)
     return stack
+
+
+def start_mediamtx(work_dir: Path, endpoints: MediaMTXEndpoints, socket_paths: list[str],
+                   attempts: int = 3) -> MediaMTXServer:  # fmt: skip
+    """Start the app's MediaMTX. A port found free can be taken by another program before MediaMTX binds it
+    (checking and binding are two steps): then it starts again on ports the system picks anew."""
+    for attempt in range(attempts):
+        mediamtx = MediaMTXServer(work_dir, endpoints, socket_paths=socket_paths)
+        try:
+            mediamtx.start()
+            return mediamtx
+        except ServerUnreachable as error:
+            if "address already in use" not in str(error) or attempt == attempts - 1:
+                raise
+            log.warning("a port of the media server was taken meanwhile; starting it on other ports")
+            endpoints = dataclasses.replace(
+                endpoints, api_port=free_tcp_port(), rtsp_port=free_tcp_port(), rtmp_port=free_tcp_port(),
+                hls_port=free_tcp_port(), srt_port=free_udp_port(),
+            )  # fmt: skip
+    raise AssertionError("unreachable")
 
 
 def embedded_minio(settings: Settings, store: SecretStore) -> MinIOServer:

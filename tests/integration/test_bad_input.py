@@ -23,6 +23,7 @@ import pytest
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import CameraFactory, S3Target
+from tests.fixtures.waiting import until
 from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
@@ -142,6 +143,8 @@ async def good_recording(core: VidStreamCore, mediamtx: MediaMTXServer) -> tuple
 
 async def assert_good_recording_kept(core: VidStreamCore, camera_id: str, recording_id: str) -> None:
     assert core.is_recording(camera_id), "the good camera stopped recording"
+    # It keeps recording across the bad input: a few more segments close (the bad camera may fail fast).
+    await until(lambda: len(core.catalog.segments(recording_id=recording_id)) >= 3, 20, "three good segments")
     await core.stop_recording(camera_id)
     assert await core.archiver.drain(timeout=30)
     segments = core.catalog.segments(recording_id=recording_id)

@@ -81,7 +81,11 @@ def test_cli_lists_a_recording_as_it_grows_and_exports_a_range(tmp_path: Path) -
             assert asked - started - 1.5 <= seconds <= answered - started + 1.5, (seconds, asked - started)
             sizes.append(size)
             checked += 1
-        assert checked == 3, f"the recording was listed {checked} times while recording"
+        if checked != 3:
+            server.kill()
+            said = server.communicate(timeout=30)[0]
+            raise AssertionError(f"the recording was listed {checked} times while recording; serve said: "
+                                 f"{said[-3000:]}")  # fmt: skip
         assert sizes == sorted(sizes), sizes
         output, _ = server.communicate(timeout=60)
         assert server.returncode == 0, output[-2000:]
