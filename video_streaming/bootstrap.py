@@ -111,6 +111,7 @@ def start_embedded_stack(settings: Settings, store: SecretStore, wait_for_archiv
         minio = embedded_minio(settings, store)
         if wait_for_archive:
             minio.start()
+            stable_port(settings.data_path / "minio", minio.port)  # it may have had to move
         else:
             minio.process.start()
     stack = EmbeddedStack(mediamtx, minio)
@@ -159,15 +160,18 @@ def embedded_minio(settings: Settings, store: SecretStore) -> MinIOServer:
     return MinIOServer(settings.data_path / "minio", credentials, port=stable_port(settings.data_path / "minio"))
 
 
-def stable_port(folder: Path) -> int:
+def stable_port(folder: Path, now_on: int | None = None) -> int:
     """The embedded MinIO listens where it did last time, so share links made before a restart still work.
-    When that port is taken (another program), a new one is chosen and older links stop working."""
+    When that port is taken (another program), a new one is chosen and older links stop working. With
+    `now_on`, record the port MinIO ended up on."""
     record = folder / "port"
     try:
         port = int(record.read_text().strip())
     except (OSError, ValueError):
         port = 0
-    if not 1024 < port < 65536 or is_listening("127.0.0.1", port):
+    if now_on is not None:
+        port = now_on
+    elif not 1024 < port < 65536 or is_listening("127.0.0.1", port):
         port = free_tcp_port()
     private_dir(folder)
     write_private_file(record, str(port))

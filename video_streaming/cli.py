@@ -33,7 +33,7 @@ from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url, parse_source_url
 from video_streaming.domain.clock import utc_now
-from video_streaming.domain.errors import VidStreamError
+from video_streaming.domain.errors import ServerUnreachable, VidStreamError
 from video_streaming.log_setup import configure_logging
 from video_streaming.motion.commands import add_motion_commands, motion_command
 from video_streaming.private_files import restrict_process
@@ -203,7 +203,11 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await ensure_archive_ready(core)
+    try:
+        await ensure_archive_ready(core)
+    except ServerUnreachable as error:
+        # Recording must not wait for the archive: segments queue on disk and upload once it answers.
+        print(f"archive: {error}", flush=True)
     await core.start()
     states_file = core.work_dir / CAMERA_STATES_FILE
 

@@ -38,21 +38,24 @@ class MinIOServer:
         self.credentials = credentials or MinIOCredentials.generate()
         self.host = host
         self.port = port or free_tcp_port(host)
-        self.console_port = free_tcp_port(host)
+        self.console_port = self._other_port()
         private_dir(data_dir)  # MinIO's stored objects are the footage itself
-        self.process = ManagedProcess(
+        self.process = self._process()
+
+    def _process(self) -> ManagedProcess:
+        return ManagedProcess(
             "minio",
             [
                 str(find_binary("minio")),
                 "server",
-                str(data_dir / "data"),
+                str(self.data_dir / "data"),
                 "--address",
-                f"{host}:{self.port}",
+                f"{self.host}:{self.port}",
                 "--console-address",
-                f"{host}:{self.console_port}",
+                f"{self.host}:{self.console_port}",
                 "--quiet",
             ],
-            data_dir / "minio.log",
+            self.data_dir / "minio.log",
             env={
                 "MINIO_ROOT_USER": self.credentials.access_key,
                 "MINIO_ROOT_PASSWORD": self.credentials.secret_key,
@@ -66,9 +69,29 @@ class MinIOServer:
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> None:
-        self.process.start()
-        self.wait_ready(timeout)
+    def start(self, timeout: float = 30.0, attempts: int = 3) -> None:
+        """A port found free can be taken before MinIO binds it (an outgoing connection of another program
+        gets it as its local port): MinIO then starts again on ports picked anew."""
+        for attempt in range(attempts):
+            self.process.start()
+            try:
+                self.wait_ready(timeout)
+                return
+            except ServerUnreachable as error:
+                exited = not self.process.running  # a timeout is not a taken port
+                if not exited or "already in use" not in str(error) or attempt == attempts - 1:
+                    raise
+            self.port = free_tcp_port(self.host)
+            self.console_port = self._other_port()
+            self.process = self._process()
+
+    def _other_port(self) -> int:
+        """A free port for the console that is not the API's: the system may hand out a port it has just
+        handed out (and closed) again, and MinIO then answers on the API port and dies binding the console."""
+        port = free_tcp_port(self.host)
+        while port == self.port:
+            port = free_tcp_port(self.host)
+        return port
 
     def stop(self) -> None:
         self.process.stop()
