@@ -22,7 +22,7 @@ from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.vlc_backend import Transport
 
 pytestmark = pytest.mark.gui
-FOCUS_COLOUR = (0xF5, 0xA5, 0x24)
+FOCUS_COLOUR = (0x4D, 0xA3, 0xFF)  # blue: amber is motion
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from vidstream_desktop.wall.keyboard import WallKeyboard, neighbour
 from vidstream_desktop.wall.tile import VideoTile
 
 pytestmark = pytest.mark.gui
-FOCUS_COLOUR = (0xF5, 0xA5, 0x24)
+FOCUS_COLOUR = (0x4D, 0xA3, 0xFF)  # blue: amber is motion
 
 
 @pytest.fixture
