@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.fixtures.environment import missing_prerequisite
 from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.detached import MonitorWindows, screen_key
 from vidstream_desktop.wall.tile import VideoTile
@@ -52,7 +53,7 @@ def qapp_args() -> Iterator[list[str]]:
 def screens(qapp: QApplication) -> list:  # type: ignore[type-arg]
     found = QGuiApplication.screens()
     if len(found) < 2:
-        pytest.skip("needs the two-screen display of this file: run it in a process of its own")
+        missing_prerequisite("needs the two-screen display of this file: run it in a process of its own")
     load_theme(qapp)
     return found
 
