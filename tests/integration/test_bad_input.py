@@ -27,6 +27,7 @@ from tests.fixtures.waiting import until
 from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
+from video_streaming.domain.errors import VidStreamError
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import CameraSpec
 
@@ -224,6 +225,31 @@ async def test_a_camera_that_accepts_and_never_answers_fails_in_bounded_time_and
     assert silent_listener.connections, "nothing ever tried the silent camera"
 
     await assert_good_recording_kept(core, good_camera, good_recording_id)
+
+
+async def test_a_connection_test_reports_a_wrong_host_name_or_an_unroutable_address_within_3_s(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, minio: S3Target
+) -> None:
+    """The camera dialog's "Test connection" (`probe_camera`): the operator waits on it, so a name that does not
+    resolve (`.invalid` never does, RFC 6761) or an address nothing answers at is reported in seconds, naming
+    the host, with what to do, and nothing stays provisioned on MediaMTX."""
+    core = core_factory(minio)
+    await core.start()
+    paths_before = config_paths(mediamtx)
+    cases = {
+        "rtsp://admin:secret@no-such-camera.invalid:554/stream1": "no-such-camera.invalid",
+        "rtsp://admin:secret@192.0.2.10:554/stream1": "192.0.2.10:554",  # TEST-NET-1: routed nowhere
+    }
+    for url, named in cases.items():
+        started = time.monotonic()
+        with pytest.raises(VidStreamError) as raised:
+            await core.probe_camera(url)
+        elapsed = time.monotonic() - started
+        print(f"{named}: {raised.value.message} ({elapsed * 1000:.0f} ms)")
+        assert elapsed <= 3.0, f"{url}: {elapsed:.1f} s to report"
+        assert named in raised.value.message and raised.value.hint, (raised.value.message, raised.value.hint)
+        assert "secret" not in raised.value.message + raised.value.hint
+    assert config_paths(mediamtx) == paths_before, "a probe left its path on MediaMTX"
 
 
 async def test_a_start_abandoned_by_its_caller_leaves_no_path(

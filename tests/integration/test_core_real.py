@@ -11,14 +11,14 @@ import httpx
 import pytest
 
 from tests.fixtures.core import CoreFactory, s3_storage
-from tests.fixtures.servers import S3Target, ffprobe_json
+from tests.fixtures.servers import CameraFactory, S3Target, ffprobe_json
 from tests.fixtures.waiting import until
 from video_streaming import FFmpegRecorder, MediaMTXClientImpl, StreamingService, StreamStatus
 from video_streaming.catalog import SegmentState
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.recording import RecordingStatus
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
-from video_streaming.runtime.synthetic_camera import SyntheticCamera
+from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.service import PlaybackUrls
 
 
@@ -323,3 +323,34 @@ async def test_renaming_a_camera_while_it_records_keeps_the_recording_under_one_
     assert [s.object_key for s in segments if not s.object_key.startswith(recording.storage_path)] == []
     archived = {obj.key for obj in await core.storage.list_files(recording.storage_path)}
     assert {s.object_key for s in segments} <= archived
+
+
+async def test_the_open_segment_grows_on_disk_and_plays_while_it_records(
+    mediamtx: MediaMTXServer, camera_factory: CameraFactory, minio: S3Target, tmp_path: Path
+) -> None:
+    """An operator plays (and the CLI sizes) a recording in progress: the segment being written must hold its
+    fragments on disk as they are made, not only its 28-byte header until it closes. A 100 kb/s camera fills
+    ffmpeg's 256 KiB write buffer only after ~20 s."""
+    camera_factory("cam1", CameraSpec(width=320, height=180, bitrate_kbps=100, audio=False))
+    streaming = real_service(mediamtx, minio, tmp_path, segment_seconds=60)
+    stream = await streaming.start_stream(camera_id="cam-1", source_url=mediamtx.endpoints.rtsp_url("cam1"))
+    assert stream.is_success, stream.error
+    recording = await streaming.start_recording(stream=stream, retention_days=1)
+    assert recording.is_success, recording.error
+    folder = streaming.recording_dirs[recording.value.id]
+
+    def open_segment() -> Path | None:
+        files = sorted(folder.glob("*.mp4"))
+        return files[0] if files else None
+
+    await until(lambda: (found := open_segment()) is not None and found.stat().st_size > 10_000, 10,
+                "fragments of the open segment on disk")  # fmt: skip
+    growing = open_segment()
+    assert growing is not None
+    first_size = growing.stat().st_size
+    await until(lambda: growing.stat().st_size > first_size, 5, "the open segment grows")
+    frames = ffprobe_json(growing, "-count_packets", "-select_streams", "v")["streams"][0]["nb_read_packets"]  # type: ignore[index]
+    assert int(frames) > 0, "the open segment does not read as video"
+    assert [p.name for p in folder.glob("*.mp4")] == [growing.name], "still the first segment: it is open"
+    await streaming.stop_recording(recording)
+    await streaming.stop_stream(stream)

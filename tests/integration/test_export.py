@@ -8,6 +8,7 @@ import os
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,21 @@ from video_streaming.thumbnails import ThumbnailCache
 # The camera burns "cam1  YYYY-MM-DD HH:MM:SS  #frame" into the bottom of its 640x360 picture; this box
 # holds the label and the clock but not the frame counter.
 CLOCK_BOX = "320:34:0:322"
+
+
+def ffmpeg_children() -> set[int]:
+    found = subprocess.run(["pgrep", "-P", str(os.getpid()), "ffmpeg"], capture_output=True, text=True, check=False)
+    return {int(pid) for pid in found.stdout.split()}
+
+
+@pytest.fixture(autouse=True)
+def no_stray_ffmpeg() -> Iterator[None]:
+    """Every export waits for (or kills) its ffmpeg: an ffmpeg child born during a test must be gone once the
+    test and its fixtures are done (the cameras of longer-lived fixtures were there before)."""
+    before = ffmpeg_children()
+    yield
+    stray = ffmpeg_children() - before
+    assert not stray, f"ffmpeg children still running after the test: {sorted(stray)}"
 
 
 async def record(core: VidStreamCore, mediamtx: MediaMTXServer, seconds: float) -> tuple[str, str]:
@@ -248,12 +264,6 @@ async def test_a_second_workstation_merges_the_archive_and_exports_from_it(
     duration, _ = video_stats(result.path)
     assert abs(duration - 3.0) <= 1.0 and result.from_archive == result.segments
     other.close()
-
-
-def test_no_export_leaves_a_stray_ffmpeg() -> None:
-    # Every export above waited for (or killed) its ffmpeg: none may outlive the tests.
-    mine = subprocess.run(["pgrep", "-P", str(os.getpid()), "ffmpeg"], capture_output=True, text=True, check=False)
-    assert mine.stdout.strip() == "", f"ffmpeg children still running: {mine.stdout}"
 
 
 # The whole caption (label, clock and frame counter): a different picture for every frame.

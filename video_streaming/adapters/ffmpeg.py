@@ -175,7 +175,10 @@ def recorder_argv(
         *stream_args(audio, video_tag),
         "-f", "segment", "-segment_time", str(segment_seconds), "-reset_timestamps", "1",
         "-segment_format", "mp4",
-        "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+        # flush_packets: each fragment (one per key frame) reaches the disk when it is written, so the open
+        # segment grows and plays while it records; without it the file held only its 28-byte ftyp until
+        # 256 KiB had been buffered (seconds to minutes, by bitrate).
+        "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof:flush_packets=1",
         "-segment_list", str(output_dir / SEGMENT_LIST.format(attempt=attempt)), "-segment_list_type", "csv",
         "-strftime", "1", str(output_dir / f"%Y%m%dT%H%M%SZ-{attempt}.mp4"),
     ]  # fmt: skip
