@@ -34,6 +34,7 @@ from vidstream_desktop.help_dialog import HelpDialog
 from vidstream_desktop.motion_dialog import MotionDialog
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
+from vidstream_desktop.wall.alarm import AlarmTile
 from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
@@ -76,13 +77,16 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.cameras_dock = dock
         # Names such as "Warehouse · Loading dock" must stay readable however the wall is laid out.
-        self.camera_list.setMinimumWidth(150)
+        self.camera_list.setMinimumWidth(170)  # room for both tabs below it: "Cameras" and "Events"
         self.resizeDocks([dock], [210], Qt.Orientation.Horizontal)
         self.health_bar = HealthBar(self.statusBar())
         self.alert_label = ElidedLabel()
         self.alert_label.setObjectName("alertLine")
         self._alert_shown = ""
         self.statusBar().addWidget(self.alert_label, 1)
+        # A temporary message is drawn over the status bar's normal widgets, not instead of them: without
+        # this, "Starting the media server…" and an alert overlapped, both unreadable.
+        self.statusBar().messageChanged.connect(lambda message: self.alert_label.setVisible(not message))
         self.alerts = AlertsList()
         self.alerts_dock = QDockWidget(self.tr("Alerts"), self)
         self.alerts_dock.setObjectName("alertsDock")
@@ -99,6 +103,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.alerts_button)
         self.actions_by_name: dict[str, QAction] = {}
         self.tours = TourManager(self)
+        self.alarm: AlarmTile | None = None  # made with the motion wiring, once a core is attached
         # The ONVIF client is built on first use: its libraries take a while to load.
         self.ptz = PtzCameras(PtzBindings(settings), self._camera_credentials,
                               lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
@@ -299,7 +304,7 @@ class MainWindow(QMainWindow):
         relay = MotionRelay(core, self)
         self.motion_wall = MotionWall(core, relay, wall, self)
         self.events_panel = EventsPanel(core, relay, self)
-        dock = QDockWidget(self.tr("Motion events"), self)
+        dock = QDockWidget(self.tr("Events"), self)  # short: it shares the narrow left column with "Cameras"
         dock.setObjectName("eventsDock")
         dock.setWidget(self.events_panel)
         # A tab beside the camera list: a dock of its own would widen a window that is already shown (a
@@ -312,7 +317,18 @@ class MainWindow(QMainWindow):
         toolbar = self.findChild(QToolBar, "wallToolbar")
         if toolbar is not None:
             toolbar.addAction(action)
+        self.alarm = AlarmTile(self.grid, wall.show_camera, self._spawn, self.settings, self)
+        relay.notice.connect(self.alarm.on_notice)
+        self._action("alarm_tile", self.tr("Alarm tile: the focused tile (again: none)"), "camera",
+                     self.choose_alarm_tile, "Ctrl+Alt+A")  # fmt: skip
         self.motion_wall.start_all()
+
+    def choose_alarm_tile(self) -> None:
+        if self.alarm is None:
+            return
+        self.alarm.choose(self.keyboard.focused_index)
+        self.statusBar().showMessage(self.tr("Cameras in motion now come to the alarm tile") if self.alarm.index
+                                     is not None else self.tr("No alarm tile"), 5000)  # fmt: skip
 
     def motion_dialog(self) -> MotionDialog | None:
         """The selected camera's motion settings dialog (None without a selection or motion detection)."""
@@ -364,6 +380,7 @@ class MainWindow(QMainWindow):
         self.alert_label.setStyleSheet(f"color: {color}")
         self.alert_label.set_full_text(text)
         self._alert_shown = text
+        self.statusBar().clearMessage()  # the alert is news; a message still up (e.g. "Starting…") is not
         self.alerts.add(level, text)
         if level == "error":
             self.alerts_dock.show()

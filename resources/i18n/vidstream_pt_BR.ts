@@ -585,270 +585,285 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="67"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="68"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="70"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="71"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="88"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="96"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="439"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="457"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="496"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="168"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="193"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="193"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="206"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="209"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="211"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="219"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="222"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
-        <source>Motion events</source>
-        <translation>Eventos de movimento</translation>
+        <location filename="../../vidstream_desktop/main_window.py" line="304"/>
+        <source>Events</source>
+        <translation>Eventos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="319"/>
+        <source>Alarm tile: the focused tile (again: none)</source>
+        <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="327"/>
+        <source>Cameras in motion now come to the alarm tile</source>
+        <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="328"/>
+        <source>No alarm tile</source>
+        <translation>Sem quadro de alarme</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="366"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="435"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="458"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="479"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="497"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="507"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="525"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="527"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="527"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1436,53 +1451,63 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     <name>TileInfoBar</name>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="215"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="212"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="217"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="138"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="128"/>
+        <source>ALARM</source>
+        <translation>ALARME</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="143"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="147"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="210"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="215"/>
         <source>❚❚ REC paused</source>
         <translation>❚❚ GRAV pausada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="211"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
         <source>Recording paused: the camera sends nothing; it resumes by itself</source>
         <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="228"/>
+        <source>Alarm tile: a camera in motion is brought here</source>
+        <translation>Quadro de alarme: uma câmera em movimento é trazida para cá</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="265"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="252"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="265"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>

@@ -1,6 +1,7 @@
 """Motion in the main window, on the real core: a scripted camera published to MediaMTX lights its tile's
-border (pixels on screen) within 500 ms of the detector's start notice, and the events panel lists the
-event live, filters by camera and asks to play from the event start minus the pre-roll."""
+border (pixels on screen) within 500 ms of the detector's start notice, brings its camera into the chosen
+alarm tile, and the events panel lists the event live, filters by camera and asks to play from the event
+start minus the pre-roll."""
 
 from __future__ import annotations
 
@@ -78,15 +79,28 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         await core.start()
         await window.attach_core(core).populate()
         tile = next(t for t in window.grid.tiles() if t.camera_id == str(yard.id))
+        # The last tile of the layout, empty, is chosen as the alarm tile (focused, Ctrl+Alt+A).
+        alarm_index = len(window.grid.tiles()) - 1
+        alarm_tile = window.grid.tile_at(alarm_index)
+        assert alarm_tile.is_empty
+        window.keyboard.focus_tile(alarm_index)
+        window.actions_by_name["alarm_tile"].trigger()
+        assert alarm_tile.bar.alarm_label.isVisibleTo(window) and window.alarm is not None
         await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 10, 20, "detecting")
         assert not lit(tile) and not tile.has_motion
         await until(lambda: bool(started_at), 25, "motion start")
         await until(lambda: lit(tile), 2, "lit border")
         assert time.monotonic() - started_at[0] <= 0.5, "the border lit more than 500 ms after motion start"
+        # The alarm tile now shows the camera in motion, lit, with its badge bright, and goes live.
+        await until(lambda: alarm_tile.camera_id == str(yard.id) and lit(alarm_tile), 3, "camera in the alarm tile")
+        assert alarm_tile.bar.alarm_label.property("active") is True
+        await until(lambda: alarm_tile.state == "live", 10, "the alarm tile plays the camera")
         panel = window.events_panel
         assert panel.list.count() == 1 and "Yard" in panel.list.item(0).text()
         await until(lambda: any(n.kind is NoticeKind.ENDED for n in notices), 15, "motion end")
         await until(lambda: not lit(tile), 2, "border back to normal")
+        assert not lit(alarm_tile) and alarm_tile.camera_id == str(yard.id), "the alarm camera stays, dimmed"
+        assert alarm_tile.bar.alarm_label.property("active") is False
         assert panel.list.count() == 1 and "now" not in panel.list.item(0).text()
         assert not panel.list.item(0).icon().isNull()  # the event's picture at its peak
 

@@ -1,15 +1,19 @@
 """Tours on the real wall widgets: a tile cycles through cameras with its dwell time, the pointer over it
 pauses it (a full dwell follows), a click holds it until the next click; the wall cycles through layouts;
-the dialog refuses a tour of fewer than two steps."""
+the dialog refuses a tour of fewer than two steps; the alarm tile takes the cameras in motion one at a time."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import QApplication
 
+from video_streaming.motion.service import MotionNotice, NoticeKind
 from vidstream_desktop.resources import load_theme
+from vidstream_desktop.wall.alarm import AlarmTile
 from vidstream_desktop.wall.grid import CameraGrid
 from vidstream_desktop.wall.tours import TourDialog, TourManager, TourPlan
 
@@ -92,3 +96,61 @@ def test_the_tour_dialog_needs_two_steps(qtbot) -> None:  # type: ignore[no-unty
     dialog.buttons.accepted.emit()
     assert dialog.result() != TourDialog.DialogCode.Accepted
     assert dialog.error.text() == "Pick at least two steps."
+
+
+def run_now(coroutine) -> None:  # type: ignore[no-untyped-def]
+    """Runs a coroutine that never suspends (the fake `show` below) to its end, with no event loop."""
+    with contextlib.suppress(StopIteration):
+        coroutine.send(None)
+
+
+def notice(kind: NoticeKind, camera_id: str) -> MotionNotice:
+    return MotionNotice(kind, camera_id, at=0.0)
+
+
+def test_motion_brings_its_camera_into_the_alarm_tile_one_at_a_time(qtbot, grid: CameraGrid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    shown: list[tuple[int, str]] = []
+
+    async def show(tile, camera_id: str) -> None:  # type: ignore[no-untyped-def]
+        shown.append((grid.tiles().index(tile), camera_id))
+        tile.show_connecting(camera_id, camera_id.upper())
+
+    alarm = AlarmTile(grid, show, run_now, settings)
+    badge = grid.tile_at(3).bar.alarm_label
+    alarm.on_notice(notice(NoticeKind.STARTED, "cam-a"))
+    assert shown == [] and not badge.isVisibleTo(grid), "no alarm tile chosen: motion moves nothing"
+    alarm.on_notice(notice(NoticeKind.ENDED, "cam-a"))
+
+    alarm.choose(3)
+    assert badge.isVisibleTo(grid) and badge.property("active") is False
+    assert not any(tile.bar.alarm_label.isVisibleTo(grid) for tile in grid.tiles()[:3])
+    alarm.on_notice(notice(NoticeKind.STARTED, "cam-a"))
+    assert shown == [(3, "cam-a")] and grid.tile_at(3).camera_id == "cam-a"
+    assert badge.property("active") is True and grid.tile_at(3).has_motion
+    # A second camera in motion waits while the first still moves, then follows it.
+    alarm.on_notice(notice(NoticeKind.STARTED, "cam-b"))
+    assert shown == [(3, "cam-a")]
+    alarm.on_notice(notice(NoticeKind.ENDED, "cam-a"))
+    assert shown[-1] == (3, "cam-b") and grid.tile_at(3).camera_id == "cam-b" and badge.property("active") is True
+    # All quiet: the last alarm camera stays for the operator to look at, the badge dims.
+    alarm.on_notice(notice(NoticeKind.ENDED, "cam-b"))
+    assert grid.tile_at(3).camera_id == "cam-b" and badge.property("active") is False
+    # With the tile quiet, the next motion takes it at once.
+    alarm.on_notice(notice(NoticeKind.STARTED, "cam-a"))
+    assert shown[-1] == (3, "cam-a")
+    alarm.on_notice(notice(NoticeKind.FEED_LOST, "cam-a"))
+    assert badge.property("active") is False
+
+    # The choice is kept for the next start; a layout without that tile has no alarm tile meanwhile.
+    assert AlarmTile(grid, show, run_now, settings).index == 3
+    grid.set_layout("1x1")
+    assert alarm.tile is None
+    alarm.on_notice(notice(NoticeKind.STARTED, "cam-c"))
+    assert shown[-1] == (3, "cam-a"), "an alarm reached a tile the layout does not show"
+    grid.set_layout("2x2")
+    assert badge.isVisibleTo(grid)
+    # Choosing it again: no alarm tile.
+    alarm.choose(3)
+    assert alarm.index is None and not badge.isVisibleTo(grid)
+    assert AlarmTile(grid, show, run_now, settings).index is None

@@ -125,6 +125,10 @@ class TileInfoBar(QWidget):
         self.rec_label.setToolTip(self.tr("Recording"))
         self.rec_label.setProperty("paused", False)
         self.rec_label.hide()
+        self.alarm_label = QLabel(self.tr("ALARM"), self)
+        self.alarm_label.setObjectName("tileAlarm")
+        self.alarm_label.setProperty("active", False)
+        self.alarm_label.hide()
         self.transport_label = QLabel(self)
         self.transport_label.setObjectName("tileTransport")
         self.stats_label = QLabel(self)
@@ -147,6 +151,7 @@ class TileInfoBar(QWidget):
         layout.setContentsMargins(6, 0, 2, 0)
         layout.setSpacing(6)
         layout.addWidget(self.state_label)
+        layout.addWidget(self.alarm_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.rec_label)
         layout.addWidget(self.transport_label, 0, Qt.AlignmentFlag.AlignVCenter)  # a badge, not a full-height box
@@ -216,6 +221,14 @@ class TileInfoBar(QWidget):
         self.record_button.setToolTip(self.tr("Stop recording") if recording else self.tr("Start recording"))
         self._fit()
 
+    def set_alarm(self, chosen: bool, active: bool = False) -> None:
+        """The alarm tile's badge: shown while this is the alarm tile, bright while its camera is in motion."""
+        self.alarm_label.setVisible(chosen)
+        self.alarm_label.setProperty("active", chosen and active)
+        self.alarm_label.setToolTip(self.tr("Alarm tile: a camera in motion is brought here") if chosen else "")
+        repolish(self.alarm_label)
+        self._fit()
+
     def set_muted(self, muted: bool) -> None:
         self.mute_button.blockSignals(True)  # a state shown, not a click: nobody is told
         self.mute_button.setChecked(muted)
@@ -270,7 +283,7 @@ class TileInfoBar(QWidget):
         margins = self._layout.contentsMargins()
         spacing = self._layout.spacing()
         used = margins.left() + margins.right() + NAME_MIN_WIDTH + len(self.tool_buttons) * TOOL_SIZE.width()
-        for fixed in (self.state_label, self.rec_label):
+        for fixed in (self.state_label, self.alarm_label, self.rec_label):
             if fixed.isVisibleTo(self) or fixed is self.state_label:
                 used += fixed.sizeHint().width() + spacing
         shown: list[QLabel] = []

@@ -1,7 +1,7 @@
 """Tours: a tile that cycles through cameras, or the wall that cycles through saved layouts, each step
 shown for a dwell time. The pointer over the tile (or the wall) pauses it, so an operator can look
-closer; a click holds it until the next click. Bringing a camera into an "alarm" tile on a motion event
-waits for motion events, which VidStream does not produce yet."""
+closer; a click holds it until the next click. A motion event bringing its camera into a tile is the
+alarm tile's job (alarm.py)."""
 
 from __future__ import annotations
 
