@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from video_streaming.domain.errors import InvalidInput
 from video_streaming.domain.onvif import (
     DiscoveredDevice,
     OnvifStreams,
+    PtzPreset,
     PtzVelocity,
     choose_streams,
     parse_device_address,
@@ -62,6 +64,27 @@ class PtzControl:
 
     async def stop(self) -> None:
         await self.move(PtzVelocity())
+
+    async def presets(self) -> list[PtzPreset]:
+        async with self._in_order:
+            return await self.client.ptz_presets(self.target)
+
+    async def save_preset(self, name: str, token: str | None = None) -> str:
+        """Keep where the camera looks now under `name` (renaming/overwriting preset `token`)."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("a preset needs a name", "type a name, e.g. 'Gate'")
+        async with self._in_order:
+            return await self.client.ptz_save_preset(self.target, name, token)
+
+    async def goto_preset(self, token: str) -> None:
+        async with self._in_order:
+            await self.client.ptz_goto_preset(self.target, token)
+            self.moving = False
+
+    async def remove_preset(self, token: str) -> None:
+        async with self._in_order:
+            await self.client.ptz_remove_preset(self.target, token)
 
     async def nudge(self, velocity: PtzVelocity, seconds: float) -> None:
         """Move for about `seconds`, then stop (a key tap, a wheel step)."""

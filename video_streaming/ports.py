@@ -13,6 +13,7 @@ from video_streaming.domain.onvif import (
     DeviceAddress,
     DiscoveredDevice,
     OnvifDevice,
+    PtzPreset,
     PtzVelocity,
 )
 
@@ -105,6 +106,20 @@ class OnvifClient(abc.ABC):
 
     @abc.abstractmethod
     async def ptz_stop(self, target: PtzTarget) -> None: ...
+
+    @abc.abstractmethod
+    async def ptz_presets(self, target: PtzTarget) -> list[PtzPreset]:
+        """The positions the camera keeps for the profile, in the camera's order."""
+
+    @abc.abstractmethod
+    async def ptz_save_preset(self, target: PtzTarget, name: str, token: str | None = None) -> str:
+        """Keep the current position under `name` (over preset `token`, when given); returns its token."""
+
+    @abc.abstractmethod
+    async def ptz_goto_preset(self, target: PtzTarget, token: str) -> None: ...
+
+    @abc.abstractmethod
+    async def ptz_remove_preset(self, target: PtzTarget, token: str) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ from vidstream_desktop.wall.camera_list import CameraListWidget
 from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
-from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse
+from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse, show_ptz_badges
+from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
 from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.ptz = PtzCameras(PtzBindings(settings), self._camera_credentials,
                               lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
         self.ptz_mouse = PtzMouse(self.ptz.control_for, self._spawn, self)
+        self.grid.tile_state_changed.connect(lambda: show_ptz_badges(self.grid.all_tiles(), self.ptz.has_ptz))
         self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
                                        self._actions_for_other_windows, self)  # fmt: skip
         self._hidden_for_full_screen: list[tuple[QWidget, bool]] = []
@@ -170,6 +172,8 @@ class MainWindow(QMainWindow):
         self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
         self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
         self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
+        self._action("ptz_presets", self.tr("PTZ presets of the focused tile…"), "camera", self.open_ptz_presets,
+                     "Ctrl+Shift+P")  # fmt: skip
         self._action("detach_layout", self.tr("Layout to a window of its own (another screen)"), "fullscreen",
                      self.detach_layout, "Ctrl+D")  # fmt: skip
         self._action("detach_tile", self.tr("Focused tile to a window of its own"), "fullscreen",
@@ -218,6 +222,17 @@ class MainWindow(QMainWindow):
 
     def detach_layout(self) -> None:
         self.monitors.detach(self.grid.layout_name, [tile.camera_id for tile in self.grid.tiles()])
+
+    def open_ptz_presets(self) -> PtzPresetsDialog | None:
+        tile = self.keyboard.focused_tile
+        control = self.ptz.control_for(tile.camera_id) if tile.camera_id else None
+        if control is None:
+            self.statusBar().showMessage(self.tr("The focused tile shows no PTZ camera"), 5000)
+            return None
+        dialog = PtzPresetsDialog(tile.camera_name, control, self._spawn, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def detach_tile(self) -> None:
         camera_id = self.keyboard.focused_tile.camera_id

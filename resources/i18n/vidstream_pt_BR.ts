@@ -585,285 +585,295 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="68"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="69"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="71"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="72"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="88"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="92"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="96"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="457"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="476"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="496"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="515"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="168"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <source>PTZ presets of the focused tile…</source>
+        <translation>Predefinições PTZ do quadro em foco…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="196"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="196"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="193"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="193"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="201"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="194"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="201"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="207"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="209"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="216"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="211"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="218"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="222"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="230"/>
+        <source>The focused tile shows no PTZ camera</source>
+        <translation>O quadro em foco não mostra uma câmera PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="240"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="304"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
         <source>Events</source>
         <translation>Eventos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="313"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="319"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
         <source>Alarm tile: the focused tile (again: none)</source>
         <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="327"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
         <source>Cameras in motion now come to the alarm tile</source>
         <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="328"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="346"/>
         <source>No alarm tile</source>
         <translation>Sem quadro de alarme</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="366"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="384"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="435"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="454"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="458"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="477"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="497"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="535"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="535"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="525"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="544"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="527"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="546"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="527"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="546"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1076,6 +1086,49 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/recordings/player.py" line="486"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
+    </message>
+</context>
+<context>
+    <name>PtzPresetsDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="34"/>
+        <source>Presets of {0}</source>
+        <translation>Predefinições de {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="41"/>
+        <source>Name, e.g. Gate</source>
+        <translation>Nome, p. ex. Portão</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="42"/>
+        <source>Go to</source>
+        <translation>Ir para</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="43"/>
+        <source>Keep the current position</source>
+        <translation>Guardar a posição atual</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="44"/>
+        <source>Remove</source>
+        <translation>Remover</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="75"/>
+        <source>Moved to {0}</source>
+        <translation>Movida para {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="79"/>
+        <source>Kept as {0}</source>
+        <translation>Guardada como {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/ptz_presets.py" line="84"/>
+        <source>Removed {0}</source>
+        <translation>Removida {0}</translation>
     </message>
 </context>
 <context>
@@ -1451,13 +1504,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     <name>TileInfoBar</name>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="215"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="220"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="217"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="222"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
@@ -1467,47 +1520,57 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>ALARME</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="132"/>
+        <source>PTZ</source>
+        <translation>PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="134"/>
+        <source>PTZ camera: drag to pan and tilt, wheel to zoom</source>
+        <translation>Câmera PTZ: arraste para girar e inclinar, roda para zoom</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="146"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="147"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="151"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="215"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="220"/>
         <source>❚❚ REC paused</source>
         <translation>❚❚ GRAV pausada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="216"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
         <source>Recording paused: the camera sends nothing; it resumes by itself</source>
         <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="226"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="226"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="228"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
         <source>Alarm tile: a camera in motion is brought here</source>
         <translation>Quadro de alarme: uma câmera em movimento é trazida para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="265"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="275"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="265"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="275"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>

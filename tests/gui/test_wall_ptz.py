@@ -27,7 +27,8 @@ from tests.fixtures.qt import run, wait_until
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.onvif_cameras import PtzControl
 from vidstream_desktop.wall.grid import CameraGrid
-from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse, drag_velocity
+from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse, drag_velocity, show_ptz_badges
+from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
 from vidstream_desktop.wall.vlc_backend import Transport
 
 pytestmark = pytest.mark.gui
@@ -132,3 +133,59 @@ def test_drag_speed_and_bindings(tmp_path: Path) -> None:
     assert cameras.control_for("other") is None  # no PTZ binding: no PTZ
     cameras.forget("cam")
     assert bindings.get("cam") is None and cameras.control_for("cam") is None
+
+
+def test_only_a_ptz_cameras_tile_shows_the_ptz_badge(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    grid = CameraGrid(layout_name="2x2")
+    grid.resize(800, 450)
+    qtbot.addWidget(grid)
+    grid.show()
+    qtbot.waitExposed(grid)
+    bindings = PtzBindings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    bindings.save("cam-ptz", PtzBinding("192.0.2.7:80", "Profile_Main"))
+    cameras = PtzCameras(bindings, lambda _camera_id: None, lambda *_target: None)  # type: ignore[arg-type, return-value]
+    grid.tile_at(0).show_connecting("cam-ptz", "Gate")
+    grid.tile_at(1).show_connecting("cam-plain", "Hall")
+    show_ptz_badges(grid.all_tiles(), cameras.has_ptz)
+    badges = [tile.bar.ptz_label.isVisibleTo(grid) for tile in grid.tiles()]
+    assert badges == [True, False, False, False]
+    # The camera loses its PTZ binding (edited without ONVIF): the badge goes.
+    cameras.forget("cam-ptz")
+    show_ptz_badges(grid.all_tiles(), cameras.has_ptz)
+    assert not grid.tile_at(0).bar.ptz_label.isVisibleTo(grid)
+    grid.stop_all()
+
+
+def test_the_presets_dialog_keeps_lists_recalls_and_reports_what_the_camera_refuses(  # type: ignore[no-untyped-def]
+    qtbot, qasync_loop: qasync.QEventLoop, onvif_camera: OnvifTestCamera  # noqa: F811
+) -> None:
+    control = build_onvif_service().ptz(onvif_camera.device_address, onvif_camera.username,
+                                        onvif_camera.password, "Profile_Main")  # fmt: skip
+    dialog = PtzPresetsDialog("Gate", control, asyncio.ensure_future)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_until(qasync_loop, lambda: not dialog.busy, timeout=15)
+    before = dialog.presets.count()
+
+    dialog.name.setText("Loading dock")
+    dialog.save_button.click()
+    assert dialog.busy and not dialog.save_button.isEnabled()  # one call at a time, the window still paints
+    wait_until(qasync_loop, lambda: not dialog.busy, timeout=15)
+    names = [dialog.presets.item(row).text() for row in range(dialog.presets.count())]
+    assert dialog.presets.count() == before + 1 and "Loading dock" in names, names
+    assert dialog.status.text() == "Kept as Loading dock" and dialog.name.text() == ""
+
+    dialog.presets.setCurrentRow(names.index("Loading dock"))
+    dialog.go_button.click()
+    wait_until(qasync_loop, lambda: not dialog.busy, timeout=15)
+    assert dialog.status.text() == "Moved to Loading dock"
+
+    dialog.remove_button.click()  # this camera has no RemovePreset: said, and the list stays as it was
+    wait_until(qasync_loop, lambda: not dialog.busy, timeout=15)
+    assert "does not support" in dialog.status.text() and dialog.presets.count() == before + 1
+
+    dialog.name.setText("   ")
+    dialog.save_button.click()
+    wait_until(qasync_loop, lambda: not dialog.busy, timeout=15)
+    assert "needs a name" in dialog.status.text()
+    dialog.close()

@@ -20,8 +20,8 @@ from tests.fixtures.servers import wait_path_ready
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.domain.camera import SourceUrl
-from video_streaming.domain.errors import InvalidInput, ServerUnreachable, Unauthorized
-from video_streaming.domain.onvif import NotOnvifDevice, PtzVelocity
+from video_streaming.domain.errors import InvalidInput, ServerUnreachable, Unauthorized, VidStreamError
+from video_streaming.domain.onvif import NotOnvifDevice, PtzPreset, PtzVelocity
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.ports import free_tcp_port
 
@@ -108,6 +108,30 @@ async def test_ptz_zooms_and_pans_and_stops_as_the_picture_shows(onvif_camera: O
     await ptz.nudge(PtzVelocity(pan=1.0), 1.0)
     panned = await asyncio.to_thread(wait_for_picture, onvif_camera, lambda f: red_at_centre(f) > centre + 15, 10)
     assert red_at_centre(panned) > centre + 15  # panned right: the picture's centre is redder
+
+
+async def test_a_preset_is_kept_listed_by_name_and_recalled(onvif_camera: OnvifTestCamera) -> None:  # noqa: F811
+    """Stored where the camera looks, listed under its name, and recalled after the camera moved away, as
+    its picture shows. (The camera's PTZ replies use undeclared namespace prefixes: mended before parsing.)"""
+    service = build_onvif_service(timeout=10)
+    ptz = service.ptz(onvif_camera.device_address, onvif_camera.username, onvif_camera.password, "Profile_Main")
+    await ptz.nudge(PtzVelocity(zoom=1.0), 1.0)  # somewhere other than home, so the recall is seen
+    kept = await asyncio.to_thread(grab_frame, onvif_camera)
+    token = await ptz.save_preset("Loading dock")
+    listed = await ptz.presets()
+    assert PtzPreset(token, "Loading dock") in listed, listed
+
+    await ptz.nudge(PtzVelocity(pan=1.0), 1.0)
+    away = await asyncio.to_thread(wait_for_picture, onvif_camera,
+                                   lambda f: abs(red_at_centre(f) - red_at_centre(kept)) > 15, 10)  # fmt: skip
+    assert abs(red_at_centre(away) - red_at_centre(kept)) > 15, "the camera did not move away"
+    await ptz.goto_preset(token)
+    back = await asyncio.to_thread(wait_for_picture, onvif_camera,
+                                   lambda f: abs(red_at_centre(f) - red_at_centre(kept)) < 5, 10)  # fmt: skip
+    assert abs(red_at_centre(back) - red_at_centre(kept)) < 5 and abs(red_slope(back) - red_slope(kept)) < 0.03
+    # This device has no RemovePreset: a clear refusal, not a crash.
+    with pytest.raises(VidStreamError, match="does not support this ONVIF operation"):
+        await ptz.remove_preset(token)
 
 
 async def test_a_stop_never_overtakes_its_move(onvif_camera: OnvifTestCamera) -> None:  # noqa: F811

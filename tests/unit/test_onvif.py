@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from video_streaming.adapters.onvif_replies import declare_missing_prefixes
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.domain.onvif import (
     DeviceAddress,
     DiscoveredDevice,
     OnvifDevice,
     OnvifProfile,
+    PtzPreset,
     PtzVelocity,
     UnsupportedCodec,
     choose_streams,
@@ -106,6 +108,20 @@ class FakeOnvifClient(OnvifClient):
     async def ptz_stop(self, target: PtzTarget) -> None:
         self.calls.append(("stop", target.profile_token))
 
+    async def ptz_presets(self, target: PtzTarget) -> list[PtzPreset]:
+        self.calls.append(("presets", target.profile_token))
+        return [PtzPreset("1", "Gate")]
+
+    async def ptz_save_preset(self, target: PtzTarget, name: str, token: str | None = None) -> str:
+        self.calls.append(("save", target.profile_token, name, token))
+        return token or "new"
+
+    async def ptz_goto_preset(self, target: PtzTarget, token: str) -> None:
+        self.calls.append(("goto", target.profile_token, token))
+
+    async def ptz_remove_preset(self, target: PtzTarget, token: str) -> None:
+        self.calls.append(("remove", target.profile_token, token))
+
 
 async def test_service_parses_the_address_and_trims_the_user() -> None:
     client = FakeOnvifClient(device(profile("main", "H264", 1920, 1080)))
@@ -140,3 +156,36 @@ async def test_a_still_velocity_stops_and_a_nudge_ends_with_a_stop() -> None:
 def test_ptz_speeds_are_bounded() -> None:
     with pytest.raises(InvalidInput, match="outside"):
         PtzVelocity(pan=1.5)
+
+
+async def test_presets_are_named_trimmed_and_refused_without_a_name() -> None:
+    client = FakeOnvifClient(device())
+    ptz = OnvifCameraService(client).ptz("192.0.2.10", "admin", "pass", "main")
+    assert await ptz.save_preset("  Gate ") == "new"
+    assert await ptz.save_preset("Gate, wider", token="new") == "new"
+    with pytest.raises(InvalidInput, match="needs a name"):
+        await ptz.save_preset("   ")
+    assert await ptz.presets() == [PtzPreset("1", "Gate")]
+    await ptz.goto_preset("1")
+    await ptz.remove_preset("1")
+    assert client.calls == [("save", "main", "Gate", None), ("save", "main", "Gate, wider", "new"),
+                            ("presets", "main"), ("goto", "main", "1"), ("remove", "main", "1")]  # fmt: skip
+
+
+def test_undeclared_well_known_prefixes_are_declared_on_the_envelope_and_unknown_ones_are_not() -> None:
+    from lxml import etree
+
+    reply = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+             b'xmlns:tt="http://www.onvif.org/ver10/schema"><s:Body><ptz:GetPresetsResponse>'
+             b'<tptz:Preset token="p1"><tt:Name>Gate</tt:Name></tptz:Preset>'
+             b'</ptz:GetPresetsResponse></s:Body></s:Envelope>')  # fmt: skip
+    with pytest.raises(etree.XMLSyntaxError):
+        etree.fromstring(reply)
+    mended = etree.fromstring(declare_missing_prefixes(reply))
+    (preset,) = mended.iter("{http://www.onvif.org/ver20/ptz/wsdl}Preset")
+    assert preset.get("token") == "p1" and preset.findtext("{http://www.onvif.org/ver10/schema}Name") == "Gate"
+    assert declare_missing_prefixes(b"<s:Envelope xmlns:s='x'><s:Body/></s:Envelope>") == (
+        b"<s:Envelope xmlns:s='x'><s:Body/></s:Envelope>"
+    )  # nothing missing: untouched
+    odd = b"<s:Envelope xmlns:s='x'><s:Body><acme:Thing/></s:Body></s:Envelope>"
+    assert declare_missing_prefixes(odd) == odd  # a prefix nobody knows is not guessed

@@ -19,6 +19,7 @@ from wsdiscovery.actions import constructProbe, parseProbeMatchMessage
 from wsdiscovery.message import createSOAPMessage
 from wsdiscovery.namespaces import NS_ACTION_PROBE_MATCH, NS_ADDRESSING
 
+from video_streaming.adapters.onvif_replies import tolerate_undeclared_prefixes
 from video_streaming.domain.errors import InvalidInput, ServerUnreachable, Unauthorized, VidStreamError
 from video_streaming.domain.onvif import (
     DeviceAddress,
@@ -26,6 +27,7 @@ from video_streaming.domain.onvif import (
     NotOnvifDevice,
     OnvifDevice,
     OnvifProfile,
+    PtzPreset,
     PtzVelocity,
     name_from_scopes,
 )
@@ -157,7 +159,7 @@ class ZeepOnvifClient(OnvifClient):
         self._require_credentials(target.username, target.password)
         try:
             async with self._camera(target.address, target.username, target.password) as camera:
-                yield await camera.create_ptz_service()
+                yield tolerate_undeclared_prefixes(await camera.create_ptz_service())
         except TimeoutError:
             raise ServerUnreachable(f"the camera at {target.address} did not answer in {self.timeout:g} s") from None
 
@@ -171,6 +173,38 @@ class ZeepOnvifClient(OnvifClient):
         async with self._ptz(target) as ptz:
             await self._call(target.address, ptz.Stop,
                              {"ProfileToken": target.profile_token, "PanTilt": True, "Zoom": True})  # fmt: skip
+
+    async def ptz_presets(self, target: PtzTarget) -> list[PtzPreset]:
+        async with self._ptz(target) as ptz:
+            answer = await self._call(target.address, ptz.GetPresets, {"ProfileToken": target.profile_token})
+        presets = []
+        for item in answer or []:
+            token = str(getattr(item, "token", "") or "")
+            if token:
+                presets.append(PtzPreset(token, str(getattr(item, "Name", "") or token)))
+        return presets
+
+    async def ptz_save_preset(self, target: PtzTarget, name: str, token: str | None = None) -> str:
+        request: dict[str, Any] = {"ProfileToken": target.profile_token, "PresetName": name}
+        if token:
+            request["PresetToken"] = token
+        async with self._ptz(target) as ptz:
+            answer = await self._call(target.address, ptz.SetPreset, request)
+        saved = str(answer or token or "")
+        if not saved:
+            raise NotOnvifDevice(f"the camera at {target.address} kept the preset but named no token for it",
+                                 "recall it from the camera's own list of presets")  # fmt: skip
+        return saved
+
+    async def ptz_goto_preset(self, target: PtzTarget, token: str) -> None:
+        async with self._ptz(target) as ptz:
+            await self._call(target.address, ptz.GotoPreset,
+                             {"ProfileToken": target.profile_token, "PresetToken": token})  # fmt: skip
+
+    async def ptz_remove_preset(self, target: PtzTarget, token: str) -> None:
+        async with self._ptz(target) as ptz:
+            await self._call(target.address, ptz.RemovePreset,
+                             {"ProfileToken": target.profile_token, "PresetToken": token})  # fmt: skip
 
 
 def _probe_matches(data: bytes, sender: str, message_id: str) -> list[DiscoveredDevice]:
@@ -205,6 +239,10 @@ def _domain_error(error: BaseException, address: DeviceAddress) -> VidStreamErro
     if isinstance(error, ONVIFAuthError) or any(fault in text for fault in _AUTH_FAULTS) or " 401" in text:
         return Unauthorized(f"the camera at {address} refused the user name or password",
                             "check both; they are the camera's ONVIF user, not VidStream's")  # fmt: skip
+    if "not supported" in text or "actionnotsupported" in text:
+        # A SOAP fault from a camera that is ONVIF but lacks this one operation (ipycam: RemovePreset).
+        return VidStreamError(f"the camera at {address} does not support this ONVIF operation",
+                              "use the camera's own web page for it")  # fmt: skip
     if isinstance(error, ONVIFTimeoutError | TimeoutError):
         return ServerUnreachable(f"the camera at {address} did not answer in time")
     if _unreachable(error):

@@ -172,3 +172,11 @@ class PtzVelocity:
     @property
     def still(self) -> bool:
         return self.pan == self.tilt == self.zoom == 0.0
+
+
+@dataclass(frozen=True)
+class PtzPreset:
+    """A position the camera keeps under a token it chose, with the operator's name for it."""
+
+    token: str
+    name: str

@@ -129,6 +129,10 @@ class TileInfoBar(QWidget):
         self.alarm_label.setObjectName("tileAlarm")
         self.alarm_label.setProperty("active", False)
         self.alarm_label.hide()
+        self.ptz_label = QLabel(self.tr("PTZ"), self)
+        self.ptz_label.setObjectName("tilePtz")
+        self.ptz_label.setToolTip(self.tr("PTZ camera: drag to pan and tilt, wheel to zoom"))
+        self.ptz_label.hide()
         self.transport_label = QLabel(self)
         self.transport_label.setObjectName("tileTransport")
         self.stats_label = QLabel(self)
@@ -154,6 +158,7 @@ class TileInfoBar(QWidget):
         layout.addWidget(self.alarm_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.rec_label)
+        layout.addWidget(self.ptz_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.transport_label, 0, Qt.AlignmentFlag.AlignVCenter)  # a badge, not a full-height box
         layout.addWidget(self.stats_label)
         layout.addWidget(self.clock_label)
@@ -229,6 +234,11 @@ class TileInfoBar(QWidget):
         repolish(self.alarm_label)
         self._fit()
 
+    def set_ptz(self, steerable: bool) -> None:
+        if self.ptz_label.isVisibleTo(self) != steerable:
+            self.ptz_label.setVisible(steerable)
+            self._fit()
+
     def set_muted(self, muted: bool) -> None:
         self.mute_button.blockSignals(True)  # a state shown, not a click: nobody is told
         self.mute_button.setChecked(muted)
@@ -283,7 +293,7 @@ class TileInfoBar(QWidget):
         margins = self._layout.contentsMargins()
         spacing = self._layout.spacing()
         used = margins.left() + margins.right() + NAME_MIN_WIDTH + len(self.tool_buttons) * TOOL_SIZE.width()
-        for fixed in (self.state_label, self.alarm_label, self.rec_label):
+        for fixed in (self.state_label, self.alarm_label, self.rec_label, self.ptz_label):
             if fixed.isVisibleTo(self) or fixed is self.state_label:
                 used += fixed.sizeHint().width() + spacing
         shown: list[QLabel] = []

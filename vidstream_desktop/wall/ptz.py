@@ -5,7 +5,7 @@ the other, as coroutines on the Qt loop); which camera has PTZ is kept in the se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +94,15 @@ class PtzCameras:
     def forget(self, camera_id: str) -> None:
         self.bindings.forget(camera_id)
         self._controls.pop(camera_id, None)
+
+    def has_ptz(self, camera_id: str) -> bool:
+        return self.bindings.get(camera_id) is not None
+
+
+def show_ptz_badges(tiles: Iterable[VideoTile], steerable: Callable[[str], bool]) -> None:
+    """A PTZ camera's tile says so in its footer (drag, wheel and held arrows steer it); no other tile does."""
+    for tile in tiles:
+        tile.bar.set_ptz(bool(tile.camera_id) and steerable(tile.camera_id))
 
 
 class PtzMouse(QObject):
