@@ -1,0 +1,139 @@
+"""Signed evidence export on real servers: two synthetic cameras recorded through MediaMTX by ffmpeg into MinIO,
+exported over one range as a folder and as a ZIP, verified, and refused after one changed byte of an MP4 or of
+the manifest. The MP4s hold the recorded packets themselves (nothing re-encoded)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.core import CoreFactory, record_synthetic_cameras
+from tests.fixtures.servers import CameraFactory, S3Target
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.errors import InvalidInput
+from video_streaming.evidence import MANIFEST, export_evidence, fingerprint, signing_key, verify_evidence
+from video_streaming.export import cache_path
+from video_streaming.runtime.mediamtx_server import MediaMTXServer
+
+
+def packet_hashes(path: Path) -> list[str]:
+    """MD5 of every video packet, in order (equal packets: copied, not re-encoded)."""
+    argv = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=data_hash",
+            "-show_data_hash", "MD5", "-of", "csv=p=0", str(path)]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=True)
+    return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+
+
+def flip_one_byte(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+async def record_two(core: VidStreamCore, mediamtx: MediaMTXServer, camera_factory: CameraFactory) -> list[str]:
+    await core.start()
+    ids, _ = await record_synthetic_cameras(core, mediamtx, camera_factory, {"cam1": "Dock", "cam2": "Gate"}, {})
+    await asyncio.sleep(6)
+    for camera_id in ids:
+        await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=30)
+    return ids
+
+
+async def test_a_signed_export_of_two_cameras_verifies_and_fails_after_one_changed_byte(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory, minio: S3Target,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    core = core_factory(minio)
+    ids = await record_two(core, mediamtx, camera_factory)
+    first = [core.catalog.segments(camera_id=camera_id)[0] for camera_id in ids]
+    start = max(s.start for s in first) + timedelta(seconds=1)
+    end = start + timedelta(seconds=3)
+    key_path = tmp_path / "data-keys" / "evidence.pem"
+    cache = tmp_path / "cache"
+    reported: list[tuple[int, int]] = []
+
+    result = await export_evidence(core, ids, start, end, tmp_path / "case-17", lambda d, t: reported.append((d, t)),
+                                   key_path=key_path, cache_dir=cache, actor="ana")  # fmt: skip
+    folder = result.path
+    assert result.files == 2 and result.without_footage == []
+    assert reported[-1] == (2000, 2000) and [d for d, _ in reported] == sorted(d for d, _ in reported)
+    assert key_path.stat().st_mode & 0o777 == 0o600, "the signing key is private"
+    assert result.fingerprint == fingerprint(signing_key(key_path).public_key()), "the same key on the next use"
+    manifest = json.loads((folder / MANIFEST).read_text())
+    assert [(c["id"], c["name"]) for c in manifest["cameras"]] == list(zip(ids, ["Dock", "Gate"], strict=True))
+    assert manifest["exported_by"]["actor"] == "ana" and manifest["app"]["version"]
+    assert manifest["range"] == {"start": start.isoformat(), "end": end.isoformat()}
+    assert manifest["signing_key"]["fingerprint"] == result.fingerprint
+    mp4s = sorted(folder.glob("*.mp4"))
+    assert len(mp4s) == 2
+    for entry in manifest["cameras"]:
+        camera_id, mp4 = entry["id"], folder / entry["files"][0]["path"]
+        # Nothing re-encoded: every video packet of the export is a packet of that camera's recorded segments.
+        recorded: set[str] = set()
+        for segment in core.catalog.segments(camera_id=camera_id):  # those of the range were fetched
+            if cache_path(cache, segment.object_key).is_file():
+                recorded |= set(packet_hashes(cache_path(cache, segment.object_key)))
+        exported = packet_hashes(mp4)
+        assert len(exported) >= 2 * 25 and set(exported) <= recorded, mp4.name
+
+    verified = verify_evidence(folder, pinned=result.fingerprint)
+    assert verified.ok, verified.problems
+    assert sorted(verified.checked) == [p.name for p in mp4s]
+    assert not verify_evidence(folder, pinned="SHA256:" + "0" * 64).ok, "a pinned key of another workstation fails"
+
+    changed_mp4 = tmp_path / "changed-mp4"
+    shutil.copytree(folder, changed_mp4)
+    flip_one_byte(changed_mp4 / mp4s[1].name, mp4s[1].stat().st_size // 2)
+    verdict = verify_evidence(changed_mp4)
+    assert verdict.problems == [f"{mp4s[1].name}: its SHA-256 differs from the manifest's: changed after the export"]
+
+    changed_manifest = tmp_path / "changed-manifest"
+    shutil.copytree(folder, changed_manifest)
+    text = (changed_manifest / MANIFEST).read_bytes()
+    flip_one_byte(changed_manifest / MANIFEST, text.index(b'"actor": "ana"') + len(b'"actor": "a'))  # "ana" -> "aoa"
+    verdict = verify_evidence(changed_manifest)
+    assert len(verdict.problems) == 1 and "signature does not match manifest.json" in verdict.problems[0]
+
+    audit = [(actor, action) for _, actor, action, _, _ in core.catalog.audit_log()]
+    assert ("ana", "evidence-export") in audit
+
+
+async def test_a_zip_export_verifies_and_a_changed_member_fails_and_a_full_folder_is_refused(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory, minio: S3Target,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    core = core_factory(minio)
+    ids = await record_two(core, mediamtx, camera_factory)
+    start = max(core.catalog.segments(camera_id=c)[0].start for c in ids) + timedelta(seconds=1)
+    end = start + timedelta(seconds=2)
+    key_path = tmp_path / "keys" / "evidence.pem"
+    result = await export_evidence(core, ids, start, end, tmp_path / "case.zip", key_path=key_path,
+                                   cache_dir=tmp_path / "cache")  # fmt: skip
+    assert result.path.is_file() and verify_evidence(result.path).ok
+    assert not list(tmp_path.glob(".case.zip*")), "no partial package is left behind"
+    with zipfile.ZipFile(result.path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    mp4 = sorted(name for name in members if name.endswith(".mp4"))[0]
+    data = bytearray(members[mp4])
+    data[len(data) // 3] ^= 0x80
+    members[mp4] = bytes(data)
+    with zipfile.ZipFile(tmp_path / "tampered.zip", "w") as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    verdict = verify_evidence(tmp_path / "tampered.zip")
+    assert not verdict.ok and verdict.problems == [f"{mp4}: its SHA-256 differs from the manifest's: changed after "
+                                                   "the export"]  # fmt: skip
+
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("keep me")
+    with pytest.raises(InvalidInput, match="already exists"):
+        await export_evidence(core, ids, start, end, tmp_path / "busy", key_path=key_path)
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"], "nothing was overwritten"
