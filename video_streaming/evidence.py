@@ -129,28 +129,12 @@ async def export_evidence(
         if not any(entry["files"] for entry in entries):
             raise NotFound(f"none of the {len(cameras)} camera(s) recorded anything between "
                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} UTC")  # fmt: skip
-        public = key.public_key()
-        manifest = {
-            "format": FORMAT,
-            "app": {"name": "vidstream", "version": app_version()},
-            "exported_at": utc_now().isoformat(),
-            "exported_by": {"user": getpass.getuser(), "actor": actor, "host": socket.gethostname()},
-            "range": {"start": start.isoformat(), "end": end.isoformat()},
-            "cameras": entries,
-            "signing_key": {"algorithm": "Ed25519", "file": PUBLIC_KEY, "fingerprint": fingerprint(public),
-                            "public_key": base64.b64encode(public.public_bytes(
-                                serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()},
-        }  # fmt: skip
-        body = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-        (staging / MANIFEST).write_bytes(body)
-        (staging / SIGNATURE).write_bytes(key.sign(body))
-        pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        (staging / PUBLIC_KEY).write_bytes(pem)
+        signer = await asyncio.to_thread(seal, staging, entries, start, end, key, actor)
         await asyncio.to_thread(_publish, staging, target, as_zip)
     finally:
         await asyncio.to_thread(shutil.rmtree, staging, True)
     files = [f for entry in entries for f in entry["files"]]
-    result = EvidenceExport(target, fingerprint(public), len(files), sum(f["size"] for f in files), without)
+    result = EvidenceExport(target, signer, len(files), sum(f["size"] for f in files), without)
     catalog = source[0] if isinstance(source, tuple) else source.catalog
     await asyncio.to_thread(
         catalog.audit, actor, "evidence-export", ",".join(cameras),
@@ -185,13 +169,43 @@ async def _export_cameras(
         else:
             entry["covered"] = {"start": exported.start.isoformat(), "end": exported.end.isoformat()}
             for part in exported.parts or (exported.path,):
-                with part.open("rb") as handle:
-                    digest, size = await asyncio.to_thread(_sha256, handle)
-                entry["files"].append({"path": part.name, "sha256": digest, "size": size})
+                entry["files"].append(await asyncio.to_thread(file_entry, part))
             entry["duration"] = round(exported.duration, 3)
         entries.append(entry)
         step(1, 1)
     return entries, without
+
+
+def seal(
+    folder: Path, cameras: list[dict[str, Any]], start: datetime, end: datetime, key: Ed25519PrivateKey, actor: str
+) -> str:
+    """Write the manifest of `cameras` (their files already in `folder`), its signature and the public key;
+    returns the key's fingerprint. The signature covers the manifest's exact bytes."""
+    public = key.public_key()
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    manifest = {
+        "format": FORMAT,
+        "app": {"name": "vidstream", "version": app_version()},
+        "exported_at": utc_now().isoformat(),
+        "exported_by": {"user": getpass.getuser(), "actor": actor, "host": socket.gethostname()},
+        "range": {"start": start.isoformat(), "end": end.isoformat()},
+        "cameras": cameras,
+        "signing_key": {"algorithm": "Ed25519", "file": PUBLIC_KEY, "fingerprint": fingerprint(public),
+                        "public_key": base64.b64encode(raw).decode()},
+    }  # fmt: skip
+    body = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    (folder / MANIFEST).write_bytes(body)
+    (folder / SIGNATURE).write_bytes(key.sign(body))
+    pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    (folder / PUBLIC_KEY).write_bytes(pem)
+    return fingerprint(public)
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    """What the manifest says of one file of the export."""
+    with path.open("rb") as handle:
+        digest, size = _sha256(handle)
+    return {"path": path.name, "sha256": digest, "size": size}
 
 
 def _publish(staging: Path, target: Path, as_zip: bool) -> None:
