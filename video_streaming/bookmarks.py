@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from video_streaming.catalog import Catalog, SegmentState
+from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.domain.bookmark import Bookmark, new_bookmark
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
@@ -35,6 +35,7 @@ class BookmarkService:
         self.catalog = catalog
         self.storage = storage
         self.clock = clock
+        self._holding: set[asyncio.Task[bool]] = set()
 
     async def add(
         self, name: str, camera_ids: Sequence[str], start: datetime, end: datetime, note: str = "", *,
@@ -89,6 +90,24 @@ class BookmarkService:
         return await asyncio.to_thread(
             lambda: self.catalog.bookmarks(text=text, camera_ids=cameras, since=since, until=until, limit=limit)
         )
+
+    def segment_archived(self, segment: SegmentRow) -> None:
+        """Told (on the loop) as a segment reaches the archive: one a bookmark marks gets its hold too, so a
+        bookmark made while the camera records, or during an upload, holds all of its footage."""
+        task = asyncio.ensure_future(self.hold_if_bookmarked(segment))
+        self._holding.add(task)
+        task.add_done_callback(self._holding.discard)
+
+    async def hold_if_bookmarked(self, segment: SegmentRow) -> bool:
+        """True when a bookmark marks the archived `segment` and the archive now holds it."""
+        marks = await self.search(cameras=[segment.camera_id], since=segment.start, until=segment.end, limit=1)
+        if not marks:
+            return False
+        try:
+            return await self.storage.set_legal_hold(segment.object_key, True)
+        except VidStreamError as error:  # `hold_all` tries again
+            log.warning("bookmark %s: no legal hold on %s yet: %s", marks[0].id, segment.object_key, error)
+            return False
 
     async def hold_all(self) -> int:
         """Put the hold on every archived object some bookmark marks (footage archived after its bookmark was

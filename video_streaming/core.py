@@ -164,7 +164,7 @@ class VidStreamCore:
         self.bookmarks = BookmarkService(catalog, storage)
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
-        archiver.on_archived = lambda segment: self.changed("segment", segment.camera_id, segment.recording_id)
+        archiver.on_archived = self._on_archived
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -647,6 +647,10 @@ class VidStreamCore:
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
             self._gap_reasons.pop(camera_id, None)
             self.supervisor.lost(camera_id, event.error.message)  # a kept camera records again after a back-off
+
+    def _on_archived(self, segment: SegmentRow) -> None:
+        self.changed("segment", segment.camera_id, segment.recording_id)
+        self.bookmarks.segment_archived(segment)
 
     def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
         """Found by the archiver before upload; the file is archived as it is, the operator should know."""

@@ -13,6 +13,7 @@ import pytest
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
+from tests.fixtures.waiting import until
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import RetentionLocked
@@ -107,3 +108,24 @@ async def test_a_bookmark_puts_a_legal_hold_on_minio_and_its_removal_lifts_it(
     assert await core.bookmarks.search() == []
     actions = [action for _, _, action, _, _ in core.catalog.audit_log()]
     assert actions[:2] == ["bookmark-remove", "bookmark-add"]
+
+
+async def test_a_bookmark_made_before_recording_holds_each_segment_as_it_is_archived(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, locked_bucket: S3Target
+) -> None:
+    core = core_factory(locked_bucket)
+    await core.start()
+    camera_id = str(core.add_camera("Gate", mediamtx.endpoints.rtsp_url("cam1"), retention_days=1).value.id)
+    now = utc_now()
+    await core.bookmarks.add("Watch the gate", [camera_id], now, now + timedelta(hours=1))
+    started = await core.record(camera_id)
+    assert started.is_success, started.error
+    await asyncio.sleep(4.5)
+    await core.stop_recording(camera_id)
+    assert await core.archiver.drain(timeout=30)
+    keys = [s.object_key for s in core.catalog.segments(str(started.value.id))]
+    assert len(keys) >= 2
+
+    # Each hold follows its upload on the loop; the archiver's drain does not wait for it.
+    await until(lambda: {hold_status(locked_bucket, key) for key in keys} == {"ON"}, 10,
+                "every archived segment under a legal hold")  # fmt: skip
