@@ -218,12 +218,16 @@ def _publish(staging: Path, target: Path, as_zip: bool) -> None:
         os.replace(staging, target)
         return
     partial = target.with_name(f".{target.name}.zip-partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:  # MP4 does not compress
-        for path in sorted(staging.iterdir()):
-            archive.write(path, path.name)
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:  # MP4 does not compress
+            for path in sorted(staging.iterdir()):
+                archive.write(path, path.name)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -276,6 +280,8 @@ def verify_evidence(path: Path, pinned: str | None = None) -> Verification:
         return Verification([f"{path} is not a readable ZIP (damaged or truncated)"])
     try:
         return _verify(package, pinned)
+    except zipfile.BadZipFile as error:  # e.g. "Bad CRC-32 for file 'manifest.json'": a byte changed in place
+        return Verification([f"{path}: {error}: the ZIP was changed after the export"])
     finally:
         package.close()
 
@@ -329,8 +335,11 @@ def _check_file(package: _Package, names: set[str], name: str, entry: dict[str, 
         return f"{name!r}: not a file name of an export"
     if name not in names:
         return f"{name}: missing"
-    with package.open(name) as handle:
-        digest, size = _sha256(handle)
+    try:
+        with package.open(name) as handle:
+            digest, size = _sha256(handle)
+    except zipfile.BadZipFile as error:  # the ZIP's own checksum of the member failed first
+        return f"{name}: changed inside the ZIP after the export ({error})"
     if size != entry.get("size"):
         return f"{name}: {size} bytes, the manifest says {entry.get('size')}: changed after the export"
     if digest != entry.get("sha256"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import struct
 import subprocess
 import zipfile
 from datetime import timedelta
@@ -35,6 +36,16 @@ def flip_one_byte(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x01
     path.write_bytes(bytes(data))
+
+
+def member_data(path: Path, name: str) -> tuple[int, int]:
+    """(offset, size) of a stored ZIP member's bytes: after its local header (30 bytes, its name, its extra)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    with path.open("rb") as handle:
+        handle.seek(info.header_offset + 26)
+        name_length, extra_length = struct.unpack("<HH", handle.read(4))
+    return info.header_offset + 30 + name_length + extra_length, info.file_size
 
 
 async def record_two(core: VidStreamCore, mediamtx: MediaMTXServer, camera_factory: CameraFactory) -> list[str]:
@@ -131,6 +142,19 @@ async def test_a_zip_export_verifies_and_a_changed_member_fails_and_a_full_folde
     verdict = verify_evidence(tmp_path / "tampered.zip")
     assert not verdict.ok and verdict.problems == [f"{mp4}: its SHA-256 differs from the manifest's: changed after "
                                                    "the export"]  # fmt: skip
+
+    # One byte changed in place inside the ZIP (no rewrite): the ZIP's own CRC fails first, and says which file.
+    in_place = tmp_path / "in-place.zip"
+    shutil.copy(result.path, in_place)
+    start_of_mp4, mp4_size = member_data(in_place, mp4)
+    flip_one_byte(in_place, start_of_mp4 + mp4_size // 2)
+    verdict = verify_evidence(in_place)
+    assert len(verdict.problems) == 1 and verdict.problems[0].startswith(f"{mp4}: changed inside the ZIP")
+    manifest_changed = tmp_path / "manifest-in-place.zip"
+    shutil.copy(result.path, manifest_changed)
+    flip_one_byte(manifest_changed, member_data(manifest_changed, MANIFEST)[0] + 40)
+    verdict = verify_evidence(manifest_changed)
+    assert len(verdict.problems) == 1 and "manifest.json" in verdict.problems[0] and "changed" in verdict.problems[0]
 
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("keep me")
