@@ -115,6 +115,20 @@ async def export_evidence(
     if not cameras:
         raise InvalidInput("an evidence export needs at least one camera")
     start, end = require_aware(start, "start"), require_aware(end, "end")
+    if end <= start:
+        raise InvalidInput("the end of the range must come after its start")
+    catalog = source[0] if isinstance(source, tuple) else source.catalog
+    known = {str(c.id) for c in await asyncio.to_thread(catalog.cameras)}
+    known |= set(await asyncio.to_thread(catalog.recorded_camera_ids))
+    unknown = [c for c in cameras if c not in known]
+    if unknown:
+        raise InvalidInput(f"no camera {', '.join(unknown)}", "see `vidstream cameras list` for the ids")
+    marks = await asyncio.to_thread(lambda: catalog.bookmarks(camera_ids=cameras, since=start, until=end))
+    bookmarks = [
+        {"id": str(b.id), "name": b.name, "note": b.note, "cameras": list(b.camera_ids), "start": b.start.isoformat(),
+         "end": b.end.isoformat(), "by": b.created_by}
+        for b in marks
+    ]  # fmt: skip
     target = Path(destination)
     as_zip = target.suffix.lower() == ".zip"
     if (as_zip and target.exists()) or (not as_zip and target.exists() and any(target.iterdir())):
@@ -129,13 +143,12 @@ async def export_evidence(
         if not any(entry["files"] for entry in entries):
             raise NotFound(f"none of the {len(cameras)} camera(s) recorded anything between "
                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} UTC")  # fmt: skip
-        signer = await asyncio.to_thread(seal, staging, entries, start, end, key, actor)
+        signer = await asyncio.to_thread(seal, staging, entries, start, end, key, actor, bookmarks)
         await asyncio.to_thread(_publish, staging, target, as_zip)
     finally:
         await asyncio.to_thread(shutil.rmtree, staging, True)
     files = [f for entry in entries for f in entry["files"]]
     result = EvidenceExport(target, signer, len(files), sum(f["size"] for f in files), without)
-    catalog = source[0] if isinstance(source, tuple) else source.catalog
     await asyncio.to_thread(
         catalog.audit, actor, "evidence-export", ",".join(cameras),
         f"{start.isoformat()} .. {end.isoformat()} -> {target} ({result.files} file(s), key {result.fingerprint})",
@@ -177,9 +190,11 @@ async def _export_cameras(
 
 
 def seal(
-    folder: Path, cameras: list[dict[str, Any]], start: datetime, end: datetime, key: Ed25519PrivateKey, actor: str
+    folder: Path, cameras: list[dict[str, Any]], start: datetime, end: datetime, key: Ed25519PrivateKey, actor: str,
+    bookmarks: list[dict[str, Any]] | None = None,
 ) -> str:
-    """Write the manifest of `cameras` (their files already in `folder`), its signature and the public key;
+    """Write the manifest of `cameras` (their files already in `folder`) with the `bookmarks` overlapping the
+    range, its signature and the public key;
     returns the key's fingerprint. The signature covers the manifest's exact bytes."""
     public = key.public_key()
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -190,6 +205,7 @@ def seal(
         "exported_by": {"user": getpass.getuser(), "actor": actor, "host": socket.gethostname()},
         "range": {"start": start.isoformat(), "end": end.isoformat()},
         "cameras": cameras,
+        "bookmarks": bookmarks or [],
         "signing_key": {"algorithm": "Ed25519", "file": PUBLIC_KEY, "fingerprint": fingerprint(public),
                         "public_key": base64.b64encode(raw).decode()},
     }  # fmt: skip

@@ -70,6 +70,7 @@ async def test_a_signed_export_of_two_cameras_verifies_and_fails_after_one_chang
     key_path = tmp_path / "data-keys" / "evidence.pem"
     cache = tmp_path / "cache"
     reported: list[tuple[int, int]] = []
+    mark = (await core.bookmarks.add("Forklift", ids[:1], start, start + timedelta(seconds=1), "pallet")).bookmark
 
     result = await export_evidence(core, ids, start, end, tmp_path / "case-17", lambda d, t: reported.append((d, t)),
                                    key_path=key_path, cache_dir=cache, actor="ana")  # fmt: skip
@@ -83,6 +84,7 @@ async def test_a_signed_export_of_two_cameras_verifies_and_fails_after_one_chang
     assert manifest["exported_by"]["actor"] == "ana" and manifest["app"]["version"]
     assert manifest["range"] == {"start": start.isoformat(), "end": end.isoformat()}
     assert manifest["signing_key"]["fingerprint"] == result.fingerprint
+    assert [(b["id"], b["name"], b["cameras"]) for b in manifest["bookmarks"]] == [(str(mark.id), "Forklift", ids[:1])]
     mp4s = sorted(folder.glob("*.mp4"))
     assert len(mp4s) == 2
     for entry in manifest["cameras"]:
@@ -160,4 +162,7 @@ async def test_a_zip_export_verifies_and_a_changed_member_fails_and_a_full_folde
     (tmp_path / "busy" / "notes.txt").write_text("keep me")
     with pytest.raises(InvalidInput, match="already exists"):
         await export_evidence(core, ids, start, end, tmp_path / "busy", key_path=key_path)
+    with pytest.raises(InvalidInput, match="no camera 0000"):
+        await export_evidence(core, [ids[0], "0000"], start, end, tmp_path / "typo", key_path=key_path)
+    assert not (tmp_path / "typo").exists()
     assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"], "nothing was overwritten"
