@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="camera id (see `vidstream cameras list`); repeat it for an evidence package")
     export.add_argument("--evidence", action="store_true",
                         help="a signed package even for one camera (implied by several cameras or a .zip)")
+    export.add_argument("--overlay", action="store_true",
+                        help="package: also a copy of each MP4 with the camera name and time burnt in (re-encoded)")
     export.add_argument("--from", dest="start", required=True, type=parse_time, help="e.g. 2026-11-25T14:20:00")
     export.add_argument("--to", dest="end", required=True, type=parse_time)
     export.add_argument("destination", type=Path, help="an .mp4 file, or a folder to name one in; for a package "
@@ -338,7 +340,7 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.command == "recordings":
         return await recordings_command(core, args)
     if args.command == "export":
-        if len(args.camera) > 1 or args.evidence or args.destination.suffix.lower() == ".zip":
+        if len(args.camera) > 1 or args.evidence or args.overlay or args.destination.suffix.lower() == ".zip":
             return await evidence_export_command(core, args)
         return await export_command(core, args)
     if args.command == "bookmark":

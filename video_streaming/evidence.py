@@ -20,7 +20,7 @@ import shutil
 import socket
 import stat
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
@@ -84,6 +84,11 @@ def app_version() -> str:
         return "unknown"
 
 
+OverlayRenderer = Callable[[Path, Path, str, datetime, float, Callable[[float], None]], Awaitable[None]]
+"""(clip, target, camera name, the clip's first moment, its seconds, progress 0..1): writes the clip re-encoded
+with the name and time burnt in (adapters/overlay.py)."""
+
+
 @dataclass(frozen=True)
 class EvidenceExport:
     path: Path  # the folder or the ZIP written
@@ -105,11 +110,13 @@ def _sha256(handle: IO[bytes]) -> tuple[str, int]:
 async def export_evidence(
     source: Source, camera_ids: Sequence[str], start: datetime, end: datetime, destination: str | Path,
     progress: ExportProgress | None = None, cancel_event: CancelFlag | None = None, *, key_path: Path,
-    cache_dir: Path | None = None, actor: str = "operator",
+    cache_dir: Path | None = None, actor: str = "operator", overlay: OverlayRenderer | None = None,
 ) -> EvidenceExport:  # fmt: skip
     """Export every camera of `camera_ids` between `start` and `end` into `destination` (a new or empty folder,
     or a file ending in .zip), then sign it. Progress runs from 0 to 1000 per camera, cameras one after the
-    other. The package appears under its name only once complete and signed. Raises NotFound when no camera
+    other. With an `overlay` renderer each camera also gets `<name>-overlay.mp4`, its copy re-encoded with
+    the camera's name and time burnt in (listed as such; the untouched copy stays the evidence). The package
+    appears under its name only once complete and signed. Raises NotFound when no camera
     recorded anything in the range, and the range export's errors (DiskFull, ExportCancelled, ...)."""
     cameras = list(dict.fromkeys(camera_ids))
     if not cameras:
@@ -139,7 +146,7 @@ async def export_evidence(
     await asyncio.to_thread(private_dir, staging)
     try:
         entries, without = await _export_cameras(source, cameras, start, end, staging, progress, cancel_event,
-                                                 cache_dir, actor)  # fmt: skip
+                                                 cache_dir, actor, overlay)  # fmt: skip
         if not any(entry["files"] for entry in entries):
             raise NotFound(f"none of the {len(cameras)} camera(s) recorded anything between "
                            f"{start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} UTC")  # fmt: skip
@@ -159,6 +166,7 @@ async def export_evidence(
 async def _export_cameras(
     source: Source, cameras: list[str], start: datetime, end: datetime, staging: Path,
     progress: ExportProgress | None, cancel_event: CancelFlag | None, cache_dir: Path | None, actor: str,
+    overlay: OverlayRenderer | None,
 ) -> tuple[list[dict[str, Any]], list[str]]:  # fmt: skip
     catalog = source[0] if isinstance(source, tuple) else source.catalog
     entries: list[dict[str, Any]] = []
@@ -167,9 +175,15 @@ async def _export_cameras(
         camera = await asyncio.to_thread(catalog.camera, camera_id)
         name = camera.name if camera else camera_id
 
-        def step(done: int, total: int, base: int = index * 1000) -> None:
+        share = 500 if overlay else 1000  # the re-encode takes the second half of a camera's progress
+
+        def step(done: int, total: int, base: int = index * 1000, share: int = share) -> None:
             if progress is not None:
-                progress(base + done * 1000 // max(total, 1), len(cameras) * 1000)
+                progress(base + done * share // max(total, 1), len(cameras) * 1000)
+
+        def encoded(fraction: float, base: int = index * 1000 + 500) -> None:
+            if progress is not None:
+                progress(base + int(fraction * 500), len(cameras) * 1000)
 
         file_name = f"{slugify(name) or 'camera'}-{camera_id[:8]}.mp4"
         entry: dict[str, Any] = {"id": camera_id, "name": name, "files": []}
@@ -181,11 +195,18 @@ async def _export_cameras(
             without.append(name)
         else:
             entry["covered"] = {"start": exported.start.isoformat(), "end": exported.end.isoformat()}
-            for part in exported.parts or (exported.path,):
+            parts = exported.parts or (exported.path,)
+            for part in parts:
                 entry["files"].append(await asyncio.to_thread(file_entry, part))
             entry["duration"] = round(exported.duration, 3)
+            if overlay is not None and len(parts) == 1:  # parts after a shape change have no known start
+                burnt = exported.path.with_name(f"{exported.path.stem}-overlay.mp4")
+                await overlay(exported.path, burnt, name, exported.start, exported.duration, encoded)
+                entry["files"].append({**await asyncio.to_thread(file_entry, burnt), "overlay": True,
+                                       "re_encoded": True, "from": exported.path.name})  # fmt: skip
         entries.append(entry)
-        step(1, 1)
+        if progress is not None:
+            progress((index + 1) * 1000, len(cameras) * 1000)
     return entries, without
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from video_streaming.adapters.overlay import burn_overlay
 from video_streaming.evidence import default_key_path, export_evidence, verify_evidence
 
 
@@ -74,7 +75,7 @@ async def evidence_export_command(core: Any, args: argparse.Namespace) -> int:
     data_dir = core.catalog.path.parent
     result = await export_evidence(core, args.camera, args.start, args.end, args.destination, progress,
                                    key_path=default_key_path(data_dir), cache_dir=data_dir / "cache" / "segments",
-                                   actor="cli")  # fmt: skip
+                                   actor="cli", overlay=burn_overlay if args.overlay else None)  # fmt: skip
     print(file=sys.stderr)
     for name in result.without_footage:
         print(f"warning: {name} recorded nothing in the range (listed in the manifest)", file=sys.stderr)

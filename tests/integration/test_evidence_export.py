@@ -10,13 +10,15 @@ import shutil
 import struct
 import subprocess
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.fixtures.core import CoreFactory, record_synthetic_cameras
 from tests.fixtures.servers import CameraFactory, S3Target
+from video_streaming.adapters.overlay import burn_overlay, overlay_filter
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.evidence import MANIFEST, export_evidence, fingerprint, signing_key, verify_evidence
@@ -166,3 +168,57 @@ async def test_a_zip_export_verifies_and_a_changed_member_fails_and_a_full_folde
         await export_evidence(core, [ids[0], "0000"], start, end, tmp_path / "typo", key_path=key_path)
     assert not (tmp_path / "typo").exists()
     assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"], "nothing was overwritten"
+
+
+def frame(path: Path, index: int, extra_filter: str = "") -> np.ndarray:
+    """Frame number `index` of the video as RGB, optionally through one more filter (after it is chosen)."""
+    chain = f"select=eq(n\\,{index})" + (f",{extra_filter}" if extra_filter else "")
+    argv = ["ffmpeg", "-v", "error", "-i", str(path), "-vf", chain, "-frames:v", "1", "-f", "rawvideo",
+            "-pix_fmt", "rgb24", "-"]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, timeout=60, check=True)
+    return np.frombuffer(done.stdout, np.uint8).reshape(360, 640, 3).astype(np.int16)
+
+
+async def test_the_overlay_burns_the_name_and_the_recorded_time_into_a_signed_re_encoded_copy(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory, minio: S3Target,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    core = core_factory(minio)
+    ids = await record_two(core, mediamtx, camera_factory)
+    start = max(core.catalog.segments(camera_id=c)[0].start for c in ids) + timedelta(seconds=1)
+    end = start + timedelta(seconds=3)
+    reported: list[tuple[int, int]] = []
+    result = await export_evidence(core, ids, start, end, tmp_path / "case", lambda d, t: reported.append((d, t)),
+                                   key_path=tmp_path / "key.pem", cache_dir=tmp_path / "cache",
+                                   overlay=burn_overlay)  # fmt: skip
+    assert result.files == 4 and verify_evidence(result.path).ok
+    assert reported[-1] == (2000, 2000) and [d for d, _ in reported] == sorted(d for d, _ in reported)
+    assert any(1000 < d < 2000 and d % 1000 > 500 for d, _ in reported), "the re-encode reports progress too"
+    manifest = json.loads((result.path / MANIFEST).read_text())
+    entry = manifest["cameras"][0]
+    copy, burnt = entry["files"]
+    assert "overlay" not in copy and burnt["overlay"] and burnt["re_encoded"] and burnt["from"] == copy["path"]
+
+    # The frame shown half a second after a whole second of the clip's first moment: its burnt text is the
+    # name and that time, as drawtext draws the same text on the same frame of the untouched copy.
+    first = datetime.fromisoformat(entry["covered"]["start"])
+    index = 25 + round(((0.5 - first.timestamp()) % 1.0) * 25)
+    moment = first + timedelta(seconds=index / 25)
+    burnt_frame = frame(result.path / burnt["path"], index)
+    box = (slice(0, 40), slice(0, 420))
+
+    def drawn(at: datetime) -> np.ndarray:
+        text = tmp_path / f"text-{at:%H%M%S}.txt"
+        text.write_text(f"Dock  {at:%Y-%m-%d %H:%M:%S} UTC", encoding="utf-8")
+        return frame(result.path / copy["path"], index, overlay_filter(text))
+
+    def differing(other: np.ndarray) -> int:
+        """Pixels of the box that differ strongly: text drawn differently, not re-encoding noise."""
+        return int((np.abs(burnt_frame[box] - other[box]).max(axis=2) > 96).sum())
+
+    right, wrong = differing(drawn(moment)), differing(drawn(moment + timedelta(seconds=1)))
+    untouched = differing(frame(result.path / copy["path"], index))
+    print(f"overlay box, pixels unlike: the expected text {right}, a second later {wrong}, no text {untouched}")
+    assert right < 20 and wrong > 5 * right + 20 and untouched > 20 * right + 200
+    # Elsewhere the picture is the same footage (re-encoded at a high quality).
+    assert float(np.abs(burnt_frame[60:] - frame(result.path / copy["path"], index)[60:]).mean()) < 4
