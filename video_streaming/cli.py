@@ -38,6 +38,7 @@ from video_streaming.investigation_commands import (
     add_investigation_commands,
     bookmark_command,
     evidence_export_command,
+    evidence_key_command,
     verify_command,
 )
 from video_streaming.log_setup import configure_logging
@@ -287,6 +288,8 @@ async def run_command(args: argparse.Namespace) -> int:
         return secret_command(args)
     if args.command == "verify":  # reads only the export: no catalog, no servers
         return await verify_command(args)
+    if args.command == "evidence-key":
+        return evidence_key_command(settings_from(args).data_path)
     if args.command == "serve":
         settings = settings_from(args)
         embedded = args.demo or settings.mediamtx.embedded

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from video_streaming.adapters.overlay import burn_overlay
-from video_streaming.evidence import default_key_path, export_evidence, verify_evidence
+from video_streaming.evidence import default_key_path, export_evidence, fingerprint, signing_key, verify_evidence
 
 
 def add_investigation_commands(commands: Any, parse_time: Any) -> None:
@@ -32,6 +32,7 @@ def add_investigation_commands(commands: Any, parse_time: Any) -> None:
     verify = commands.add_parser("verify", help="check a signed evidence export (folder or ZIP)")
     verify.add_argument("export", type=Path)
     verify.add_argument("--fingerprint", help="the signing key's fingerprint the export must carry (SHA256:...)")
+    commands.add_parser("evidence-key", help="this workstation's evidence signing key: its fingerprint, to pin")
 
 
 async def bookmark_command(core: Any, args: argparse.Namespace) -> int:
@@ -83,12 +84,22 @@ async def evidence_export_command(core: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def evidence_key_command(data_dir: Path) -> int:
+    """The fingerprint a verifier pins, told over another channel than the export itself (made on first use)."""
+    path = default_key_path(data_dir)
+    print(f"{fingerprint(signing_key(path).public_key())}  {path}")
+    return 0
+
+
 async def verify_command(args: argparse.Namespace) -> int:
     result = await asyncio.to_thread(verify_evidence, args.export, args.fingerprint)
     for name in result.checked:
         print(f"ok  {name}")
     if result.ok:
         print(f"verified: {args.export} is as signed by {result.fingerprint} ({len(result.checked)} file(s))")
+        if not args.fingerprint:
+            print("note: compare that fingerprint with the exporting workstation's (`vidstream evidence-key` there), "
+                  "or pass it as --fingerprint: anyone can sign a package with a key of their own", file=sys.stderr)
         return 0
     for problem in result.problems:
         print(f"FAILED  {problem}", file=sys.stderr)

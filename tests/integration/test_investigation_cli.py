@@ -41,6 +41,8 @@ def test_bookmark_export_and_verify_from_the_command_line(tmp_path: Path) -> Non
     assert exported.returncode == 0, exported.stderr[-2000:]
     assert "exporting 2 camera(s): 100 %" in exported.stderr and "signed by SHA256:" in exported.stdout
     fingerprint = exported.stdout.split("signed by ")[1].strip()
+    key = vidstream(tmp_path, "--config", str(config), "evidence-key")
+    assert key.returncode == 0 and key.stdout.split()[0] == fingerprint, "the workstation tells its key to pin"
     verified = vidstream(tmp_path, "verify", str(package), "--fingerprint", fingerprint)
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.count("ok  ") == 2 and "verified:" in verified.stdout
