@@ -568,15 +568,14 @@ class Catalog:
 
     def bookmark(self, bookmark_id: str) -> Bookmark | None:
         try:
-            wanted = uuid.UUID(bookmark_id)
+            wanted = str(uuid.UUID(bookmark_id))
         except ValueError:
             return None
-        rows = self._query("SELECT started_at, ended_at FROM bookmarks WHERE id=?", (str(wanted),))
-        if not rows:
-            return None
-        moment = from_epoch(rows[0]["started_at"])
-        found = self.bookmarks(since=moment, until=moment, limit=1_000_000)
-        return next((b for b in found if b.id == wanted), None)
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM bookmarks WHERE id=?", (wanted,)).fetchall()
+            cameras = [row[0] for row in self._db.execute(
+                "SELECT camera_id FROM bookmark_cameras WHERE bookmark_id=? ORDER BY rowid", (wanted,))]  # fmt: skip
+        return _bookmark(rows[0], cameras) if rows else None
 
     def bookmarked_recording_ids(self) -> set[str]:
         """Recordings (not deleted) that some bookmark marks at any moment: retention keeps them."""

@@ -77,6 +77,13 @@ def fingerprint(public_key: Ed25519PublicKey) -> str:
     return "SHA256:" + hashlib.sha256(raw).hexdigest()
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return f"uid {os.getuid()}"
+
+
 def app_version() -> str:
     try:
         return metadata.version("vidstream")
@@ -223,7 +230,7 @@ def seal(
         "format": FORMAT,
         "app": {"name": "vidstream", "version": app_version()},
         "exported_at": utc_now().isoformat(),
-        "exported_by": {"user": getpass.getuser(), "actor": actor, "host": socket.gethostname()},
+        "exported_by": {"user": _user(), "actor": actor, "host": socket.gethostname()},
         "range": {"start": start.isoformat(), "end": end.isoformat()},
         "cameras": cameras,
         "bookmarks": bookmarks or [],
