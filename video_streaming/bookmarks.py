@@ -132,6 +132,11 @@ class BookmarkService:
             try:
                 if not await self.storage.set_legal_hold(key, on):
                     return HoldOutcome(bookmark, held, supported=False)
+            except NotFound:
+                if not on:
+                    continue  # gone from the archive (e.g. removed by hand): there is no hold left to lift
+                errors.append(f"{key}: not in the archive")
+                continue
             except VidStreamError as error:
                 errors.append(f"{key}: {error}")
                 log.warning("bookmark %s: legal hold %s on %s failed: %s", bookmark.id, on, key, error)

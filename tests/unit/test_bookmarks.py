@@ -126,6 +126,19 @@ async def test_a_hold_the_archive_will_not_lift_keeps_the_bookmark(catalog: Cata
     assert storage.legal_holds == set()
 
 
+async def test_a_bookmark_whose_footage_left_the_archive_can_still_be_removed(catalog: Catalog, tmp_path: Path) -> None:
+    storage = FakeStorage(object_lock=True)
+    dock = camera(catalog, "Dock")
+    recording = archived(catalog, storage, tmp_path, dock, T0)
+    service = BookmarkService(catalog, storage)
+    made = await service.add("Incident", [str(dock.id)], T0, T0 + timedelta(seconds=5))
+    for key in keys_of(catalog, recording):  # an administrator lifted the hold and deleted the object by hand
+        storage.legal_holds.discard(key)
+        storage.objects.pop(key)
+    removed = await service.remove(str(made.bookmark.id))
+    assert removed.errors == [] and await service.search() == []
+
+
 async def test_search_by_text_camera_and_time_and_every_change_is_audited(catalog: Catalog) -> None:
     dock, gate = camera(catalog, "Dock"), camera(catalog, "Gate")
     service = BookmarkService(catalog, FakeStorage())
