@@ -17,12 +17,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from video_streaming.domain.bookmark import Bookmark
 from video_streaming.domain.camera import Camera, SourceUrl, parse_segment_file_name
 from video_streaming.domain.recording import Recording, RecordingStatus
 from video_streaming.domain.retention import MAX_RETENTION_DAYS, RetentionPolicy
 from video_streaming.ports import StoredObject
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cameras (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
@@ -68,6 +69,17 @@ CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY, at REAL NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS bookmarks (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', started_at REAL NOT NULL,
+    ended_at REAL NOT NULL, created_at REAL NOT NULL, created_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bookmarks_by_start ON bookmarks(started_at);
+-- one row per camera a bookmark marks (a bookmark may cover a whole layout)
+CREATE TABLE IF NOT EXISTS bookmark_cameras (
+    bookmark_id TEXT NOT NULL REFERENCES bookmarks(id) ON DELETE CASCADE, camera_id TEXT NOT NULL,
+    PRIMARY KEY (bookmark_id, camera_id)
+);  -- with its rowid: the cameras' order as given
+CREATE INDEX IF NOT EXISTS bookmark_cameras_by_camera ON bookmark_cameras(camera_id);
 """
 
 
@@ -98,8 +110,14 @@ def _v3_recorded_here(db: sqlite3.Connection) -> None:
         db.execute("UPDATE recordings SET recorded_here=1 WHERE local_dir != ''")
 
 
+def _v4_bookmarks(db: sqlite3.Connection) -> None:
+    """Version 3 had no bookmarks; their tables come from the schema script (CREATE ... IF NOT EXISTS)."""
+
+
 # (the user_version a migration brings the catalog to, the migration); each is idempotent.
-_MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [(2, _v2_sites), (3, _v3_recorded_here)]
+_MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
+    (2, _v2_sites), (3, _v3_recorded_here), (4, _v4_bookmarks),
+]
 
 
 class SegmentState(StrEnum):
@@ -202,6 +220,14 @@ def _segment(row: sqlite3.Row) -> SegmentRow:
         local_path=row["local_path"], object_key=row["object_key"], start=from_epoch(row["start"]) or datetime.now(UTC),
         duration=row["duration"], size=row["size"], sha256=row["sha256"], state=SegmentState(row["state"]),
         partial=bool(row["partial"]), attempts=row["attempts"], last_error=row["last_error"],
+    )  # fmt: skip
+
+
+def _bookmark(row: sqlite3.Row, camera_ids: list[str]) -> Bookmark:
+    return Bookmark(
+        name=row["name"], note=row["note"], start=from_epoch(row["started_at"]) or datetime.now(UTC),
+        end=from_epoch(row["ended_at"]) or datetime.now(UTC), camera_ids=tuple(camera_ids),
+        created_by=row["created_by"], created_at=from_epoch(row["created_at"]), id=uuid.UUID(row["id"]),
     )  # fmt: skip
 
 
@@ -490,6 +516,76 @@ class Catalog:
         rows = self._query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
         return [(from_epoch(r["at"]) or datetime.now(UTC), r["actor"], r["action"], r["target"], r["detail"])
                 for r in rows]  # fmt: skip
+
+    # ---- bookmarks ---------------------------------------------------------------------------------
+
+    def add_bookmark(self, bookmark: Bookmark) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO bookmarks (id, name, note, started_at, ended_at, created_at, created_by) "
+                       "VALUES (?,?,?,?,?,?,?)",
+                       (str(bookmark.id), bookmark.name, bookmark.note, bookmark.start.timestamp(),
+                        bookmark.end.timestamp(), (bookmark.created_at or datetime.now(UTC)).timestamp(),
+                        bookmark.created_by))  # fmt: skip
+            db.executemany("INSERT INTO bookmark_cameras (bookmark_id, camera_id) VALUES (?,?)",
+                           [(str(bookmark.id), camera_id) for camera_id in bookmark.camera_ids])  # fmt: skip
+
+    def remove_bookmark(self, bookmark_id: str) -> bool:
+        with self._transaction() as db:  # its cameras go with it (ON DELETE CASCADE)
+            return db.execute("DELETE FROM bookmarks WHERE id=?", (bookmark_id,)).rowcount > 0
+
+    def bookmarks(
+        self, *, text: str = "", camera_ids: Sequence[str] | None = None, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 1000,
+    ) -> list[Bookmark]:  # fmt: skip
+        """Bookmarks overlapping [since, until] on any of `camera_ids`, whose name or note contains `text`
+        (case-insensitive), newest range first."""
+        where, params = ["1=1"], []  # type: list[str], list[Any]
+        if text:
+            where.append("(instr(lower(b.name), ?) > 0 OR instr(lower(b.note), ?) > 0)")
+            params += [text.lower(), text.lower()]
+        if camera_ids:
+            where.append(f"b.id IN (SELECT bookmark_id FROM bookmark_cameras WHERE camera_id IN "
+                         f"({','.join('?' * len(camera_ids))}))")  # fmt: skip
+            params += list(camera_ids)
+        if since:
+            where.append("b.ended_at >= ?")
+            params.append(since.timestamp())
+        if until:
+            where.append("b.started_at <= ?")
+            params.append(until.timestamp())
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM bookmarks b WHERE {' AND '.join(where)} "
+                                    "ORDER BY b.started_at DESC, b.id LIMIT ?", [*params, limit]).fetchall()
+            ids = [row["id"] for row in rows]
+            marks = self._db.execute(
+                "SELECT bookmark_id, camera_id FROM bookmark_cameras "
+                f"WHERE bookmark_id IN ({','.join('?' * len(ids))}) ORDER BY rowid", ids
+            ).fetchall() if ids else []  # fmt: skip
+        cameras: dict[str, list[str]] = {}
+        for bookmark_id, camera_id in marks:
+            cameras.setdefault(bookmark_id, []).append(camera_id)
+        return [_bookmark(row, cameras.get(row["id"], [])) for row in rows]
+
+    def bookmark(self, bookmark_id: str) -> Bookmark | None:
+        try:
+            wanted = str(uuid.UUID(bookmark_id))
+        except ValueError:
+            return None
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM bookmarks WHERE id=?", (wanted,)).fetchall()
+            cameras = [row[0] for row in self._db.execute(
+                "SELECT camera_id FROM bookmark_cameras WHERE bookmark_id=? ORDER BY rowid", (wanted,))]  # fmt: skip
+        return _bookmark(rows[0], cameras) if rows else None
+
+    def bookmarked_recording_ids(self) -> set[str]:
+        """Recordings (not deleted) that some bookmark marks at any moment: retention keeps them."""
+        rows = self._query(
+            """SELECT DISTINCT r.id FROM recordings r JOIN bookmark_cameras bc ON bc.camera_id = r.camera_id
+               JOIN bookmarks b ON b.id = bc.bookmark_id
+               WHERE r.deleted_at IS NULL AND r.started_at <= b.ended_at
+                 AND COALESCE(r.ended_at, 1e12) >= b.started_at"""
+        )
+        return {row[0] for row in rows}
 
     # ---- browsing and merging the archive (recordings browser) -------------------------------------
 

@@ -34,6 +34,13 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import mask_url, parse_source_url
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import ServerUnreachable, VidStreamError
+from video_streaming.investigation_commands import (
+    add_investigation_commands,
+    bookmark_command,
+    evidence_export_command,
+    evidence_key_command,
+    verify_command,
+)
 from video_streaming.log_setup import configure_logging
 from video_streaming.motion.commands import add_motion_commands, motion_command
 from video_streaming.private_files import restrict_process
@@ -92,11 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
     url.add_argument("object_key")
     url.add_argument("--expires", type=int, default=3600, help="seconds, at most 7 days")
 
-    export = commands.add_parser("export", help="one camera's footage between two moments as one MP4 file")
-    export.add_argument("--camera", required=True, help="camera id (see `vidstream cameras list`)")
+    export = commands.add_parser("export", help="one camera's footage between two moments as one MP4 file, or "
+                                 "several cameras' as a signed evidence package (a folder or a .zip)")
+    export.add_argument("--camera", required=True, action="append",
+                        help="camera id (see `vidstream cameras list`); repeat it for an evidence package")
+    export.add_argument("--evidence", action="store_true",
+                        help="a signed package even for one camera (implied by several cameras or a .zip)")
+    export.add_argument("--overlay", action="store_true",
+                        help="package: also a copy of each MP4 with the camera name and time burnt in (re-encoded)")
     export.add_argument("--from", dest="start", required=True, type=parse_time, help="e.g. 2026-11-25T14:20:00")
     export.add_argument("--to", dest="end", required=True, type=parse_time)
-    export.add_argument("destination", type=Path, help="an .mp4 file, or a folder to name one in")
+    export.add_argument("destination", type=Path, help="an .mp4 file, or a folder to name one in; for a package "
+                        "a new folder or a .zip")
 
     retention = commands.add_parser("retention").add_subparsers(dest="action", required=True)
     sweep = retention.add_parser("sweep")
@@ -118,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--size", default="640x360")
     demo.add_argument("--fps", type=int, default=25)
     add_motion_commands(commands, parse_time)
+    add_investigation_commands(commands, parse_time)
     return parser
 
 
@@ -271,6 +286,10 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
 async def run_command(args: argparse.Namespace) -> int:
     if args.command == "secret":
         return secret_command(args)
+    if args.command == "verify":  # reads only the export: no catalog, no servers
+        return await verify_command(args)
+    if args.command == "evidence-key":
+        return evidence_key_command(settings_from(args).data_path)
     if args.command == "serve":
         settings = settings_from(args)
         embedded = args.demo or settings.mediamtx.embedded
@@ -324,7 +343,11 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.command == "recordings":
         return await recordings_command(core, args)
     if args.command == "export":
+        if len(args.camera) > 1 or args.evidence or args.overlay or args.destination.suffix.lower() == ".zip":
+            return await evidence_export_command(core, args)
         return await export_command(core, args)
+    if args.command == "bookmark":
+        return await bookmark_command(core, args)
     if args.command == "retention":
         sweep = await core.retention.sweep(dry_run=args.dry_run)
         verb = "would remove" if args.dry_run else "removed"
@@ -394,7 +417,7 @@ async def export_command(core: VidStreamCore, args: argparse.Namespace) -> int:
 
     # The same download cache as the desktop app's for this data folder: segments fetched once serve both.
     cache = core.catalog.path.parent / "cache" / "segments"
-    result = await export.export_range(core, args.camera, args.start, args.end, args.destination, progress,
+    result = await export.export_range(core, args.camera[0], args.start, args.end, args.destination, progress,
                                        cache_dir=cache, actor="cli")  # fmt: skip
     print(file=sys.stderr)
     print(f"{result.path}  {result.duration:.1f} s  {result.size / 2**20:.1f} MiB  "

@@ -29,6 +29,7 @@ from video_streaming.adapters.ffmpeg import (
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
+from video_streaming.bookmarks import BookmarkService
 from video_streaming.camera_supervisor import CameraState, CameraSupervisor
 from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.domain.camera import (
@@ -160,9 +161,10 @@ class VidStreamCore:
         self._kept_recording: set[str] = set()
         self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
         self.motion: MotionService | None = None  # set by bootstrap; see start_motion
+        self.bookmarks = BookmarkService(catalog, storage)
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
-        archiver.on_archived = lambda segment: self.changed("segment", segment.camera_id, segment.recording_id)
+        archiver.on_archived = self._on_archived
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -645,6 +647,10 @@ class VidStreamCore:
             self.alert("error", f"{self._camera_name(camera_id)}: recording stopped: {event.error}")
             self._gap_reasons.pop(camera_id, None)
             self.supervisor.lost(camera_id, event.error.message)  # a kept camera records again after a back-off
+
+    def _on_archived(self, segment: SegmentRow) -> None:
+        self.changed("segment", segment.camera_id, segment.recording_id)
+        self.bookmarks.segment_archived(segment)
 
     def _on_damaged_segment(self, segment: SegmentRow, damage: str) -> None:
         """Found by the archiver before upload; the file is archived as it is, the operator should know."""

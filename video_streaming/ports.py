@@ -87,6 +87,11 @@ class StorageService(abc.ABC):
         A store that locks still refuses a locked delete with RetentionLocked: this is a look before trying."""
         return None
 
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        """Put (`on`) or lift a legal hold on the object (S3 object lock): held, it cannot be deleted whatever
+        its retention date. False when the store cannot hold objects (then nothing was changed)."""
+        return False
+
 
 class OnvifClient(abc.ABC):
     """An ONVIF device client (device, media and PTZ services, WS-Discovery). Every call has a bounded

@@ -28,6 +28,8 @@ class SweepReport:
     locked: list[str] = field(default_factory=list)
     # Recording ids past their deadline whose footage never reached the archive: kept, and the operator told.
     unarchived: list[str] = field(default_factory=list)
+    # Recording ids a bookmark marks, which would otherwise have gone (age or size cap): kept until it is removed.
+    bookmarked: list[str] = field(default_factory=list)
     objects_deleted: int = 0
     local_files_deleted: int = 0
     errors: list[str] = field(default_factory=list)
@@ -66,14 +68,19 @@ class RetentionEnforcer:
         # workstation's, or a remote site's `@site/` keys) is expired by the recorder that made it.
         finished = [row for row in rows if row.status != "recording" and row.recorded_here
                     and not row.storage_prefix.startswith(SITE_MARKER)]  # fmt: skip
+        bookmarked = await asyncio.to_thread(self.catalog.bookmarked_recording_ids)
         for row in finished:
             if not row.to_recording().should_be_deleted(now):
+                continue
+            if row.id in bookmarked:
+                report.bookmarked.append(row.id)
                 continue
             if row.archived_segments < row.segments:  # some of it exists only here: never deleted, told instead
                 report.unarchived.append(row.id)
                 continue
             report.expired.append(row.id)
-        for row in await self._over_size_caps(finished, {*report.expired, *report.unarchived}, now, report):
+        already = {*report.expired, *report.unarchived, *report.bookmarked}
+        for row in await self._over_size_caps(finished, already, bookmarked, now, report):
             report.over_cap.append(row.id)
         if dry_run:
             return report
@@ -94,7 +101,8 @@ class RetentionEnforcer:
         return deleted
 
     async def _over_size_caps(
-        self, finished: list[RecordingRow], already: set[str], now: datetime, report: SweepReport
+        self, finished: list[RecordingRow], already: set[str], bookmarked: set[str], now: datetime,
+        report: SweepReport,
     ) -> list[RecordingRow]:
         caps = {str(c.id): c.retention.max_bytes for c in self.catalog.cameras() if c.retention.max_bytes}
         doomed: list[RecordingRow] = []
@@ -106,6 +114,9 @@ class RetentionEnforcer:
                     break
                 if row.locked or row.archived_segments < row.segments:
                     continue  # locked by policy, or not yet safe in the archive
+                if row.id in bookmarked:  # still counts towards the cap: the camera's other footage goes first
+                    report.bookmarked.append(row.id)
+                    continue
                 # The cap removes footage before its deadline, which is what an archive lock forbids. A locked
                 # recording is skipped and reported, never deleted with a governance bypass: the lock is there
                 # so that no automated process can shorten retention, and a sweep that bypassed it would make

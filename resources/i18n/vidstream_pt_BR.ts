@@ -15,6 +15,34 @@
     </message>
 </context>
 <context>
+    <name>BookmarkDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="173"/>
+        <source>Bookmark</source>
+        <translation>Marcador</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="175"/>
+        <source>e.g. Forklift at the loading dock</source>
+        <translation>ex.: Empilhadeira na doca de carga</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="177"/>
+        <source>What happened, case number, who asked…</source>
+        <translation>O que aconteceu, número do caso, quem pediu…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="180"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="181"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+</context>
+<context>
     <name>CameraDialog</name>
     <message>
         <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
@@ -284,42 +312,42 @@ Salvar mesmo assim?</translation>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="82"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="83"/>
         <source>Export a time range</source>
         <translation>Exportar um intervalo de tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="94"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="95"/>
         <source>Segments are joined without re-encoding: the clip begins at the key frame before the start (players start at the start itself).</source>
         <translation>Os segmentos são unidos sem recodificação: o clipe começa no quadro-chave anterior ao início (os players começam no próprio início).</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="101"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="102"/>
         <source>Camera</source>
         <translation>Câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="102"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="103"/>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="103"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="104"/>
         <source>To</source>
         <translation>Até</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="104"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="105"/>
         <source>Save in</source>
         <translation>Salvar em</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="106"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="107"/>
         <source>Export</source>
         <translation>Exportar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="123"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="124"/>
         <source>The end must come after the start.</source>
         <translation>O fim deve vir depois do início.</translation>
     </message>
@@ -380,12 +408,12 @@ Salvar mesmo assim?</translation>
 <context>
     <name>FolderField</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="52"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="53"/>
         <source>Browse…</source>
         <translation>Procurar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="64"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="65"/>
         <source>Save in</source>
         <translation>Salvar em</translation>
     </message>
@@ -1134,27 +1162,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="267"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="277"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -1162,27 +1190,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="349"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="366"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="354"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="371"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="380"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="404"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="421"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="409"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="426"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1281,96 +1309,129 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="134"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="134"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="135"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="165"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="471"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="501"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="473"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="503"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="474"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="504"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
+        <source>Bookmark…</source>
+        <translation>Marcar…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="173"/>
+        <source>Name and keep this recording: retention leaves it until the bookmark is removed</source>
+        <translation>Nomear e guardar esta gravação: a retenção a mantém até o marcador ser removido</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="175"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="176"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="216"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="222"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="263"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="276"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="269"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="282"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="268"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="282"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="288"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="328"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <source>{camera}, {start} to {end}</source>
+        <translation>{camera}, de {start} a {end}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="340"/>
+        <source>Not bookmarked</source>
+        <translation>Não marcado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="344"/>
+        <source>Bookmarked “{0}”</source>
+        <translation>Marcado “{0}”</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <source>(%n archived segment(s) under a legal hold)</source>
+        <translation>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="334"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="377"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="348"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="377"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1378,48 +1439,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="350"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="379"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="352"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="381"/>
         <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
         <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="372"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="392"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="401"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="394"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="368"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="397"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="376"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="405"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="464"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="484"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="454"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="484"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1427,17 +1488,17 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="472"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="502"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="476"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="506"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="488"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="518"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1445,57 +1506,57 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>ShareDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="27"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="28"/>
         <source>1 hour</source>
         <translation>1 hora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="28"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="29"/>
         <source>6 hours</source>
         <translation>6 horas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="29"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="30"/>
         <source>1 day</source>
         <translation>1 dia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="30"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="31"/>
         <source>3 days</source>
         <translation>3 dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="31"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="32"/>
         <source>7 days</source>
         <translation>7 dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="134"/>
         <source>Share a link</source>
         <translation>Compartilhar um link</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="137"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="138"/>
         <source>The part being played (one link)</source>
         <translation>A parte em reprodução (um link)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="138"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="139"/>
         <source>The whole recording (one link per part)</source>
         <translation>A gravação inteira (um link por parte)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="141"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="142"/>
         <source>A link to {what} that anyone holding it can open until it expires. Links last at most 7 days.</source>
         <translation>Um link para {what} que qualquer pessoa com ele pode abrir até expirar. Links duram no máximo 7 dias.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="145"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="146"/>
         <source>Valid for</source>
         <translation>Válido por</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="147"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="148"/>
         <source>Copy link</source>
         <translation>Copiar link</translation>
     </message>
@@ -1646,29 +1707,34 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TimelineWidget</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="120"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="122"/>
         <source>Click to play from that moment; wheel to zoom; drag to move</source>
         <translation>Clique para reproduzir a partir desse momento; roda para zoom; arraste para mover</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="352"/>
         <source>archived</source>
         <translation>arquivada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="334"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="352"/>
         <source>on this disk</source>
         <translation>neste disco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="335"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="353"/>
         <source>recording</source>
         <translation>gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/timeline.py" line="337"/>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="355"/>
         <source>nothing recorded</source>
         <translation>nada gravado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/timeline.py" line="358"/>
+        <source>bookmark: {0}</source>
+        <translation>marcador: {0}</translation>
     </message>
 </context>
 <context>

@@ -694,3 +694,52 @@ def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # typ
         run(qasync_loop, scenario(), timeout=90)
     finally:
         close_panel(qasync_loop, panel)
+
+
+def test_a_recording_is_bookmarked_from_the_browser_and_its_bookmark_drawn_on_the_timeline(
+    qasync_loop: qasync.QEventLoop, offline_core: VidStreamCore, tmp_path: Path, themed: None
+) -> None:
+    from vidstream_desktop.recordings.timeline import BOOKMARK_COLOR
+
+    catalog = offline_core.catalog
+    [dock] = add_cameras(catalog, 1)
+    midnight = local_day_start(date(2026, 1, 15))
+    marked = add_recording(catalog, dock, midnight + timedelta(hours=2), [(0, 1800)])
+    other = add_recording(catalog, dock, midnight + timedelta(hours=9), [(0, 1800)])
+    panel = open_panel(qasync_loop, offline_core, tmp_path)
+    view = panel.timeline
+
+    async def scenario() -> None:
+        assert panel.select_recording(marked) and panel.bookmark_button.isEnabled()
+        view.show_day(date(2026, 1, 15))
+        await until(lambda: not view.is_loading, 5, "timelines")
+        row = view.rows[str(dock.id)]
+        assert row.bookmark_rects() == []
+        task = panel.bookmark_selected("Forklift", "pallet dropped")
+        assert task is not None
+        await task
+        await until(lambda: bool(row.bookmark_rects()), 5, "the bookmark on the timeline")
+
+        [(name, rect)] = row.bookmark_rects()
+        track = row.geometry_for_time()
+        assert name == "Forklift"
+        assert abs(rect.left() - track.x_for(midnight + timedelta(hours=2))) < 1
+        assert abs(rect.right() - track.x_for(midnight + timedelta(hours=2, minutes=30))) < 2
+        image = row.grab().toImage()
+        assert same_color(image, rect.center().x(), rect.center().y(), BOOKMARK_COLOR)
+        nine_fifteen = track.x_for(midnight + timedelta(hours=9, minutes=15))
+        assert not same_color(image, nine_fifteen, rect.center().y(), BOOKMARK_COLOR, tolerance=40), "not bookmarked"
+        assert "Forklift" in panel.message.text()
+
+        [saved] = catalog.bookmarks()
+        assert saved.camera_ids == (str(dock.id),) and saved.note == "pallet dropped"
+        assert any(e[2] == "bookmark-add" and e[3] == str(saved.id) for e in catalog.audit_log())
+        # The bookmark keeps the recording: deleting it is refused, the other one is not.
+        assert "bookmark 'Forklift'" in panel.delete_button.toolTip()
+        assert panel.select_recording(other)
+        assert panel.delete_button.toolTip() == "Delete this recording"
+
+    try:
+        run(qasync_loop, scenario(), timeout=30)
+    finally:
+        close_panel(qasync_loop, panel)

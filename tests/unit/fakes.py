@@ -6,6 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from video_streaming.domain.errors import NotFound, RetentionLocked, StorageFailed
 from video_streaming.ports import FFmpegService, MediaMTXClient, StorageService, StoredObject
 
 
@@ -45,8 +46,13 @@ class FakeFFmpeg(FFmpegService):
 
 
 class FakeStorage(StorageService):
-    def __init__(self) -> None:
+    """`object_lock=True`: an archive with S3 object lock, whose legal holds refuse deletes."""
+
+    def __init__(self, object_lock: bool = False) -> None:
         self.objects: dict[str, bytes] = {}
+        self.object_lock = object_lock
+        self.legal_holds: set[str] = set()
+        self.refuse_holds: set[str] = set()  # keys whose hold change fails, as an archive that does not answer
 
     async def upload_file(self, local_path: str, remote_path: str) -> str:
         self.objects[remote_path] = Path(local_path).read_bytes()
@@ -56,7 +62,19 @@ class FakeStorage(StorageService):
         return f"fake://{remote_path}?expires={expires_in}"
 
     async def delete_file(self, remote_path: str) -> None:
+        if remote_path in self.legal_holds:
+            raise RetentionLocked(f"{remote_path} is under a legal hold in the archive")
         self.objects.pop(remote_path, None)
+
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        if not self.object_lock:
+            return False
+        if remote_path in self.refuse_holds:
+            raise StorageFailed(f"putting a legal hold on {remote_path} failed: ServiceUnavailable")
+        if remote_path not in self.objects:
+            raise NotFound(f"{remote_path}: no such object in the archive")
+        (self.legal_holds.add if on else self.legal_holds.discard)(remote_path)
+        return True
 
     async def list_files(self, prefix: str = "") -> list[StoredObject]:
         return [StoredObject(k, len(v), "") for k, v in self.objects.items() if k.startswith(prefix)]

@@ -427,6 +427,20 @@ class S3Storage(StorageService):
 
         return await self._run("reading the object lock", head)
 
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        """Put (or lift) a legal hold on the object's current version; False in a bucket without object lock,
+        where nothing can be held. A hold keeps the version whatever its retention date (S3 object lock)."""
+
+        def put() -> bool:
+            if not self._bucket_lock().enabled:
+                return False
+            self._client.put_object_legal_hold(
+                Bucket=self.bucket, Key=remote_path, LegalHold={"Status": "ON" if on else "OFF"}
+            )
+            return True
+
+        return await self._run("putting a legal hold" if on else "lifting a legal hold", put)
+
     async def list_files(self, prefix: str = "") -> list[StoredObject]:
         def list_all() -> list[StoredObject]:
             found: list[StoredObject] = []

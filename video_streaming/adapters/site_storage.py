@@ -53,6 +53,9 @@ class PrefixedStorage(StorageService):
     async def locked_until(self, remote_path: str) -> datetime | None:
         return await self.inner.locked_until(self._full(remote_path))
 
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        return await self.inner.set_legal_hold(self._full(remote_path), on)
+
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         return await self.inner.get_file_url(self._full(remote_path), expires_in)
 
@@ -136,6 +139,10 @@ class SiteRoutedStorage(StorageService):
     async def locked_until(self, remote_path: str) -> datetime | None:
         storage, key, _ = self.route(remote_path)
         return await storage.locked_until(key)
+
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        storage, key, _ = self.route(remote_path)
+        return await storage.set_legal_hold(key, on)
 
     async def stat_file(self, remote_path: str) -> StoredObject | None:
         storage, key, marker = self.route(remote_path)

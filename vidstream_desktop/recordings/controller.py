@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from video_streaming.bookmarks import HoldOutcome
 from video_streaming.catalog import RecordingRow, SegmentRow, SegmentState
 from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
@@ -70,6 +71,7 @@ class TimelineData:
     spans: list[Span]
     gaps: list[tuple[datetime, datetime]]
     motion: list[tuple[datetime, datetime]] = field(default_factory=list)  # motion events, drawn as a band
+    bookmarks: list[tuple[datetime, datetime, str]] = field(default_factory=list)  # (start, end, name)
 
 
 class JobState(StrEnum):
@@ -217,7 +219,9 @@ class RecordingsController(QObject):
                 (datetime.fromtimestamp(e.start, UTC), datetime.fromtimestamp(e.end, UTC) if e.end else now)
                 for e in self.core.motion.store.events(camera_id, since=start, until=end, limit=20000)
             ]  # fmt: skip
-            return TimelineData(camera_id, start, end, sorted(spans, key=lambda s: s.start), gaps, motion)
+            bookmarks = [(b.start, b.end, b.name) for b in self.catalog.bookmarks(camera_ids=[camera_id], since=start,
+                                                                                  until=end)]  # fmt: skip
+            return TimelineData(camera_id, start, end, sorted(spans, key=lambda s: s.start), gaps, motion, bookmarks)
 
         return await asyncio.to_thread(read)
 
@@ -302,6 +306,10 @@ class RecordingsController(QObject):
             deadlines.append(ended + timedelta(days=row.retention_days))
         if camera is not None and camera.retention.locked:
             deadlines.append(ended + timedelta(days=camera.retention.days))
+        marks = self.catalog.bookmarks(camera_ids=[row.camera_id], since=row.started_at, until=ended, limit=1)
+        if marks:
+            return RetentionLocked(f"this recording is kept by the bookmark {marks[0].name!r}",
+                                   "remove the bookmark first (vidstream bookmark remove)")  # fmt: skip
         if deadlines and moment < max(deadlines):
             until = max(deadlines).astimezone()
             return RetentionLocked(
@@ -309,6 +317,15 @@ class RecordingsController(QObject):
                 "they can be deleted after that date",
             )
         return None
+
+    async def bookmark(
+        self, name: str, camera_ids: list[str], start: datetime, end: datetime, note: str = "", actor: str = "operator"
+    ) -> HoldOutcome:
+        """Through the core's bookmark service (saved, audited, held); the timelines re-read on the change."""
+        outcome = await self.core.bookmarks.add(name, camera_ids, start, end, note, actor=actor)
+        for camera_id in outcome.bookmark.camera_ids:
+            self.core.changed("bookmark", camera_id)
+        return outcome
 
     async def delete_recording(self, recording_id: str, actor: str = "operator") -> None:
         """Archive copies first, then local files, then the catalog entry; every attempt is audited.

@@ -1,4 +1,4 @@
-"""Small dialogs of the recordings browser: export a time range, share a link."""
+"""Small dialogs of the recordings browser: export a time range, share a link, name a bookmark."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -162,3 +163,28 @@ class ShareDialog(QDialog):
     @property
     def whole_recording(self) -> bool:
         return self.whole.isChecked()
+
+
+class BookmarkDialog(QDialog):
+    """A name and a note for a bookmark of the selected recording (what it marks is chosen in the browser)."""
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Bookmark"))
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setPlaceholderText(self.tr("e.g. Forklift at the loading dock"))
+        self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setPlaceholderText(self.tr("What happened, case number, who asked…"))
+        form = QFormLayout()
+        form.addRow(QLabel(what, self))
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Note"), self.note_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str]:
+        return self.name_edit.text().strip(), self.note_edit.toPlainText().strip()

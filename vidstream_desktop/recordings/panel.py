@@ -34,6 +34,7 @@ from video_streaming.domain.camera import is_loopback_url as link_is_local
 from video_streaming.domain.clock import utc_now
 from vidstream_desktop.recordings.controller import DEFAULT_SHARE_SECONDS, DownloadJob, RecordingsController
 from vidstream_desktop.recordings.dialogs import (
+    BookmarkDialog,
     ExportDialog,
     ShareDialog,
     default_download_folder,
@@ -168,13 +169,17 @@ class RecordingsPanel(QWidget):
         self.export_button = QPushButton(self.tr("Export range…"), self)
         self.export_button.setToolTip(self.tr("Save a camera's footage between two moments as one MP4 file"))
         self.share_button = QPushButton(self.tr("Share link…"), self)
+        self.bookmark_button = QPushButton(self.tr("Bookmark…"), self)
+        self.bookmark_button.setToolTip(self.tr("Name and keep this recording: retention leaves it until the "
+                                                "bookmark is removed"))  # fmt: skip
         self.share_button.setToolTip(self.tr("Copy a link that expires (1 hour to 7 days)"))
         self.delete_button = QPushButton(icon("remove"), self.tr("Delete"), self)
         self.delete_button.setProperty("destructive", False)
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(6)
-        for button in (self.play_button, self.download_button, self.export_button, self.share_button):
+        for button in (self.play_button, self.download_button, self.export_button, self.share_button,
+                       self.bookmark_button):  # fmt: skip
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
@@ -208,6 +213,7 @@ class RecordingsPanel(QWidget):
         self.play_button.clicked.connect(self.play_selected)
         self.download_button.clicked.connect(lambda: self.download_selected())
         self.export_button.clicked.connect(lambda: self.export_dialog())
+        self.bookmark_button.clicked.connect(lambda: self.bookmark_selected())
         self.share_button.clicked.connect(lambda: self.share_selected())
         self.delete_button.clicked.connect(lambda: self.delete_selected())
         self.timeline.time_clicked.connect(self.play_at)
@@ -318,6 +324,29 @@ class RecordingsPanel(QWidget):
         camera_id, begin, finish, folder = dialog.values()
         return self.export_range(camera_id, begin, finish, folder)
 
+    def bookmark_selected(self, name: str | None = None, note: str = "") -> asyncio.Task[None] | None:
+        """Bookmark the selected recording's whole time range; without a `name`, ask for one (and a note)."""
+        row = self.selected_row()
+        if row is None:
+            return None
+        if name is None:
+            what = self.tr("{camera}, {start} to {end}").format(
+                camera=row.camera_name, start=f"{local_time(row.started_at):%Y-%m-%d %H:%M:%S}",
+                end=f"{local_time(row.ended_at or utc_now()):%H:%M:%S}")  # fmt: skip
+            dialog = BookmarkDialog(what, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            name, note = dialog.values()
+        return self.controller.spawn(self._bookmark(row, name, note), self.tr("Not bookmarked"))
+
+    async def _bookmark(self, row: RecordingRow, name: str, note: str) -> None:
+        outcome = await self.controller.bookmark(name, [row.camera_id], row.started_at, row.ended_at or utc_now(), note)
+        text = self.tr("Bookmarked “{0}”").format(outcome.bookmark.name)
+        if outcome.held:
+            text += " " + self.tr("(%n archived segment(s) under a legal hold)", "", outcome.held)
+        self.show_message(text)
+        self._update_actions()
+
     def share_selected(self, expires_in: int | None = None, whole_recording: bool | None = None) -> None:
         """Copy presigned link(s) to the clipboard: the part at the playhead, or the whole recording."""
         row = self.selected_row()
@@ -427,7 +456,8 @@ class RecordingsPanel(QWidget):
 
     def _update_actions(self) -> None:
         row = self.selected_row()
-        for button in (self.play_button, self.download_button, self.share_button, self.delete_button):
+        for button in (self.play_button, self.download_button, self.share_button, self.delete_button,
+                       self.bookmark_button):  # fmt: skip
             button.setEnabled(row is not None)
         if row is not None:
             blocker = self.controller.deletion_blocker(row)

@@ -39,6 +39,8 @@ NICE_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 108
 
 STATE_COLORS = {"archived": COLORS["accent"], "local": COLORS["green"], "recording": COLORS["red"]}
 GAP_COLOR = COLORS["amber"]  # not the red of "recording": a gap is where nothing was recorded
+BOOKMARK_COLOR = "#b48cff"  # a colour no span, gap or motion mark uses
+BOOKMARK_TOP, BOOKMARK_HEIGHT = 1, BAR_TOP - 2  # a strip above the bar
 
 
 def nice_step(seconds_per_pixel: float, min_pixels: float) -> int:
@@ -183,6 +185,20 @@ class TimelineWidget(QWidget):
             rects.append(QRectF(x0, BAR_TOP + BAR_HEIGHT + 1, max(x1 - x0, 2.0), MOTION_BAND_HEIGHT))
         return rects
 
+    def bookmark_rects(self) -> list[tuple[str, QRectF]]:
+        """(name, where it is drawn) of each bookmark of this camera in view: a strip above the bar."""
+        if self.data is None:
+            return []
+        track = self.geometry_for_time()
+        rects = []
+        for start, end, name in self.data.bookmarks:
+            if end <= self.time_window.start or start >= self.time_window.end:
+                continue
+            x0 = max(track.x_for(start), track.left)
+            x1 = min(track.x_for(end), track.left + track.width)
+            rects.append((name, QRectF(x0, BOOKMARK_TOP, max(x1 - x0, 3.0), BOOKMARK_HEIGHT)))
+        return rects
+
     def thumbnail_slots(self) -> list[datetime]:
         """Moments with a thumbnail under the bar: on a stable grid, only where something was recorded."""
         if not self.shows_thumbnails or self.data is None:
@@ -232,6 +248,8 @@ class TimelineWidget(QWidget):
             painter.fillRect(rect, gap_brush)
         for rect in self.motion_rects():
             painter.fillRect(rect, QColor(255, 159, 28, 110))
+        for _, rect in self.bookmark_rects():
+            painter.fillRect(rect, QColor(BOOKMARK_COLOR))
         if self.shows_thumbnails:
             self._paint_thumbnails(painter, track)
         if self.playhead is not None and self.time_window.start <= self.playhead <= self.time_window.end:
@@ -335,6 +353,9 @@ class TimelineWidget(QWidget):
                                      "recording": self.tr("recording")}.get(inside[0].state, "")  # fmt: skip
                 else:
                     text += " · " + self.tr("nothing recorded")
+                marks = [name for name, r in self.bookmark_rects() if r.left() <= x <= r.right()]
+                if marks:
+                    text += " · " + self.tr("bookmark: {0}").format(", ".join(marks))
                 QToolTip.showText(event.globalPos(), text, self)
                 return True
         return super().event(event)  # type: ignore[arg-type]
