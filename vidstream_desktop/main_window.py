@@ -309,6 +309,7 @@ class MainWindow(QMainWindow):
         self.wall.alert.connect(self.show_alert)
         self.statusBar().clearMessage()
         self._attach_recordings(core)
+        self.monitors.window_opened.connect(self.wall.add_grid)
         self.monitors.restore([str(camera.id) for camera in core.cameras()])
         self._attach_motion(core, self.wall)
         return self.wall

@@ -420,3 +420,31 @@ def test_small_tiles_play_the_sub_stream_and_a_maximised_tile_the_main_stream(  
         await until(lambda: tile.state == "live", 20, "sub-stream live again")
 
     run(qasync_loop, scenario(), timeout=90)
+
+
+def test_a_detached_tile_records_and_shows_rec_like_the_wall(  # type: ignore[no-untyped-def]
+    qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory, minio: S3Target,
+) -> None:  # fmt: skip
+    core = qt_core_factory(minio)
+
+    async def scenario() -> None:
+        (camera_id,) = await start_wall(window, core, mediamtx, camera_factory, 1)
+        on_wall = window.grid.tile_at(0)
+        await until(lambda: on_wall.state == "live", 15, "the wall's tile plays")
+        window.keyboard.focus_tile(0)
+        window.detach_tile()
+        detached = window.monitors.windows[-1].grid.tile_at(0)
+        await until(lambda: detached.camera_id == camera_id and detached.state == "live", 15, "the detached tile")
+        try:
+            detached.bar.record_button.click()  # Record in the detached window
+            await until(lambda: core.is_recording(camera_id), 10, "recording from the detached tile")
+            await until(lambda: detached.bar.rec_label.isVisibleTo(detached.bar)
+                        and on_wall.bar.rec_label.isVisibleTo(on_wall.bar), 5, "REC on both tiles")  # fmt: skip
+            on_wall.bar.record_button.click()  # and stopped from the wall: the detached tile follows
+            await until(lambda: not core.is_recording(camera_id), 10, "stopped from the wall")
+            await until(lambda: not detached.bar.rec_label.isVisibleTo(detached.bar), 5, "REC gone when detached")
+        finally:
+            window.monitors.shut_all()
+
+    run(qasync_loop, scenario(), timeout=90)

@@ -62,6 +62,7 @@ class WallController(QObject):
         grid.layout_changed.connect(self._refresh_stream_choice)
         grid.maximized_changed.connect(self._refresh_stream_choice)
         grid.tile_state_changed.connect(self._tiles_changed)
+        self._other_grids: list[CameraGrid] = []  # detached windows' grids (add_grid)
         self._showing_sub: dict[int, bool] = {}  # id(tile) -> whether it shows the sub-stream
         self._unplayable: dict[int, str] = {}  # id(tile) -> why no transport this VLC opens carries its codec
         camera_list.camera_activated.connect(self._on_camera_activated)
@@ -107,7 +108,18 @@ class WallController(QObject):
             self._spawn(self.show_camera(tile, camera_id))
 
     def tiles_showing(self, camera_id: str) -> list[VideoTile]:
-        return [tile for tile in self.grid.all_tiles() if tile.camera_id == camera_id]
+        """Every tile showing the camera: the wall's and those of its detached windows."""
+        grids = [self.grid, *self._other_grids]
+        return [tile for grid in grids for tile in grid.all_tiles() if tile.camera_id == camera_id]
+
+    def add_grid(self, grid: CameraGrid) -> None:
+        """A detached window's grid: its tiles' Record and Snapshot buttons work as on the wall, and REC,
+        motion and health reach them (through `tiles_showing`)."""
+        self._other_grids.append(grid)
+        grid.record_clicked.connect(lambda index: self._record_tile(grid.tile_at(index)))
+        grid.snapshot_clicked.connect(lambda index: self._snapshot_tile(grid.tile_at(index)))
+        grid.tile_state_changed.connect(self._tiles_changed)
+        grid.destroyed.connect(lambda *_: self._other_grids.remove(grid) if grid in self._other_grids else None)
 
     # ---- start-up and layout -----------------------------------------------------------------------
 
@@ -252,9 +264,11 @@ class WallController(QObject):
     # ---- recording -------------------------------------------------------------------------------
 
     def _on_record_clicked(self, index: int) -> None:
-        camera_id = self.grid.tile_at(index).camera_id
-        if camera_id:
-            self._spawn(self.toggle_recording(camera_id))
+        self._record_tile(self.grid.tile_at(index))
+
+    def _record_tile(self, tile: VideoTile) -> None:
+        if tile.camera_id:
+            self._spawn(self.toggle_recording(tile.camera_id))
 
     async def toggle_recording(self, camera_id: str) -> bool:
         """Start or stop recording the camera. Returns whether it is recording afterwards."""
@@ -305,7 +319,9 @@ class WallController(QObject):
     # ---- snapshots ---------------------------------------------------------------------------------
 
     def _on_snapshot_clicked(self, index: int) -> None:
-        tile = self.grid.tile_at(index)
+        self._snapshot_tile(self.grid.tile_at(index))
+
+    def _snapshot_tile(self, tile: VideoTile) -> None:
         if not tile.camera_id:
             return
         folder = snapshot_folder()

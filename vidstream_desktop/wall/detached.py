@@ -138,6 +138,8 @@ class DetachedWall(QWidget):
 class MonitorWindows(QObject):
     """The detached walls of the app, and their saved places."""
 
+    window_opened = Signal(object)  # the new window's CameraGrid: its tiles record and snapshot like the wall's
+
     def __init__(
         self, settings: QSettings, show_camera: ShowCamera, camera_ids: Callable[[], list[str]],
         shared_actions: Callable[[], Sequence[QAction]], parent: QObject | None = None,
@@ -162,6 +164,7 @@ class MonitorWindows(QObject):
         window.keyboard.camera_requested.connect(
             lambda index, camera_id: self._show_camera(window.grid.tile_at(index), camera_id))
         self.windows.append(window)
+        self.window_opened.emit(window.grid)
         window.place_on(screen or self._free_screen(), full_screen)
         for tile, camera_id in zip(window.grid.tiles(), assignment, strict=False):
             if camera_id:
