@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -29,20 +28,17 @@ from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.retention import RetentionPolicy
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
+from vidstream_desktop.control_room import ControlRoom
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.help_dialog import HelpDialog
-from vidstream_desktop.motion_dialog import MotionDialog
+from vidstream_desktop.motion_wiring import MotionControls
 from vidstream_desktop.resources import icon
 from vidstream_desktop.status_panel import AMBER, RED, HealthBar
-from vidstream_desktop.wall.alarm import AlarmTile
 from vidstream_desktop.wall.camera_list import CameraListWidget
-from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
-from vidstream_desktop.wall.ptz import PtzBinding, PtzBindings, PtzCameras, PtzMouse, show_ptz_badges
-from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
+from vidstream_desktop.wall.ptz import PtzBinding
 from vidstream_desktop.wall.tile import VideoTile
-from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 log = logging.getLogger(__name__)
@@ -103,15 +99,9 @@ class MainWindow(QMainWindow):
         self._show_alert_count(0)
         self.statusBar().addPermanentWidget(self.alerts_button)
         self.actions_by_name: dict[str, QAction] = {}
-        self.tours = TourManager(self)
-        self.alarm: AlarmTile | None = None  # made with the motion wiring, once a core is attached
-        # The ONVIF client is built on first use: its libraries take a while to load.
-        self.ptz = PtzCameras(PtzBindings(settings), self._camera_credentials,
-                              lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
-        self.ptz_mouse = PtzMouse(self.ptz.control_for, self._spawn, self)
-        self.grid.tile_state_changed.connect(lambda: show_ptz_badges(self.grid.all_tiles(), self.ptz.has_ptz))
-        self.monitors = MonitorWindows(settings, self._show_camera_in, self.camera_list.camera_ids,
-                                       self._actions_for_other_windows, self)  # fmt: skip
+        self.motion: MotionControls | None = None  # made once a core is attached
+        self.control_room = ControlRoom(self)
+        self.tours, self.ptz, self.monitors = self.control_room.tours, self.control_room.ptz, self.control_room.monitors
         self._hidden_for_full_screen: list[tuple[QWidget, bool]] = []
         self.log_file = default_log_file()
         self._build_toolbar()
@@ -169,15 +159,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(
             self._action("fullscreen", self.tr("Full screen"), "fullscreen", self.toggle_full_screen, "F11")
         )
-        self._action("tour_tile", self.tr("Tour in the focused tile…"), "camera", self.start_tile_tour, "Ctrl+T")
-        self._action("tour_wall", self.tr("Tour of saved layouts…"), "layout-3x3", self.start_wall_tour, "Ctrl+Shift+T")
-        self._action("stop_tours", self.tr("Stop the tours"), "stop", self.tours.stop_all, "Ctrl+Alt+T")
-        self._action("ptz_presets", self.tr("PTZ presets of the focused tile…"), "camera", self.open_ptz_presets,
-                     "Ctrl+Shift+P")  # fmt: skip
-        self._action("detach_layout", self.tr("Layout to a window of its own (another screen)"), "fullscreen",
-                     self.detach_layout, "Ctrl+D")  # fmt: skip
-        self._action("detach_tile", self.tr("Focused tile to a window of its own"), "fullscreen",
-                     self.detach_tile, "Ctrl+Shift+D")  # fmt: skip
+        self.control_room.add_actions()
         toolbar.addAction(self._action("help", self.tr("Keyboard shortcuts"), "help", self.show_help, "F1"))
         self._action("alerts", self.tr("Show or hide the alerts"), "help", self.toggle_alerts, "Ctrl+L")
         self._action("leave", self.tr("Leave full screen / maximised tile"), "fullscreen", self._escape, "Esc")
@@ -200,57 +182,6 @@ class MainWindow(QMainWindow):
         rows.append((self.tr("Drag / wheel in a PTZ camera's tile"), self.tr("Pan and tilt / zoom")))
         rows.append((self.tr("Arrow keys, held (maximised PTZ tile)"), self.tr("Pan and tilt")))
         return rows
-
-    def start_tile_tour(self) -> None:
-        cameras = [(camera_id, item.text()) for camera_id in self.camera_list.camera_ids()
-                   if (item := self.camera_list.item_for(camera_id)) is not None]  # fmt: skip
-        dialog = TourDialog(self.tr("Tour in the focused tile"), cameras, self)
-        if dialog.exec() == TourDialog.DialogCode.Accepted:
-            index = self.keyboard.focused_index
-            self.tours.start(dialog.plan(), lambda camera_id: self._show_camera_in_tile(index, camera_id),
-                             self.grid.tile_at(index))  # fmt: skip
-
-    def start_wall_tour(self) -> None:
-        names = self.wall.named_layouts() if self.wall else []
-        if len(names) < 2:
-            self.statusBar().showMessage(self.tr("A tour of layouts needs two saved layouts (Ctrl+S saves one)"), 5000)
-            return
-        dialog = TourDialog(self.tr("Tour of saved layouts"), [(name, name) for name in names], self)
-        if dialog.exec() == TourDialog.DialogCode.Accepted and self.wall is not None:
-            wall = self.wall
-            self.tours.start(dialog.plan(), lambda name: self._spawn(wall.restore_named_layout(name)), self.grid)
-
-    def detach_layout(self) -> None:
-        self.monitors.detach(self.grid.layout_name, [tile.camera_id for tile in self.grid.tiles()])
-
-    def open_ptz_presets(self) -> PtzPresetsDialog | None:
-        tile = self.keyboard.focused_tile
-        control = self.ptz.control_for(tile.camera_id) if tile.camera_id else None
-        if control is None:
-            self.statusBar().showMessage(self.tr("The focused tile shows no PTZ camera"), 5000)
-            return None
-        dialog = PtzPresetsDialog(tile.camera_name, control, self._spawn, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def detach_tile(self) -> None:
-        camera_id = self.keyboard.focused_tile.camera_id
-        if not camera_id:
-            self.statusBar().showMessage(self.tr("The focused tile shows no camera"), 5000)
-            return
-        self.monitors.detach_tile(camera_id)
-
-    def _actions_for_other_windows(self) -> list[QAction]:
-        # F11 and Esc act on the window they are pressed in: each wall window has its own.
-        return [action for name, action in self.actions_by_name.items() if name not in ("fullscreen", "leave")]
-
-    def _camera_credentials(self, camera_id: str) -> tuple[str, str] | None:
-        camera = self.core.catalog.camera(camera_id) if self.core else None
-        if self.core is None or camera is None:
-            return None
-        source = parse_source_url(self.core.source_with_credentials(camera))  # from the secret store
-        return source.username, source.password
 
     def _show_camera_in(self, tile: VideoTile, camera_id: str) -> None:
         if self.wall is not None:
@@ -311,69 +242,8 @@ class MainWindow(QMainWindow):
         self._attach_recordings(core)
         self.monitors.window_opened.connect(self.wall.add_grid)
         self.monitors.restore([str(camera.id) for camera in core.cameras()])
-        self._attach_motion(core, self.wall)
+        self.motion = MotionControls(self, core, self.wall)
         return self.wall
-
-    def _attach_motion(self, core: VidStreamCore, wall: WallController) -> None:
-        from vidstream_desktop.events_panel import EventsPanel, MotionRelay, MotionWall
-
-        relay = MotionRelay(core, self)
-        self.motion_wall = MotionWall(core, relay, wall, self)
-        self.events_panel = EventsPanel(core, relay, self)
-        dock = QDockWidget(self.tr("Events"), self)  # short: it shares the narrow left column with "Cameras"
-        dock.setObjectName("eventsDock")
-        dock.setWidget(self.events_panel)
-        # A tab beside the camera list: a dock of its own would widen a window that is already shown (a
-        # 1440-pixel screen then cut the window's right edge off).
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.tabifyDockWidget(self.cameras_dock, dock)
-        self.cameras_dock.raise_()
-        self.events_panel.play_requested.connect(self._play_event)
-        action = self._action("motion", self.tr("Motion detection…"), "camera", self.edit_motion, "Ctrl+M")
-        toolbar = self.findChild(QToolBar, "wallToolbar")
-        if toolbar is not None:
-            toolbar.addAction(action)
-        self.alarm = AlarmTile(self.grid, wall.show_camera, self._spawn, self.settings, self)
-        relay.notice.connect(self.alarm.on_notice)
-        self._action("alarm_tile", self.tr("Alarm tile: the focused tile (again: none)"), "camera",
-                     self.choose_alarm_tile, "Ctrl+Alt+A")  # fmt: skip
-        self.motion_wall.start_all()
-
-    def choose_alarm_tile(self) -> None:
-        if self.alarm is None:
-            return
-        self.alarm.choose(self.keyboard.focused_index)
-        self.statusBar().showMessage(self.tr("Cameras in motion now come to the alarm tile") if self.alarm.index
-                                     is not None else self.tr("No alarm tile"), 5000)  # fmt: skip
-
-    def motion_dialog(self) -> MotionDialog | None:
-        """The selected camera's motion settings dialog (None without a selection or motion detection)."""
-        camera = self._selected_camera()
-        if camera is None or self.core is None or self.core.motion is None:
-            return None
-        picture = self.core.motion.still_picture(str(camera.id))
-        still = QImage.fromData(picture) if picture else None
-        return MotionDialog(camera.name, self.core.motion.store.settings(str(camera.id)), still, self)
-
-    def edit_motion(self) -> None:
-        dialog = self.motion_dialog()
-        if dialog is None or self.core is None:
-            return
-        if dialog.exec() == MotionDialog.DialogCode.Accepted:
-            self.save_motion(dialog)
-
-    def save_motion(self, dialog: MotionDialog) -> None:
-        camera = self._selected_camera()
-        if camera is None or self.core is None:
-            return
-        self.core.set_motion_settings(str(camera.id), dialog.settings())
-        self._spawn(self.core.start_motion(str(camera.id)))
-
-    def _play_event(self, camera_id: str, moment: object) -> None:
-        panel = getattr(self, "recordings_panel", None)
-        if panel is not None and isinstance(moment, datetime):
-            self.tabs.setCurrentWidget(panel)
-            panel.play_at(camera_id, moment)
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
         try:
@@ -465,12 +335,12 @@ class MainWindow(QMainWindow):
         if tile is not None:
             self._spawn(self.wall.show_camera(tile, camera_id))
 
-    def _selected_camera(self) -> Camera | None:
+    def selected_camera(self) -> Camera | None:
         camera_id = self.camera_list.selected_camera_id()
         return self.core.catalog.camera(camera_id) if self.core and camera_id else None
 
     def edit_camera(self) -> None:
-        camera = self._selected_camera()
+        camera = self.selected_camera()
         if camera is None or self.core is None or self.wall is None:
             return
         if camera.site:  # its recorder owns it; a local edit would be overwritten at the next directory read
@@ -509,7 +379,7 @@ class MainWindow(QMainWindow):
         await self.core.start_motion(camera_id)  # stop_camera ended its detection too
 
     def remove_camera(self) -> None:
-        camera = self._selected_camera()
+        camera = self.selected_camera()
         if camera is None or self.core is None or self.wall is None:
             return
         answer = QMessageBox.question(

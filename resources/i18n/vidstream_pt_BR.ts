@@ -175,6 +175,64 @@ Salvar mesmo assim?</translation>
     </message>
 </context>
 <context>
+    <name>ControlRoom</name>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="37"/>
+        <source>Tour in the focused tile…</source>
+        <translation>Ronda no quadro em foco…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="38"/>
+        <source>Tour of saved layouts…</source>
+        <translation>Ronda pelos layouts salvos…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="39"/>
+        <source>Stop the tours</source>
+        <translation>Parar as rondas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="40"/>
+        <source>PTZ presets of the focused tile…</source>
+        <translation>Predefinições PTZ do quadro em foco…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="42"/>
+        <source>Layout to a window of its own (another screen)</source>
+        <translation>Layout numa janela própria (outra tela)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
+        <source>Focused tile to a window of its own</source>
+        <translation>Quadro em foco numa janela própria</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="51"/>
+        <source>Tour in the focused tile</source>
+        <translation>Ronda no quadro em foco</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="61"/>
+        <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
+        <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="64"/>
+        <source>Tour of saved layouts</source>
+        <translation>Ronda pelos layouts salvos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="72"/>
+        <source>The focused tile shows no PTZ camera</source>
+        <translation>O quadro em foco não mostra uma câmera PTZ</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="86"/>
+        <source>The focused tile shows no camera</source>
+        <translation>O quadro em foco não mostra nenhuma câmera</translation>
+    </message>
+</context>
+<context>
     <name>DetachedWall</name>
     <message>
         <location filename="../../vidstream_desktop/wall/detached.py" line="63"/>
@@ -613,295 +671,215 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="69"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="65"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="72"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="68"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="92"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="88"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="96"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="129"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="476"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="347"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="161"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="515"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
-        <source>Tour in the focused tile…</source>
-        <translation>Ronda no quadro em foco…</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
-        <source>Tour of saved layouts…</source>
-        <translation>Ronda pelos layouts salvos…</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
-        <source>Stop the tours</source>
-        <translation>Parar as rondas</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="175"/>
-        <source>PTZ presets of the focused tile…</source>
-        <translation>Predefinições PTZ do quadro em foco…</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
-        <source>Layout to a window of its own (another screen)</source>
-        <translation>Layout numa janela própria (outra tela)</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
-        <source>Focused tile to a window of its own</source>
-        <translation>Quadro em foco numa janela própria</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="195"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="196"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="196"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="199"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="200"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="201"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="201"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="207"/>
-        <source>Tour in the focused tile</source>
-        <translation>Ronda no quadro em foco</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="216"/>
-        <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
-        <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="218"/>
-        <source>Tour of saved layouts</source>
-        <translation>Ronda pelos layouts salvos</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="230"/>
-        <source>The focused tile shows no PTZ camera</source>
-        <translation>O quadro em foco não mostra uma câmera PTZ</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="240"/>
-        <source>The focused tile shows no camera</source>
-        <translation>O quadro em foco não mostra nenhuma câmera</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="322"/>
-        <source>Events</source>
-        <translation>Eventos</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="331"/>
-        <source>Motion detection…</source>
-        <translation>Detecção de movimento…</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="337"/>
-        <source>Alarm tile: the focused tile (again: none)</source>
-        <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="345"/>
-        <source>Cameras in motion now come to the alarm tile</source>
-        <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="346"/>
-        <source>No alarm tile</source>
-        <translation>Sem quadro de alarme</translation>
-    </message>
-    <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="384"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="255"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="454"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="325"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="477"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="516"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="387"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="535"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="406"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="535"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="406"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="544"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="415"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="546"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="546"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -917,9 +895,37 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MonitorWindows</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/detached.py" line="157"/>
+        <location filename="../../vidstream_desktop/wall/detached.py" line="159"/>
         <source>VidStream — wall {0}</source>
         <translation>VidStream — mural {0}</translation>
+    </message>
+</context>
+<context>
+    <name>MotionControls</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="31"/>
+        <source>Events</source>
+        <translation>Eventos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="40"/>
+        <source>Motion detection…</source>
+        <translation>Detecção de movimento…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="46"/>
+        <source>Alarm tile: the focused tile (again: none)</source>
+        <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="53"/>
+        <source>Cameras in motion now come to the alarm tile</source>
+        <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="53"/>
+        <source>No alarm tile</source>
+        <translation>Sem quadro de alarme</translation>
     </message>
 </context>
 <context>
@@ -1844,63 +1850,63 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="221"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="233"/>
         <source>cannot play over {0}: this VLC&apos;s {0} player cannot send the media server&apos;s login; choose another transport for the camera</source>
         <translation>não é possível reproduzir por {0}: o reprodutor {0} deste VLC não envia o login do servidor de mídia; escolha outro transporte para a câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="226"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="238"/>
         <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
         <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="245"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="265"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="279"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="269"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="299"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="283"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="313"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="285"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="315"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="331"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="333"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="345"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="361"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="347"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="363"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="365"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="351"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="367"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

@@ -433,7 +433,7 @@ def test_a_detached_tile_records_and_shows_rec_like_the_wall(  # type: ignore[no
         on_wall = window.grid.tile_at(0)
         await until(lambda: on_wall.state == "live", 15, "the wall's tile plays")
         window.keyboard.focus_tile(0)
-        window.detach_tile()
+        window.control_room.detach_tile()
         detached = window.monitors.windows[-1].grid.tile_at(0)
         await until(lambda: detached.camera_id == camera_id and detached.state == "live", 15, "the detached tile")
         try:

@@ -85,7 +85,7 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         assert alarm_tile.is_empty
         window.keyboard.focus_tile(alarm_index)
         window.actions_by_name["alarm_tile"].trigger()
-        assert alarm_tile.bar.alarm_label.isVisibleTo(window) and window.alarm is not None
+        assert alarm_tile.bar.alarm_label.isVisibleTo(window) and window.motion is not None
         await until(lambda: core.motion is not None and core.motion.frames_seen(str(yard.id)) > 10, 20, "detecting")
         assert not lit(tile) and not tile.has_motion
         await until(lambda: bool(started_at), 25, "motion start")
@@ -95,7 +95,8 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         await until(lambda: alarm_tile.camera_id == str(yard.id) and lit(alarm_tile), 3, "camera in the alarm tile")
         assert alarm_tile.bar.alarm_label.property("active") is True
         await until(lambda: alarm_tile.state == "live", 10, "the alarm tile plays the camera")
-        panel = window.events_panel
+        assert window.motion is not None
+        panel = window.motion.events_panel
         assert panel.list.count() == 1 and "Yard" in panel.list.item(0).text()
         await until(lambda: any(n.kind is NoticeKind.ENDED for n in notices), 15, "motion end")
         await until(lambda: not lit(tile), 2, "border back to normal")
@@ -120,11 +121,11 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         item = window.camera_list.item_for(str(yard.id))
         assert item is not None
         window.camera_list.setCurrentItem(item)
-        dialog = window.motion_dialog()
+        dialog = window.motion.dialog()
         assert dialog is not None and dialog.editor.still is not None and dialog.editor.still.width() == 320
         assert dialog.editor.masks == [SWING_REGION] and dialog.enabled.isChecked()
         dialog.sensitivity.setValue(80)
-        window.save_motion(dialog)
+        window.motion.save(dialog)
         saved = core.motion.store.settings(str(yard.id))
         assert saved.sensitivity == 80 and saved.masks == (SWING_REGION,)
         await until(lambda: core.motion is not None and core.motion.settings_of(str(yard.id)) == saved, 15, "restarted")
