@@ -193,6 +193,11 @@ class RecordingRow:
         return recording
 
     @property
+    def delete_after(self) -> datetime | None:
+        """When retention removes it (the domain's rule: its end plus its retention); None while it records."""
+        return None if self.status == "recording" else self.to_recording().delete_after
+
+    @property
     def state(self) -> str:
         """What the operator sees: recording / local / uploading / archived."""
         if self.status == RecordingStatus.RECORDING:

@@ -32,6 +32,7 @@ from video_streaming.archiver import Archiver
 from video_streaming.bookmarks import BookmarkService
 from video_streaming.camera_supervisor import CameraState, CameraSupervisor
 from video_streaming.catalog import Catalog, SegmentRow
+from video_streaming.deletion import RecordingDeletion
 from video_streaming.domain.camera import (
     MAX_NAME_LENGTH,
     Camera,
@@ -162,6 +163,7 @@ class VidStreamCore:
         self._gap_reasons: dict[str, str] = {}  # camera id -> why its recording is paused right now
         self.motion: MotionService | None = None  # set by bootstrap; see start_motion
         self.bookmarks = BookmarkService(catalog, storage)
+        self.deletion = RecordingDeletion(catalog, storage)
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = self._on_archived

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from video_streaming.adapters.site_storage import SITE_MARKER
-from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
+from video_streaming.catalog import Catalog, RecordingRow, SegmentState
+from video_streaming.deletion import remove_recording
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import RetentionLocked, VidStreamError
 from video_streaming.ports import StorageService
@@ -34,19 +35,6 @@ class SweepReport:
     local_files_deleted: int = 0
     errors: list[str] = field(default_factory=list)
     dry_run: bool = False
-
-
-async def remove_late_uploads(storage: StorageService, prefix: str, already: set[str]) -> None:
-    """After a recording is marked deleted: remove what its prefix gained since it was listed (an upload that
-    finished in between). Later uploads see the mark and remove themselves (Archiver)."""
-    if not prefix:
-        return
-    try:
-        for item in await storage.list_files(prefix):
-            if item.key not in already:
-                await storage.delete_file(item.key)
-    except VidStreamError as error:
-        log.warning("a segment uploaded during the delete of %s may remain in the archive: %s", prefix, error)
 
 
 def unarchived_alert(count: int) -> str:
@@ -88,17 +76,6 @@ class RetentionEnforcer:
         for recording_id in report.expired + report.over_cap:
             await self._delete_recording(by_id[recording_id], now, report)
         return report
-
-    @staticmethod
-    def _delete_local(row: RecordingRow, segments: list[SegmentRow]) -> int:
-        deleted = 0
-        for segment in segments:
-            if segment.local_path and Path(segment.local_path).exists():
-                Path(segment.local_path).unlink()
-                deleted += 1
-        if row.local_dir and Path(row.local_dir).is_dir():
-            shutil.rmtree(row.local_dir, ignore_errors=True)
-        return deleted
 
     async def _over_size_caps(
         self, finished: list[RecordingRow], already: set[str], bookmarked: set[str], now: datetime,
@@ -143,20 +120,14 @@ class RetentionEnforcer:
         return await self.storage.locked_until(archived[-1].object_key) if archived else None
 
     async def _delete_recording(self, row: RecordingRow, now: datetime, report: SweepReport) -> None:
-        segments = await asyncio.to_thread(self.catalog.segments, row.id)
         try:
-            keys = {s.object_key for s in segments if s.state == SegmentState.ARCHIVED}
-            keys |= {o.key for o in await self.storage.list_files(row.storage_prefix)} if row.storage_prefix else set()
-            # Newest first: it carries the latest lock, so a locked recording is refused before any of it goes.
-            for key in sorted(keys, reverse=True):
-                await self.storage.delete_file(key)
-                report.objects_deleted += 1
+            removed = await remove_recording(self.catalog, self.storage, row, now)
         except RetentionLocked as error:
             # The archive refuses (a lock longer than the recording's deadline, a legal hold, its clock behind
             # ours): not removed, so not reported as removed, and not an error either. Tried again next sweep.
-            for removed in (report.expired, report.over_cap):
-                if row.id in removed:
-                    removed.remove(row.id)
+            for listed in (report.expired, report.over_cap):
+                if row.id in listed:
+                    listed.remove(row.id)
             report.locked.append(row.id)
             log.info("retention keeps recording %s of %s: %s", row.id, row.camera_name, error)
             return
@@ -164,9 +135,8 @@ class RetentionEnforcer:
             report.errors.append(f"{row.id}: {error}")
             log.warning("retention could not delete %s from the archive yet: %s", row.id, error)
             return  # try again next sweep; the catalog still lists it
-        report.local_files_deleted += await asyncio.to_thread(self._delete_local, row, segments)
-        await asyncio.to_thread(self.catalog.mark_recording_deleted, row.id, now)
-        await remove_late_uploads(self.storage, row.storage_prefix, keys)
+        report.objects_deleted += removed.archived_objects
+        report.local_files_deleted += removed.local_files
         await asyncio.to_thread(
             self.catalog.audit,
             "retention",

@@ -11,8 +11,8 @@ from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import SegmentState
 from video_streaming.core import VidStreamCore
+from video_streaming.deletion import remove_late_uploads
 from video_streaming.domain.clock import utc_now
-from video_streaming.retention import remove_late_uploads
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import shutil
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
 from video_streaming.export import ExportResult, download_recording, export_range
-from video_streaming.retention import remove_late_uploads
 from video_streaming.thumbnails import ThumbnailCache
 from vidstream_desktop.recordings.model import RecordingQuery
 
@@ -296,27 +294,8 @@ class RecordingsController(QObject):
     # ---- delete ------------------------------------------------------------------------------------
 
     def deletion_blocker(self, row: RecordingRow, now: datetime | None = None) -> RetentionLocked | None:
-        """Why `row` may not be deleted now, if it may not: a retention lock (the recording's, or its
-        camera's) whose deadline has not passed."""
-        moment = now or utc_now()
-        camera = self.catalog.camera(row.camera_id)
-        ended = row.ended_at or moment
-        deadlines = []
-        if row.locked:
-            deadlines.append(ended + timedelta(days=row.retention_days))
-        if camera is not None and camera.retention.locked:
-            deadlines.append(ended + timedelta(days=camera.retention.days))
-        marks = self.catalog.bookmarks(camera_ids=[row.camera_id], since=row.started_at, until=ended, limit=1)
-        if marks:
-            return RetentionLocked(f"this recording is kept by the bookmark {marks[0].name!r}",
-                                   "remove the bookmark first (vidstream bookmark remove)")  # fmt: skip
-        if deadlines and moment < max(deadlines):
-            until = max(deadlines).astimezone()
-            return RetentionLocked(
-                f"{row.camera_name}'s recordings are under a retention lock until {until:%Y-%m-%d %H:%M}",
-                "they can be deleted after that date",
-            )
-        return None
+        """Why `row` may not be deleted now (a bookmark, a retention lock), if it may not."""
+        return self.core.deletion.blocker(row, now)
 
     async def bookmark(
         self, name: str, camera_ids: list[str], start: datetime, end: datetime, note: str = "", actor: str = "operator"
@@ -328,40 +307,9 @@ class RecordingsController(QObject):
         return outcome
 
     async def delete_recording(self, recording_id: str, actor: str = "operator") -> None:
-        """Archive copies first, then local files, then the catalog entry; every attempt is audited.
-        Raises RetentionLocked (refused), or the archive's error (then nothing is marked deleted)."""
-        row = await asyncio.to_thread(self.catalog.recording, recording_id)
-        if row is None or row.status == "recording":
-            raise InvalidInput("stop the recording before deleting it" if row else "no such recording")
-        if (blocker := self.deletion_blocker(row)) is not None:
-            await asyncio.to_thread(self.catalog.audit, actor, "delete-refused", recording_id, blocker.message)
-            raise blocker
-        segments = await asyncio.to_thread(self.catalog.segments, recording_id)
-        keys = {s.object_key for s in segments if s.state is SegmentState.ARCHIVED}
-        if row.storage_prefix:
-            keys |= {o.key for o in await self.core.storage.list_files(row.storage_prefix)}
-        # Newest first: under S3 object lock the newest segment is the last to unlock, so a locked recording is
-        # refused before any of it goes.
-        for key in sorted(keys, reverse=True):
-            await self.core.storage.delete_file(key)
-
-        def remove_local() -> int:
-            removed = 0
-            for segment in segments:
-                if segment.local_path and Path(segment.local_path).is_file():
-                    Path(segment.local_path).unlink()
-                    removed += 1
-            if row.local_dir and Path(row.local_dir).is_dir():
-                shutil.rmtree(row.local_dir, ignore_errors=True)
-            return removed
-
-        removed = await asyncio.to_thread(remove_local)
-        await asyncio.to_thread(self.catalog.mark_recording_deleted, recording_id, utc_now())
-        # A segment whose upload finished after the listing above: gone too (one finishing later is removed
-        # by the archiver, which sees the recording deleted).
-        await remove_late_uploads(self.core.storage, row.storage_prefix, keys)
-        detail = f"{row.camera_name} {row.started_at:%Y-%m-%d %H:%M:%S} UTC: {len(keys)} archived, {removed} local"
-        await asyncio.to_thread(self.catalog.audit, actor, "delete", recording_id, detail)
+        """The core's delete (archive copies, local files, catalog entry; audited). Raises RetentionLocked
+        (refused), or the archive's error (then nothing is marked deleted)."""
+        await self.core.deletion.delete(recording_id, actor)
         self.recordings_changed.emit()
         self.status.emit(self.tr("Recording deleted"))
 

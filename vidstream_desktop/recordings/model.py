@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -72,9 +72,9 @@ def format_size(size: int) -> str:
 def days_left(row: RecordingRow, now: datetime) -> int | None:
     """Calendar days (local) until retention removes the recording: 0 today, 1 tomorrow...; None while it is
     still recording."""
-    if row.ended_at is None or row.status == "recording":
+    deadline = row.delete_after
+    if deadline is None:
         return None
-    deadline = row.ended_at + timedelta(days=row.retention_days)
     return max((local_time(deadline).date() - local_time(now).date()).days, 0)
 
 
@@ -293,10 +293,9 @@ class RecordingsModel(QAbstractTableModel):
             return ""
         lines = [self.tr("{archived} of {total} segments archived").format(
             archived=row.archived_segments, total=row.segments)]  # fmt: skip
-        if row.ended_at is not None:
-            deadline = local_time(row.ended_at + timedelta(days=row.retention_days))
+        if (deadline := row.delete_after) is not None:
             lines.append(self.tr("Kept until {date} ({days} days after it ended)").format(
-                date=f"{deadline:%Y-%m-%d %H:%M}", days=row.retention_days))  # fmt: skip
+                date=f"{local_time(deadline):%Y-%m-%d %H:%M}", days=row.retention_days))  # fmt: skip
         if row.locked:
             lines.append(self.tr("Retention lock: cannot be deleted before then"))
         if row.last_error:
