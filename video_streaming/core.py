@@ -111,6 +111,14 @@ class Health:
     started_cameras: set[str] = field(default_factory=set)  # kept cameras that came up since the last poll
     camera_states: dict[str, CameraState] = field(default_factory=dict)  # kept cameras: running, waiting...
 
+    def has_path(self, path_name: str | None) -> bool:
+        """The media server has this path (configured, whether or not a source sends on it)."""
+        return bool(path_name) and path_name in self.paths
+
+    def path_ready(self, path_name: str | None) -> bool:
+        """A source publishes on the path: readers get pictures."""
+        return bool(path_name) and bool(self.paths.get(str(path_name), {}).get("ready"))
+
 
 class VidStreamCore:
     def __init__(

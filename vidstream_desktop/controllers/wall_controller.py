@@ -346,14 +346,13 @@ class WallController(QObject):
             self.reload_camera_list()
         for camera_id in {*self.core.streams, *self.core.sub_streams}:
             main = self.core.streams.get(camera_id)
-            main_state = health.paths.get(main.path_name, {}) if main else {}
             sub = self.core.sub_streams.get(camera_id)
-            sub_state = health.paths.get(sub.path_name, {}) if sub else {}
-            online = bool(main_state.get("ready") or sub_state.get("ready"))
+            main_path, sub_path = (main.path_name if main else None), (sub.path_name if sub else None)
+            online = health.path_ready(main_path) or health.path_ready(sub_path)
             self.camera_list.set_status(camera_id, online, self.core.is_recording(camera_id))
             site_problem = health.site_errors.get(self.core.site_key_of(camera_id), "")
             for tile in self.tiles_showing(camera_id):
-                state = sub_state if self._showing_sub.get(id(tile)) else main_state
+                path = sub_path if self._showing_sub.get(id(tile)) else main_path
                 kept = health.camera_states.get(camera_id)
                 if kept is not None and kept.state == "waiting":
                     tile.set_problem(kept.describe())  # "waiting for the camera, retrying in N s: <reason>"
@@ -361,9 +360,9 @@ class WallController(QObject):
                     tile.set_problem(self.tr("site unreachable: {0}").format(site_problem))
                 elif not health.mediamtx_ok and not self.core.site_key_of(camera_id):
                     tile.set_problem(self.tr("media server unreachable"))
-                elif not state:
+                elif not health.has_path(path):
                     tile.set_problem(self.tr("no such path on the media server"))
-                elif not state.get("ready"):
+                elif not health.path_ready(path):
                     tile.set_problem(self.tr("offline: the camera is not sending"))
                 else:
                     tile.set_problem(self._unplayable.get(id(tile)))  # a codec no transport here carries
@@ -387,7 +386,7 @@ class WallController(QObject):
             if tiles:
                 online += any(tile.state == "live" for tile in tiles)
             else:
-                online += bool(health.paths.get(stream.path_name, {}).get("ready"))
+                online += health.path_ready(stream.path_name)
         return dataclasses.replace(health, cameras_online=online)
 
     def _tiles_changed(self) -> None:
