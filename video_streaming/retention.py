@@ -15,7 +15,7 @@ from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import RetentionLocked, VidStreamError
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class SweepReport:
     dry_run: bool = False
 
 
-async def remove_late_uploads(storage: StorageService, prefix: str, already: set[str]) -> None:
+async def remove_late_uploads(storage: ArchiveStorage, prefix: str, already: set[str]) -> None:
     """After a recording is marked deleted: remove what its prefix gained since it was listed (an upload that
     finished in between). Later uploads see the mark and remove themselves (Archiver)."""
     if not prefix:
@@ -53,7 +53,7 @@ def unarchived_alert(count: int) -> str:
 
 
 class RetentionEnforcer:
-    def __init__(self, catalog: Catalog, storage: StorageService, *, clock: Clock = utc_now) -> None:
+    def __init__(self, catalog: Catalog, storage: ArchiveStorage, *, clock: Clock = utc_now) -> None:
         self.catalog = catalog
         self.storage = storage
         self.clock = clock
