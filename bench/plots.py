@@ -166,11 +166,11 @@ def recording_plot(data: dict[str, Any], out: Path) -> list[Path]:
 
 
 def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
-    sets = list(data["sets"].values())
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7))
+    cases = list(data["cases"].values())
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7))
     panels = list(axes.flat)
-    for ax, fileset in zip(panels, sets, strict=False):
-        methods = [m for m in fileset["methods"].values() if m.get("runs")]
+    for ax, case in zip(panels, cases, strict=False):
+        methods = [m for m in case["methods"].values() if m.get("runs")]
         y = np.arange(len(methods))
         medians = [m["summary"]["median"] for m in methods]
         colors = [BASE if "boto3" in m["label"] or "aws" in m["label"] else OURS for m in methods]
@@ -179,11 +179,13 @@ def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
             speeds = [run["mb_per_s"] for run in m["runs"]]
             ax.plot(speeds, [yi] * len(speeds), "k|", markersize=12)
             ax.text(max(speeds) * 1.03, yi, f"{m['summary']['median']:.0f}", va="center", fontsize=8)
-        ax.set_yticks(y, [m["label"] for m in methods], fontsize=8)
+        ax.set_yticks(y, [m["label"] for m in methods], fontsize=7)
         ax.invert_yaxis()
-        ax.set_xlim(0, max(max(run["mb_per_s"] for run in m["runs"]) for m in methods) * 1.2)
+        ax.set_xlim(0, max(max(run["mb_per_s"] for run in m["runs"]) for m in methods) * 1.25)
         ax.set_xlabel("MB/s (bar: median pass, ticks: each pass)")
-        ax.set_title(fileset["label"], fontsize=9)
+        ax.set_title(case["label"], fontsize=9)
+    for ax in panels[len(cases) : -1]:
+        ax.axis("off")
     ax = panels[-1]
     delays = data.get("close_to_verified", {}).get("delays_ms", [])
     if delays:
@@ -195,7 +197,10 @@ def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
         ax.set_ylabel("segments")
         ax.set_title("Close -> verified, live recording through the core", fontsize=9)
         ax.legend(fontsize=8)
+    else:
+        ax.axis("off")
     fig.suptitle("Archive uploads to a local MinIO (blue: ours, orange: baselines)")
+    fig.tight_layout()
     return [_save(fig, out / "archive.png")]
 
 

@@ -171,6 +171,7 @@ class S3Storage(ArchiveStorage):
         self.transfer = TransferConfig(
             multipart_threshold=max(multipart_threshold, part_size), multipart_chunksize=part_size,
             max_concurrency=max_concurrency,
+            preferred_transfer_client="classic",  # the CRT client would ignore the timeouts configured below
         )  # fmt: skip
         # TLS protects the bytes on the wire, and loopback never leaves the machine: there the SHA-256
         # checksum each upload carries proves the content, and hashing every body once more for the SigV4
@@ -182,14 +183,17 @@ class S3Storage(ArchiveStorage):
             read_timeout=read_timeout,
             retries={"max_attempts": max_attempts, "mode": "standard"},
             signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
+            # (botocore reads the environment's proxies only when `proxies` is None).
+            proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
+        )
+        uploads = Config(
             s3={"addressing_style": "path", "payload_signing_enabled": not protected},
             # Checksums are chosen here (SHA-256 on uploads, checked on downloads against the metadata), so
             # botocore computes no CRC32 of its own on top of them.
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
-            # A loopback archive is never reached through HTTP(S)_PROXY: its signed requests stay here
-            # (botocore reads the environment's proxies only when `proxies` is None).
-            proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
         )
         self._links = (ScopedLinkSigner(str(endpoint_url), bucket, access_key, secret_key, region, config)
                        if scoped_links and endpoint_url else None)  # fmt: skip
@@ -199,7 +203,7 @@ class S3Storage(ArchiveStorage):
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name=region,
-            config=config,
+            config=config.merge(uploads),
         )
 
         # Links are signed offline; one for a public endpoint names that host (the signature covers it).
