@@ -17,13 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from bench.archive_live import close_to_verified
-from bench.archive_throughput import throughput
+from bench.archive_throughput import fragmented_mp4, throughput
 from bench.barcode import BarcodeCamera
 from bench.common import BenchContext, mediamtx_server, minio_server, wait_path_ready
 
 NAME = "archive"
 TITLE = "Archive upload"
 TARGETS = {"archiver/boto3": 0.95, "archiver/aws_cli": 1.0}
+
+
+def make_files(directory: Path, count: int, size: int) -> list[Path]:
+    """`count` segment-shaped files of `size` bytes in `directory` (other benches upload these too)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = []
+    for index in range(count):
+        path = directory / f"20260101T{index // 3600:02d}{index // 60 % 60:02d}{index % 60:02d}Z-0.mp4"
+        path.write_bytes(fragmented_mp4(size))
+        files.append(path)
+    return files
 
 
 def run(ctx: BenchContext) -> dict[str, Any]:
@@ -53,18 +64,18 @@ def report(data: dict[str, Any], plots: Path) -> str:
 
     files = archive_plot(data, plots)
     lines = [
-        "| case | method | MB/s median | MB/s p5 / p95 | passes | per file p50 / p95 ms |",
-        "|---|---|---:|---:|---:|---:|",
+        "| case | method | MB/s median | MB/s p5 / p95 | passes | per file p50 / p95 ms | client CPU ms/MB |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for case in data["cases"].values():
         for method in case["methods"].values():
             if not method["runs"]:
-                lines.append(f"| {case['label']} | {method['label']} | – | – | 0 | {method.get('skipped', '')} |")
+                lines.append(f"| {case['label']} | {method['label']} | – | – | 0 | {method.get('skipped', '')} | – |")
                 continue
-            s, f = method["summary"], method["per_file_ms"]
+            s, f, cpu = method["summary"], method["per_file_ms"], method["cpu_ms_per_mb"]
             per_file = f"{f['median']:.0f} / {f['p95']:.0f}" if f["n"] else "–"
             lines.append(f"| {case['label']} | {method['label']} | {s['median']:.0f} | {s['p5']:.0f} / "
-                         f"{s['p95']:.0f} | {s['n']} | {per_file} |")  # fmt: skip
+                         f"{s['p95']:.0f} | {s['n']} | {per_file} | {cpu['median']:.1f} |")  # fmt: skip
     lines += ["", "| case | archiver / raw boto3: of medians, paired p5 | archiver / aws s3 cp: of medians, paired p5 "
               "| load avg 1 min |", "|---|---:|---:|---:|"]  # fmt: skip
     for case in data["cases"].values():

@@ -10,12 +10,18 @@ against `aws s3 cp --recursive`, for 60-s segments of two sizes, one camera and 
   its process start is part of its time (and reported on its own).
 
 Passes are interleaved and the order of the methods turns each pass, so drift in a loaded machine hits all
-methods alike; every pass also records the load average. Objects are deleted between runs."""
+methods alike; every pass also records the load average. Objects are deleted between runs.
+
+Besides MB/s, each run notes the client's CPU time per MB (this process's threads, or the aws processes):
+what the upload path itself costs, which other load on the machine changes far less than it changes MB/s.
+MinIO's own CPU is not in it."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import resource
+import struct
 import subprocess
 import threading
 import time
@@ -31,7 +37,7 @@ MB = 1_000_000
 # (label, bytes per 60-s segment, segments per camera with 1 camera, with 4 cameras)
 SIZES = {
     "360p": ("640x360@25 H.264, 60-s segments of 0.75 MB", 750_000, 24, 8),
-    "1080p": ("1080p-size 60-s segments of 12 MB", 12_000_000, 6, 3),
+    "1080p": ("1080p-size 60-s segments of 12 MB", 12_000_000, 5, 2),
 }
 CAMERAS = (1, 4)
 METHODS = {
@@ -48,8 +54,25 @@ def find_awscli() -> tuple[Path | None, str]:
     return None, f"no aws CLI in {BENCH_VENV}: run `make bench` or tools/setup_bench_venv.sh once"
 
 
+def fragmented_mp4(size: int, fragments: int = 60) -> bytes:
+    """`size` bytes shaped like a recorded 60-s segment: ftyp, moov, then one moof/mdat pair per second (the
+    recorder's GOP), the media incompressible like video. The archiver's damage check walks these boxes as it
+    does a real segment's, and finds nothing wrong."""
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+    head = box(b"ftyp", b"isom\x00\x00\x02\x00isomiso6mp41") + box(b"moov", os.urandom(1200))
+    media = size - len(head) - fragments * (8 + 400 + 8)
+    if media < fragments:
+        raise ValueError(f"{size} bytes is too small for {fragments} fragments")
+    chunks = [media // fragments + (1 if n < media % fragments else 0) for n in range(fragments)]
+    body = b"".join(box(b"moof", os.urandom(400)) + box(b"mdat", os.urandom(n)) for n in chunks)
+    return head + body
+
+
 def make_camera_files(directory: Path, cameras: int, count: int, size: int) -> list[list[Path]]:
-    """Per camera, `count` incompressible files (like video) named like recorded segments."""
+    """Per camera, `count` segments of `size` bytes named like recorded segments."""
     per_camera = []
     for camera in range(cameras):
         folder = directory / f"cam{camera}"
@@ -57,7 +80,7 @@ def make_camera_files(directory: Path, cameras: int, count: int, size: int) -> l
         files = []
         for index in range(count):
             path = folder / f"20260101T{index // 60:02d}{index % 60:02d}00Z-0.mp4"
-            path.write_bytes(os.urandom(size))
+            path.write_bytes(fragmented_mp4(size))
             files.append(path)
         per_camera.append(files)
     return per_camera
@@ -83,9 +106,10 @@ class Methods:
             if keys:
                 self.boto.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
 
-    # Each returns (elapsed seconds, per-file seconds or []).
+    # Each returns (elapsed seconds, client CPU seconds, per-file seconds or []), timing only the uploads
+    # (not the making of a catalog or a client).
 
-    def boto3_loop(self, cameras: list[list[Path]], prefix: str) -> tuple[float, list[float]]:
+    def boto3_loop(self, cameras: list[list[Path]], prefix: str) -> tuple[float, float, list[float]]:
         per_file: list[float] = []
         lock = threading.Lock()
 
@@ -97,14 +121,14 @@ class Methods:
                     per_file.append(time.perf_counter() - started)
 
         threads = [threading.Thread(target=camera, args=(i, f)) for i, f in enumerate(cameras)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), client_cpu_seconds()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        return time.perf_counter() - started, per_file
+        return time.perf_counter() - started, client_cpu_seconds() - cpu, per_file
 
-    def archiver(self, cameras: list[list[Path]], prefix: str) -> tuple[float, list[float]]:
+    def archiver(self, cameras: list[list[Path]], prefix: str) -> tuple[float, float, list[float]]:
         from video_streaming.adapters.s3 import S3Storage
         from video_streaming.archiver import Archiver
         from video_streaming.catalog import Catalog
@@ -130,16 +154,16 @@ class Methods:
             finally:
                 await archiver.stop()
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), client_cpu_seconds()
         drained = asyncio.run(go())
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, client_cpu_seconds() - cpu
         catalog.close()
         db.unlink(missing_ok=True)
         if not drained:
             raise RuntimeError("the archiver did not drain within 300 s")
         # One camera uploads one segment at a time: the gaps between verified segments are per-file times.
         per_file = [b - a for a, b in zip([started, *done], done, strict=False)] if len(cameras) == 1 else []
-        return elapsed, per_file
+        return elapsed, cpu, per_file
 
     def aws_env(self) -> dict[str, str]:
         creds = self.minio.credentials
@@ -147,10 +171,10 @@ class Methods:
                 "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null",
                 "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}  # fmt: skip
 
-    def aws_cli(self, cameras: list[list[Path]], prefix: str) -> tuple[float, list[float]]:
+    def aws_cli(self, cameras: list[list[Path]], prefix: str) -> tuple[float, float, list[float]]:
         assert self.aws is not None
         env = self.aws_env()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), client_cpu_seconds()
         commands = [
             [str(self.aws), "s3", "cp", "--recursive", "--only-show-errors", "--endpoint-url", self.minio.endpoint_url,
              str(files[0].parent), f"s3://{self.bucket}/{prefix}/cam{index}/"]
@@ -161,7 +185,7 @@ class Methods:
             _, errors = process.communicate(timeout=300)
             if process.returncode != 0:
                 raise RuntimeError(f"aws s3 cp failed: {errors.decode(errors='replace')[-500:]}")
-        return time.perf_counter() - started, []
+        return time.perf_counter() - started, client_cpu_seconds() - cpu, []
 
     def aws_start_seconds(self) -> list[float]:
         """How long the CLI takes to start and do nothing (`aws --version`): part of every aws s3 cp run."""
@@ -205,8 +229,11 @@ def throughput(ctx: BenchContext, minio: Any, work: Path) -> dict[str, Any]:
             total = case["cameras"] * case["files_per_camera"] * case["bytes_per_file"]
             for method in order:
                 prefix = f"{key}/{method}/{index}"
-                elapsed, per_file = runners[method](files[key], prefix)
-                case["methods"][method]["runs"].append({"seconds": elapsed, "mb_per_s": total / MB / elapsed})
+                elapsed, cpu, per_file = runners[method](files[key], prefix)
+                cpu_ms_per_mb = cpu * 1000 / (total / MB)
+                case["methods"][method]["runs"].append(
+                    {"seconds": elapsed, "mb_per_s": total / MB / elapsed, "cpu_ms_per_mb": cpu_ms_per_mb}
+                )
                 case["methods"][method]["per_file_s"] += per_file
                 methods.clear(prefix)
         ctx.say(f"archive: pass {index + 1}/{passes}: " + "; ".join(
@@ -220,12 +247,19 @@ def throughput(ctx: BenchContext, minio: Any, work: Path) -> dict[str, Any]:
     return data
 
 
+def client_cpu_seconds() -> float:
+    """User + system CPU of this process (all its threads) and of its finished children (the aws CLI)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def finish(case: dict[str, Any]) -> None:
     """Summaries per method, and the archiver's ratios: of the medians, and paired within each pass."""
     methods = case["methods"]
     for method in methods.values():
         speeds = [r["mb_per_s"] for r in method["runs"]]
         method["summary"] = {**summary(speeds), "p5": percentile(speeds, 5)}
+        method["cpu_ms_per_mb"] = summary([r["cpu_ms_per_mb"] for r in method["runs"]])
         method["per_file_ms"] = summary([s * 1000 for s in method.pop("per_file_s")])
     case["ratios"] = {}
     case["paired_ratios"] = {}

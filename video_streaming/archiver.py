@@ -146,8 +146,10 @@ class Archiver:
             self.status.in_flight[segment.id] = (name, done + sent, total)
 
         try:
-            await self._note_damage(segment, local)
-            retain_until = await asyncio.to_thread(self._retain_until, segment)
+            # The catalog and disk work around an upload runs in one worker-thread call before it and one after
+            # it: each hop to a thread and back waits for a core, which on a loaded machine costs milliseconds.
+            damage, retain_until = await asyncio.to_thread(self._before_upload, segment, local)
+            self._report_damage(segment, damage)
             receipt = await self.storage.upload(str(local), segment.object_key, progress=progress,
                                                 retain_until=retain_until)  # fmt: skip
             _check_receipt(receipt, segment, size)
@@ -162,17 +164,11 @@ class Archiver:
             return False
         finally:
             self.status.in_flight.pop(segment.id, None)
-        # Verified by the store, and its receipt is for this file: record it, then (and only then) remove the
-        # local copy. The SHA-256 is the one the upload computed and the store checked, not a second pass.
-        await asyncio.to_thread(self.catalog.mark_archived, segment.id, receipt.sha256, receipt.size)
-        if await asyncio.to_thread(self.catalog.is_recording_deleted, segment.recording_id):
+        if await asyncio.to_thread(self._record_archived, segment, receipt, local):
             await self._remove_deleted(segment, local)  # deleted while this upload ran: finish the delete
             return True
         self.status.uploaded_segments += 1
         self.status.uploaded_bytes += size
-        if not self.keep_local:
-            local.unlink(missing_ok=True)
-            await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
         if self.on_archived is not None:
             self.on_archived(segment)
         return True
@@ -199,18 +195,34 @@ class Archiver:
         policy, ended_at = terms
         return policy.deadline(ended_at or segment.end)
 
-    async def _note_damage(self, segment: SegmentRow, local: Path) -> None:
+    def _before_upload(self, segment: SegmentRow, local: Path) -> tuple[str | None, datetime | None]:
+        """(what is wrong with the file on disk, None if nothing or already told; the retention date)."""
+        damage = None
+        if segment.object_key not in self.status.damaged:
+            damage = segment_damage(local, recorded_size=segment.size, partial=segment.partial)
+        return damage, self._retain_until(segment)
+
+    def _report_damage(self, segment: SegmentRow, damage: str | None) -> None:
         """A file cut short or garbled on disk is still archived (it is all there is of that moment), but the
         operator is told, once per segment."""
-        if segment.object_key in self.status.damaged:
-            return
-        damage = await asyncio.to_thread(segment_damage, local, recorded_size=segment.size, partial=segment.partial)
         if damage is None:
             return
         log.error("segment %s is damaged: %s", segment.object_key, damage)
         self.status.damaged[segment.object_key] = damage
         if self.on_damaged is not None:
             self.on_damaged(segment, damage)
+
+    def _record_archived(self, segment: SegmentRow, receipt: UploadReceipt, local: Path) -> bool:
+        """Verified by the store, and its receipt is for this file: record it, then (and only then) remove the
+        local copy. The SHA-256 is the one the upload computed and the store checked, not a second pass.
+        True when the recording was deleted meanwhile (the local copy then stays for `_remove_deleted`)."""
+        self.catalog.mark_archived(segment.id, receipt.sha256, receipt.size)
+        if self.catalog.is_recording_deleted(segment.recording_id):
+            return True
+        if not self.keep_local:
+            local.unlink(missing_ok=True)
+            self.catalog.mark_local_removed(segment.id)
+        return False
 
     async def _adopt_if_archived(self, segment: SegmentRow) -> bool:
         try:
