@@ -122,6 +122,16 @@ def findings(data: dict[str, Any]) -> str:
         verdict = "met" if got[worst] >= target else "missed"
         out.append(f"- **Target {name} >= {target}: {verdict}** for {sum(r >= target for r in got.values())} of "
                    f"{len(got)} cases; lowest {got[worst]:.2f} ({worst}).")  # fmt: skip
+    cpu = ", ".join(f"{c['methods']['archiver']['cpu_ms_per_mb']['median']:.1f} vs "
+                    f"{c['methods']['boto3']['cpu_ms_per_mb']['median']:.1f} ({key})"
+                    for key, c in data["cases"].items())  # fmt: skip
+    out.append(f"- Client CPU per MB, Archiver vs raw boto3 (ms, medians): {cpu}. It changes little with the "
+               "machine's other load, unlike MB/s.")  # fmt: skip
+    loads = [c["load_avg_1m"]["max"] for c in data["cases"].values()]
+    lowest_pair = min(p["p5"] for c in data["cases"].values() for p in c["paired_ratios"].values())
+    out.append(f"- The machine's 1-minute load reached {max(loads):.1f} during the run; same-pass ratios "
+               f"went as low as {lowest_pair:.2f} (p5), so one run's ratio of medians is no steady verdict: "
+               "compare several runs.")  # fmt: skip
     out.append(
         "- What the Archiver saves per segment: one read and one SHA-256 (sent as the S3 checksum, checked by "
         "MinIO), one PutObject and no HEAD, no SigV4 payload hash on loopback. Raw boto3's upload_file hashes "
