@@ -45,9 +45,9 @@ async def test_an_upload_returns_the_stores_receipt_in_one_request(minio: S3Targ
     source = tmp_path / "segment.mp4"
     source.write_bytes(bytes(range(256)) * 4096 * 3)  # 3 MiB, like a 60 s segment at 400 kbit/s
     store = storage(minio)
-    requests: list[tuple[str, str]] = []
+    requests: list[tuple[str, dict[str, Any]]] = []
     store.client.meta.events.register("before-send.s3", lambda request, **_: requests.append(
-        (request.method, request.headers.get("X-Amz-Content-SHA256", b""))))  # fmt: skip
+        (request.method, {k.lower(): v for k, v in request.headers.items()})))  # fmt: skip
     await store.upload(str(source), "cam/r/first.mp4")  # asks once whether the bucket locks objects
     requests.clear()
     sent: list[int] = []
@@ -60,7 +60,10 @@ async def test_an_upload_returns_the_stores_receipt_in_one_request(minio: S3Targ
     assert receipt.version_id is None  # the bucket is not versioned
     # One PutObject, no HEAD, its body unhashed for the signature (loopback): the SHA-256 checksum proves it.
     assert [method for method, _ in requests] == ["PUT"]
-    assert requests[0][1] in {"UNSIGNED-PAYLOAD", b"UNSIGNED-PAYLOAD"}
+    headers = requests[0][1]
+    assert headers["x-amz-content-sha256"] in {"UNSIGNED-PAYLOAD", b"UNSIGNED-PAYLOAD"}
+    # The upload's own SHA-256 is the only checksum: botocore adds no CRC32 (nor any other) of its own.
+    assert [h for h in headers if h.startswith("x-amz-checksum-")] == ["x-amz-checksum-sha256"]
     stored = await store.stat_file("cam/r/seg.mp4")
     assert stored is not None and stored.size == len(data) and (stored.metadata or {})["sha256"] == receipt.sha256
 

@@ -370,11 +370,13 @@ class S3Storage(ArchiveStorage):
 
     def _put_verified(self, key: str, data: bytes, sha256: str, lock: dict[str, Any]) -> UploadReceipt:
         """One PutObject whose SHA-256 checksum the store verifies (it refuses other bytes with BadDigest);
-        its answer is the receipt. S3 accepts the checksum as the integrity check object lock requires."""
+        its answer is the receipt. The checksum, named with its algorithm, is also the integrity check S3
+        requires on a PUT that sets object lock; botocore computes none of its own when one is given."""
         digest = bytes.fromhex(sha256)
         response = self._client.put_object(
-            Bucket=self.bucket, Key=key, Body=data, ChecksumSHA256=base64.b64encode(digest).decode("ascii"),
-            Metadata={SHA256_META: sha256}, ContentType="video/mp4", **lock,
+            Bucket=self.bucket, Key=key, Body=data, ChecksumAlgorithm="SHA256",
+            ChecksumSHA256=base64.b64encode(digest).decode("ascii"), Metadata={SHA256_META: sha256},
+            ContentType="video/mp4", **lock,
         )  # fmt: skip
         etag = str(response.get("ETag", "")).strip('"')
         confirmed = response.get("ChecksumSHA256")
