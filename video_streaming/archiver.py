@@ -231,8 +231,7 @@ class Archiver:
             self.status.last_error = str(error)
             return False
         if stored is not None and stored.size > 0:
-            sha = (stored.metadata or {}).get("sha256", "")
-            await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha, stored.size)
+            await asyncio.to_thread(self.catalog.mark_archived, segment.id, stored.sha256, stored.size)
             await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
             return True
         log.error("segment %s is neither on disk nor in the archive", segment.file_name)

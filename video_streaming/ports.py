@@ -28,6 +28,7 @@ class StoredObject:
     etag: str
     last_modified: datetime | None = None
     metadata: dict[str, str] | None = None
+    sha256: str = ""  # recorded by the upload (hex); "" when unknown (a listing, or a store that keeps none)
 
 
 class MediaMTXClient(abc.ABC):

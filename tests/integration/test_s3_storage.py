@@ -65,7 +65,7 @@ async def test_an_upload_returns_the_stores_receipt_in_one_request(minio: S3Targ
     # The upload's own SHA-256 is the only checksum: botocore adds no CRC32 (nor any other) of its own.
     assert [h for h in headers if h.startswith("x-amz-checksum-")] == ["x-amz-checksum-sha256"]
     stored = await store.stat_file("cam/r/seg.mp4")
-    assert stored is not None and stored.size == len(data) and (stored.metadata or {})["sha256"] == receipt.sha256
+    assert stored is not None and stored.size == len(data) and stored.sha256 == receipt.sha256
 
 
 async def test_bytes_corrupted_on_the_way_are_refused_by_the_store(minio: S3Target, tmp_path: Path) -> None:

@@ -85,7 +85,9 @@ class FakeStorage(ArchiveStorage):
 
     async def stat_file(self, remote_path: str) -> StoredObject | None:
         data = self.objects.get(remote_path)
-        return None if data is None else StoredObject(remote_path, len(data), "")
+        if data is None:
+            return None
+        return StoredObject(remote_path, len(data), "", sha256=hashlib.sha256(data).hexdigest())
 
     async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
         Path(local_path).write_bytes(self.objects[remote_path])

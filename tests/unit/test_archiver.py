@@ -5,6 +5,7 @@ primary-key lookups for cameras and retention terms."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from dataclasses import replace
 from datetime import timedelta
@@ -176,3 +177,19 @@ async def test_a_receipt_for_other_bytes_keeps_the_local_copy(
     [segment] = catalog.segments()
     assert segment.state is SegmentState.CLOSED and files[0].exists()
     assert "receipt" in segment.last_error
+
+
+async def test_a_segment_uploaded_before_a_crash_is_adopted_with_the_stored_checksum(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The upload went through, then the app died before noting it and the file went: the archive's own
+    record of the object (its size, the SHA-256 the upload stored with it) goes into the catalog."""
+    _, files = recorded_segments(catalog, tmp_path, 1)
+    storage = FakeStorage()
+    [segment] = catalog.segments()
+    await storage.upload(str(files[0]), segment.object_key)
+    files[0].unlink()
+    assert await Archiver(catalog, storage).archive_segment(segment) is True
+    [adopted] = catalog.segments()
+    assert adopted.state is SegmentState.ARCHIVED and adopted.local_path is None
+    assert adopted.sha256 == hashlib.sha256(bytes([0]) * 1000).hexdigest() and adopted.size == 1000

@@ -524,10 +524,11 @@ class S3Storage(ArchiveStorage):
                 if str(error.response.get("Error", {}).get("Code")) in _MISSING_CODES:
                     return None
                 raise
+            metadata = dict(response.get("Metadata") or {})
             return StoredObject(
                 key=remote_path, size=int(response.get("ContentLength", 0)),
                 etag=str(response.get("ETag", "")).strip('"'), last_modified=response.get("LastModified"),
-                metadata=dict(response.get("Metadata") or {}),
+                metadata=metadata, sha256=metadata.get(SHA256_META, ""),
             )  # fmt: skip
 
         return await self._run("reading object details", head)
