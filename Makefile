@@ -44,6 +44,7 @@ lint: setup
 	$(VENV)/bin/lint-imports
 
 bench: setup
+	@bash tools/setup_bench_venv.sh
 	$(XVFB) $(PY) -m bench
 
 screenshot: setup

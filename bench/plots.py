@@ -166,14 +166,16 @@ def recording_plot(data: dict[str, Any], out: Path) -> list[Path]:
 
 
 def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
-    sets = list(data["sets"].values())
-    fig, axes = plt.subplots(2, 2, figsize=(12, 7))
+    cases = list(data["cases"].values())
+    fig, axes = plt.subplots(2, 3, figsize=(15, 7))
     panels = list(axes.flat)
-    for ax, fileset in zip(panels, sets, strict=False):
-        methods = [m for m in fileset["methods"].values() if m.get("runs")]
+    short = {"boto3": "raw boto3 loop", "archiver": "Archiver", "aws_cli": "aws s3 cp"}
+    for ax, case in zip(panels, cases, strict=False):
+        keys = [k for k, m in case["methods"].items() if m.get("runs")]
+        methods = [{**case["methods"][k], "label": short.get(k, k)} for k in keys]
         y = np.arange(len(methods))
         medians = [m["summary"]["median"] for m in methods]
-        colors = [BASE if "boto3" in m["label"] or "aws" in m["label"] else OURS for m in methods]
+        colors = [OURS if k == "archiver" else BASE for k in keys]
         ax.barh(y, medians, color=colors, alpha=0.8)
         for yi, m in zip(y, methods, strict=True):
             speeds = [run["mb_per_s"] for run in m["runs"]]
@@ -181,9 +183,11 @@ def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
             ax.text(max(speeds) * 1.03, yi, f"{m['summary']['median']:.0f}", va="center", fontsize=8)
         ax.set_yticks(y, [m["label"] for m in methods], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlim(0, max(max(run["mb_per_s"] for run in m["runs"]) for m in methods) * 1.2)
+        ax.set_xlim(0, max(max(run["mb_per_s"] for run in m["runs"]) for m in methods) * 1.25)
         ax.set_xlabel("MB/s (bar: median pass, ticks: each pass)")
-        ax.set_title(fileset["label"], fontsize=9)
+        ax.set_title(case["label"].replace(", ", ",\n", 1), fontsize=8)
+    for ax in panels[len(cases) : -1]:
+        ax.axis("off")
     ax = panels[-1]
     delays = data.get("close_to_verified", {}).get("delays_ms", [])
     if delays:
@@ -195,7 +199,10 @@ def archive_plot(data: dict[str, Any], out: Path) -> list[Path]:
         ax.set_ylabel("segments")
         ax.set_title("Close -> verified, live recording through the core", fontsize=9)
         ax.legend(fontsize=8)
+    else:
+        ax.axis("off")
     fig.suptitle("Archive uploads to a local MinIO (blue: ours, orange: baselines)")
+    fig.tight_layout()
     return [_save(fig, out / "archive.png")]
 
 

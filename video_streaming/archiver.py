@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from video_streaming.adapters.s3 import sha256_of
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
-from video_streaming.domain.errors import VidStreamError
-from video_streaming.ports import StorageService
+from video_streaming.domain.errors import VerificationFailed, VidStreamError
+from video_streaming.ports import ArchiveStorage, UploadReceipt
 from video_streaming.segment_integrity import segment_damage
 
 log = logging.getLogger(__name__)
@@ -41,7 +38,7 @@ class Archiver:
     def __init__(
         self,
         catalog: Catalog,
-        storage: StorageService,
+        storage: ArchiveStorage,
         *,
         concurrency: int = 2,
         keep_local: bool = False,
@@ -55,11 +52,6 @@ class Archiver:
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self.status = ArchiverStatus()
-        # The seed's port has no progress argument; our adapters accept one.
-        upload_parameters = inspect.signature(storage.upload_file).parameters
-        self._reports_progress = "progress" in upload_parameters
-        # Nor a retention date; an adapter that takes one has the archive lock the object until then.
-        self._locks_retention = "retain_until" in upload_parameters
         # Told about a segment found damaged on disk before upload (it is archived as it is, nothing is dropped).
         self.on_damaged: Callable[[SegmentRow, str], None] | None = None
         # Told once a segment is verified in the archive (the recordings browser shows it "archived" at once).
@@ -153,13 +145,14 @@ class Archiver:
             name, done, total = self.status.in_flight.get(segment.id, (segment.file_name, 0, size))
             self.status.in_flight[segment.id] = (name, done + sent, total)
 
-        options: dict[str, Any] = {"progress": progress} if self._reports_progress else {}
         try:
-            await self._note_damage(segment, local)
-            sha256 = await asyncio.to_thread(sha256_of, local)
-            if self._locks_retention:
-                options["retain_until"] = await asyncio.to_thread(self._retain_until, segment)
-            await self.storage.upload_file(str(local), segment.object_key, **options)
+            # The catalog and disk work around an upload runs in one worker-thread call before it and one after
+            # it: each hop to a thread and back waits for a core, which on a loaded machine costs milliseconds.
+            damage, retain_until = await asyncio.to_thread(self._before_upload, segment, local)
+            self._report_damage(segment, damage)
+            receipt = await self.storage.upload(str(local), segment.object_key, progress=progress,
+                                                retain_until=retain_until)  # fmt: skip
+            _check_receipt(receipt, segment, size)
         except (VidStreamError, OSError) as error:
             if isinstance(error, OSError):  # the local disk failed us (unreadable file): retried like the rest
                 error = VidStreamError(f"cannot read {segment.file_name}: {error.strerror or error}",
@@ -171,16 +164,11 @@ class Archiver:
             return False
         finally:
             self.status.in_flight.pop(segment.id, None)
-        # Verified by the storage adapter: record it, then (and only then) remove the local copy.
-        await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha256, size)
-        if await asyncio.to_thread(self.catalog.is_recording_deleted, segment.recording_id):
+        if await asyncio.to_thread(self._record_archived, segment, receipt, local):
             await self._remove_deleted(segment, local)  # deleted while this upload ran: finish the delete
             return True
         self.status.uploaded_segments += 1
         self.status.uploaded_bytes += size
-        if not self.keep_local:
-            local.unlink(missing_ok=True)
-            await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
         if self.on_archived is not None:
             self.on_archived(segment)
         return True
@@ -207,18 +195,34 @@ class Archiver:
         policy, ended_at = terms
         return policy.deadline(ended_at or segment.end)
 
-    async def _note_damage(self, segment: SegmentRow, local: Path) -> None:
+    def _before_upload(self, segment: SegmentRow, local: Path) -> tuple[str | None, datetime | None]:
+        """(what is wrong with the file on disk, None if nothing or already told; the retention date)."""
+        damage = None
+        if segment.object_key not in self.status.damaged:
+            damage = segment_damage(local, recorded_size=segment.size, partial=segment.partial)
+        return damage, self._retain_until(segment)
+
+    def _report_damage(self, segment: SegmentRow, damage: str | None) -> None:
         """A file cut short or garbled on disk is still archived (it is all there is of that moment), but the
         operator is told, once per segment."""
-        if segment.object_key in self.status.damaged:
-            return
-        damage = await asyncio.to_thread(segment_damage, local, recorded_size=segment.size, partial=segment.partial)
         if damage is None:
             return
         log.error("segment %s is damaged: %s", segment.object_key, damage)
         self.status.damaged[segment.object_key] = damage
         if self.on_damaged is not None:
             self.on_damaged(segment, damage)
+
+    def _record_archived(self, segment: SegmentRow, receipt: UploadReceipt, local: Path) -> bool:
+        """Verified by the store, and its receipt is for this file: record it, then (and only then) remove the
+        local copy. The SHA-256 is the one the upload computed and the store checked, not a second pass.
+        True when the recording was deleted meanwhile (the local copy then stays for `_remove_deleted`)."""
+        self.catalog.mark_archived(segment.id, receipt.sha256, receipt.size)
+        if self.catalog.is_recording_deleted(segment.recording_id):
+            return True
+        if not self.keep_local:
+            local.unlink(missing_ok=True)
+            self.catalog.mark_local_removed(segment.id)
+        return False
 
     async def _adopt_if_archived(self, segment: SegmentRow) -> bool:
         try:
@@ -227,13 +231,22 @@ class Archiver:
             self.status.last_error = str(error)
             return False
         if stored is not None and stored.size > 0:
-            sha = (stored.metadata or {}).get("sha256", "")
-            await asyncio.to_thread(self.catalog.mark_archived, segment.id, sha, stored.size)
+            await asyncio.to_thread(self.catalog.mark_archived, segment.id, stored.sha256, stored.size)
             await asyncio.to_thread(self.catalog.mark_local_removed, segment.id)
             return True
         log.error("segment %s is neither on disk nor in the archive", segment.file_name)
         await asyncio.to_thread(self.catalog.mark_missing, segment.id)
         return True
+
+
+def _check_receipt(receipt: UploadReceipt, segment: SegmentRow, size: int) -> None:
+    """The store's receipt must name this segment's object and every byte of it: a file that changed size
+    while it uploaded, or a store answering for another key, is not archived."""
+    if receipt.key != segment.object_key or receipt.size != size or len(receipt.sha256) != 64:
+        raise VerificationFailed(
+            f"{segment.file_name}: the archive's receipt ({receipt.key}, {receipt.size} bytes) does not match the "
+            f"segment ({segment.object_key}, {size} bytes)", "the upload is retried; the local copy is kept",
+        )  # fmt: skip
 
 
 async def _wait_for_event(event: asyncio.Event, timeout: float) -> None:

@@ -17,7 +17,7 @@ from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.domain.bookmark import Bookmark, new_bookmark
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class HoldOutcome:
 
 
 class BookmarkService:
-    def __init__(self, catalog: Catalog, storage: StorageService, *, clock: Clock = utc_now) -> None:
+    def __init__(self, catalog: Catalog, storage: ArchiveStorage, *, clock: Clock = utc_now) -> None:
         self.catalog = catalog
         self.storage = storage
         self.clock = clock

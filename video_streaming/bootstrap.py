@@ -28,7 +28,7 @@ from video_streaming.domain.errors import InvalidInput, ServerUnreachable, VidSt
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 from video_streaming.private_files import private_dir, private_dirs, write_private_file
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
@@ -178,7 +178,7 @@ def stable_port(folder: Path, now_on: int | None = None) -> int:
     return port
 
 
-def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> StorageService:
+def build_storage(settings: Settings, store: SecretStore, stack: EmbeddedStack | None) -> ArchiveStorage:
     storage = settings.storage
     if storage.kind == "local":
         return LocalFolderStorage(Path(storage.local_path).expanduser() if storage.local_path
@@ -252,7 +252,7 @@ def build_core(
     store: SecretStore,
     stack: EmbeddedStack | None = None,
     *,
-    storage: StorageService | None = None,
+    storage: ArchiveStorage | None = None,
     catalog_path: Path | None = None,
     sites: list[RemoteSite] | None = None,
 ) -> VidStreamCore:
@@ -286,7 +286,7 @@ def build_core(
     storage = storage or build_storage(settings, store, stack)
     remote_sites, site_problems = (list(sites), []) if sites is not None else build_sites(settings, store)
     # Keys of a site's recordings carry its `@{site}/` marker; the core reaches every archive through this.
-    archives: StorageService = storage
+    archives: ArchiveStorage = storage
     if remote_sites:
         archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
     recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
@@ -373,18 +373,8 @@ def default_secret_store(settings: Settings) -> SecretStore:
     return SecretStore(config_dir() / "secrets.json")
 
 
-def own_s3_archive(storage: StorageService) -> S3Storage | None:
-    """The S3 bucket this machine records into, beneath the site routing and prefix wrappers."""
-    if isinstance(storage, SiteRoutedStorage):
-        storage = storage.local
-    if isinstance(storage, PrefixedStorage):
-        storage = storage.inner
-    return storage if isinstance(storage, S3Storage) else None
-
-
 async def ensure_archive_ready(core: VidStreamCore) -> None:
-    if (archive := own_s3_archive(core.storage)) is not None:
-        await archive.ensure_bucket()
+    await core.storage.prepare()
 
 
 def build_onvif_service(timeout: float = 10.0) -> OnvifCameraService:

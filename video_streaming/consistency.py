@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import probe_duration
-from video_streaming.adapters.s3 import SHA256_META
 from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
@@ -97,7 +96,7 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
                 report.mismatched.append(f"{segment.object_key}: {stored.size} bytes, catalog says {segment.size}")
                 continue
             details = await core.storage.stat_file(segment.object_key)
-            stored_sha = (details.metadata or {}).get(SHA256_META, "") if details else ""
+            stored_sha = details.sha256 if details else ""
             if segment.sha256 and stored_sha and stored_sha != segment.sha256:
                 report.mismatched.append(f"{segment.object_key}: checksum differs from the catalog")
     archived = sum(1 for s in segments if s.state is SegmentState.ARCHIVED)

@@ -27,7 +27,6 @@ from video_streaming.adapters.ffmpeg import (
     probe_duration,
 )
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
-from video_streaming.adapters.site_storage import SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.bookmarks import BookmarkService
 from video_streaming.camera_supervisor import CameraState, CameraSupervisor
@@ -49,7 +48,7 @@ from video_streaming.domain.stream import Stream
 from video_streaming.live_transports import video_codec
 from video_streaming.motion.detector import MotionSettings
 from video_streaming.motion.service import MotionNotice, MotionService, NoticeKind
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
 from video_streaming.service import StreamingService
@@ -130,7 +129,7 @@ class VidStreamCore:
         archiver: Archiver,
         retention: RetentionEnforcer,
         mediamtx: MediaMTXClientImpl,
-        storage: StorageService,
+        storage: ArchiveStorage,
         secrets: SecretStore,
         recordings_dir: Path,
         min_free_bytes: int = 1024**3,
@@ -544,11 +543,8 @@ class VidStreamCore:
         seconds = default_segment_seconds or float(getattr(self.recorder, "segment_seconds", 60))
         if self.sites:
             await self.sync_sites()  # a site's cameras first, so its recordings file under them
-        if isinstance(self.storage, SiteRoutedStorage):
-            listing, failures = await self.storage.list_everywhere()
-            errors = {key: str(error) for key, error in failures.items()}
-        else:
-            listing, errors = await self.storage.list_files(""), {}
+        listing, failures = await self.storage.list_everywhere()
+        errors = {key: str(error) for key, error in failures.items()}
         merge = await asyncio.to_thread(self.catalog.merge_archive_listing, listing, seconds)
         if merge.recordings:
             self.changed("archive-merged")

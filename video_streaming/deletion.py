@@ -17,12 +17,12 @@ from pathlib import Path
 from video_streaming.catalog import Catalog, RecordingRow, SegmentRow, SegmentState
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import InvalidInput, RetentionLocked, VidStreamError
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 
 log = logging.getLogger(__name__)
 
 
-async def remove_late_uploads(storage: StorageService, prefix: str, already: set[str]) -> None:
+async def remove_late_uploads(storage: ArchiveStorage, prefix: str, already: set[str]) -> None:
     """After a recording is marked deleted: remove what its prefix gained since it was listed (an upload that
     finished in between). Later uploads see the mark and remove themselves (Archiver)."""
     if not prefix:
@@ -42,7 +42,7 @@ class Removed:
     local_files: int
 
 
-async def remove_recording(catalog: Catalog, storage: StorageService, row: RecordingRow, now: datetime) -> Removed:
+async def remove_recording(catalog: Catalog, storage: ArchiveStorage, row: RecordingRow, now: datetime) -> Removed:
     """The archive's copies (raises what the archive raises: RetentionLocked, or an error, and then the
     catalog still lists the recording), the local files, and the catalog's mark, in that order."""
     segments = await asyncio.to_thread(catalog.segments, row.id)
@@ -71,7 +71,7 @@ def _remove_local(row: RecordingRow, segments: list[SegmentRow]) -> int:
 class RecordingDeletion:
     """The operator's delete of one recording (the desktop's Delete, `vidstream recordings delete`)."""
 
-    def __init__(self, catalog: Catalog, storage: StorageService, *, clock: Clock = utc_now) -> None:
+    def __init__(self, catalog: Catalog, storage: ArchiveStorage, *, clock: Clock = utc_now) -> None:
         self.catalog = catalog
         self.storage = storage
         self.clock = clock

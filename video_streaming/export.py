@@ -45,7 +45,7 @@ from video_streaming.domain.errors import (
     Unauthorized,
     VidStreamError,
 )
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 from video_streaming.private_files import child_environment, private_dir
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,10 @@ class ArchiveSource(Protocol):
     """What an export reads: VidStreamCore fits, so does any object with a catalog and a storage."""
 
     catalog: Catalog
-    storage: StorageService
+    storage: ArchiveStorage
 
 
-Source = ArchiveSource | tuple[Catalog, StorageService]
+Source = ArchiveSource | tuple[Catalog, ArchiveStorage]
 
 
 class ExportCancelled(VidStreamError):
@@ -128,7 +128,7 @@ def default_export_name(camera: str, start: datetime, end: datetime) -> str:
     return f"{slugify(camera) or 'camera'}_{start:%Y%m%dT%H%M%S}Z-{end:%Y%m%dT%H%M%S}Z.mp4"
 
 
-def _unpack(source: Source) -> tuple[Catalog, StorageService]:
+def _unpack(source: Source) -> tuple[Catalog, ArchiveStorage]:
     if isinstance(source, tuple):
         return source
     return source.catalog, source.storage
@@ -241,7 +241,7 @@ def _target_file(target: Path, camera: str, start: datetime, end: datetime) -> P
 
 async def _export(
     catalog: Catalog,
-    storage: StorageService,
+    storage: ArchiveStorage,
     segments: Sequence[SegmentRow],
     target: Path,
     trim: tuple[datetime, datetime] | None,
@@ -375,14 +375,14 @@ def _mib(size: int) -> str:
     return f"{size / MiB:.1f} MiB"
 
 
-async def _preflight(storage: StorageService, key: str) -> None:
+async def _preflight(storage: ArchiveStorage, key: str) -> None:
     """One listing call before any download: a wrong key or an unreachable archive is reported as such
     (a ranged GET refused with a bare 403 would only say 'failed')."""
     with contextlib.suppress(NotImplementedError):
         await storage.list_files(key)
 
 
-async def _download(storage: StorageService, item: _Input, reporter: _Reporter, stop: _StopFlag, had: int) -> int:
+async def _download(storage: ArchiveStorage, item: _Input, reporter: _Reporter, stop: _StopFlag, had: int) -> int:
     item.path.parent.mkdir(parents=True, exist_ok=True)
     fetched = 0
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.onvif import (
     DeviceAddress,
     DiscoveredDevice,
@@ -28,6 +29,7 @@ class StoredObject:
     etag: str
     last_modified: datetime | None = None
     metadata: dict[str, str] | None = None
+    sha256: str = ""  # recorded by the upload (hex); "" when unknown (a listing, or a store that keeps none)
 
 
 class MediaMTXClient(abc.ABC):
@@ -59,7 +61,7 @@ class FFmpegService(abc.ABC):
 
 
 class StorageService(abc.ABC):
-    """An object store (S3/MinIO) or a local folder standing in for one."""
+    """An object store (S3/MinIO) or a local folder standing in for one: the seed's port."""
 
     @abc.abstractmethod
     async def upload_file(self, local_path: str, remote_path: str) -> str:
@@ -73,24 +75,66 @@ class StorageService(abc.ABC):
     async def delete_file(self, remote_path: str) -> None:
         """Delete the object; deleting a missing object is not an error."""
 
-    async def list_files(self, prefix: str = "") -> list[StoredObject]:
-        raise NotImplementedError
 
+@dataclass(frozen=True)
+class UploadReceipt:
+    """What the store holds after a verified upload: the archiver records it as it is, with no second look
+    at the file. `sha256` is of the bytes sent (hex); the store checked the bytes it received against the
+    checksum sent with them, `etag` and `version_id` are what it answered (empty/None when it has none)."""
+
+    uri: str
+    key: str
+    size: int
+    sha256: str
+    etag: str = ""
+    version_id: str | None = None
+
+
+class ArchiveStorage(StorageService):
+    """The archive as the application uses it: the seed's port, plus uploads that return a receipt, listing,
+    details, downloads and object lock. Every adapter implements all of it (nothing is sniffed at run time)."""
+
+    async def upload_file(self, local_path: str, remote_path: str) -> str:
+        return (await self.upload(local_path, remote_path)).uri
+
+    @abc.abstractmethod
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
+        retain_until: datetime | None = None,
+    ) -> UploadReceipt:  # fmt: skip
+        """Upload, verified by the store, in one read of the file. Where the store locks objects, the object
+        is locked until `retain_until` (None, or a date already past: not locked). Raises VerificationFailed
+        when the store did not receive what was sent; never half-succeeds."""
+
+    @abc.abstractmethod
+    async def list_files(self, prefix: str = "") -> list[StoredObject]: ...
+
+    @abc.abstractmethod
+    async def list_everywhere(self) -> tuple[list[StoredObject], dict[str, VidStreamError]]:
+        """Every archive this storage reaches (its own and, when routed, each remote site's); a failing
+        site is reported by its key ("" for the own archive) instead of raised."""
+
+    @abc.abstractmethod
     async def stat_file(self, remote_path: str) -> StoredObject | None:
-        raise NotImplementedError
+        """The object's details (with its metadata), None when it does not exist."""
 
+    @abc.abstractmethod
     async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
-        raise NotImplementedError
+        """Download and verify against the checksum recorded at upload; the file appears only when whole."""
 
+    @abc.abstractmethod
     async def locked_until(self, remote_path: str) -> datetime | None:
         """Until when the store refuses to delete the object (S3 object lock); None when it does not lock.
         A store that locks still refuses a locked delete with RetentionLocked: this is a look before trying."""
-        return None
 
+    @abc.abstractmethod
+    async def prepare(self) -> None:
+        """Make the archive ready to take uploads (create the bucket or folder when missing)."""
+
+    @abc.abstractmethod
     async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
         """Put (`on`) or lift a legal hold on the object (S3 object lock): held, it cannot be deleted whatever
         its retention date. False when the store cannot hold objects (then nothing was changed)."""
-        return False
 
 
 class OnvifClient(abc.ABC):

@@ -16,7 +16,7 @@ from video_streaming.catalog import Catalog, RecordingRow, SegmentState
 from video_streaming.deletion import remove_recording
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import RetentionLocked, VidStreamError
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def unarchived_alert(count: int) -> str:
 
 
 class RetentionEnforcer:
-    def __init__(self, catalog: Catalog, storage: StorageService, *, clock: Clock = utc_now) -> None:
+    def __init__(self, catalog: Catalog, storage: ArchiveStorage, *, clock: Clock = utc_now) -> None:
         self.catalog = catalog
         self.storage = storage
         self.clock = clock

@@ -23,7 +23,7 @@ from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.domain.camera import Camera, validate_camera_name
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.domain.stream import Stream
-from video_streaming.ports import StorageService
+from video_streaming.ports import ArchiveStorage
 from video_streaming.service import PlaybackUrls
 
 log = logging.getLogger(__name__)
@@ -131,7 +131,7 @@ class DirectoryPublisher:
     """Uploads the directory when it changed (and at least every `refresh_seconds`, so a reader can tell a
     live recorder from one that stopped)."""
 
-    def __init__(self, storage: StorageService, work_dir: Path, refresh_seconds: float = 300.0) -> None:
+    def __init__(self, storage: ArchiveStorage, work_dir: Path, refresh_seconds: float = 300.0) -> None:
         self.storage = storage
         self.work_dir = work_dir
         self.refresh_seconds = refresh_seconds
@@ -175,7 +175,7 @@ class RemoteSite:
     name: str
     key: str  # slug: the `@{key}/` marker of its archive keys, and its secrets' names
     mediamtx: MediaMTXClientImpl
-    storage: StorageService  # the site's archive (its bucket, seen through its prefix)
+    storage: ArchiveStorage  # the site's archive (its bucket, seen through its prefix)
     urls: PlaybackUrls
     directory: SiteDirectory | None = None
     error: str = ""  # why the site cannot be reached right now ("" when it can)

@@ -37,8 +37,9 @@ def locked_bucket(minio: S3Target) -> S3Target:
 
 
 def storage(target: S3Target, **options: Any) -> S3Storage:
+    """Files from 5 MiB on go up in parts, so both upload paths (one PUT, multipart) are locked."""
     return S3Storage(target.endpoint_url, target.bucket, target.access_key, target.secret_key,
-                     part_size=5 * MiB, **options)  # fmt: skip
+                     part_size=5 * MiB, multipart_threshold=5 * MiB, **options)  # fmt: skip
 
 
 def whole_seconds(moment: datetime) -> datetime:
@@ -72,7 +73,7 @@ async def test_uploads_are_locked_until_the_deadline_with_a_checksum(locked_buck
     deadline = utc_now() + timedelta(days=30, microseconds=250_000)
     sent = record_requests(store)
     for path in (small, large):
-        await store.upload_file(str(path), f"cam/{path.name}", retain_until=deadline)
+        await store.upload(str(path), f"cam/{path.name}", retain_until=deadline)
         retention = locked_bucket.client().get_object_retention(Bucket=locked_bucket.bucket, Key=f"cam/{path.name}")  # type: ignore[attr-defined]
         assert retention["Retention"]["Mode"] == "GOVERNANCE"
         assert retention["Retention"]["RetainUntilDate"] == whole_seconds(deadline)
@@ -88,7 +89,7 @@ async def test_deleting_a_locked_object_is_refused_and_it_stays(locked_bucket: S
     store = storage(locked_bucket)
     (tmp_path / "seg.mp4").write_bytes(b"evidence" * 100)
     deadline = utc_now() + timedelta(days=1)
-    await store.upload_file(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=deadline)
+    await store.upload(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=deadline)
 
     with pytest.raises(RetentionLocked, match=f"until {whole_seconds(deadline):%Y-%m-%d %H:%M:%S} UTC"):
         await store.delete_file("cam/seg.mp4")
@@ -110,7 +111,7 @@ async def test_a_date_already_past_uploads_unlocked_and_deletes_every_version(
     store = storage(locked_bucket)
     (tmp_path / "seg.mp4").write_bytes(b"late" * 100)
     for _ in range(2):  # an upload retried after a failed verification leaves two versions of one key
-        await store.upload_file(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=utc_now() - timedelta(hours=1))
+        await store.upload(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=utc_now() - timedelta(hours=1))
     assert await store.locked_until("cam/seg.mp4") is None
     await store.delete_file("cam/seg.mp4")
     assert versions(locked_bucket, "cam/") == ([], [])
@@ -221,7 +222,7 @@ async def test_a_bucket_without_object_lock_uploads_without_lock_headers(minio: 
     assert await store.object_lock_mode() is None
     (tmp_path / "seg.mp4").write_bytes(b"plain" * 100)
     sent = record_requests(store)
-    await store.upload_file(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=utc_now() + timedelta(days=1))
+    await store.upload(str(tmp_path / "seg.mp4"), "cam/seg.mp4", retain_until=utc_now() + timedelta(days=1))
     assert sent and not any(h.startswith("x-amz-object-lock") for _, headers in sent for h in headers)
     assert await store.locked_until("cam/seg.mp4") is None
     head = minio.client().head_object(Bucket=minio.bucket, Key="cam/seg.mp4")  # type: ignore[attr-defined]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from video_streaming.domain.errors import NotFound, RetentionLocked, StorageFailed
-from video_streaming.ports import FFmpegService, MediaMTXClient, StorageService, StoredObject
+from video_streaming.ports import (
+    ArchiveStorage,
+    FFmpegService,
+    MediaMTXClient,
+    ProgressCallback,
+    StoredObject,
+    UploadReceipt,
+)
 
 
 class FakeMediaMTX(MediaMTXClient):
@@ -45,18 +54,27 @@ class FakeFFmpeg(FFmpegService):
         return self.running.pop(recording_id, None) is not None
 
 
-class FakeStorage(StorageService):
-    """`object_lock=True`: an archive with S3 object lock, whose legal holds refuse deletes."""
+class FakeStorage(ArchiveStorage):
+    """The archive port in memory. Each upload is noted with the retention date it asked for.
+    `object_lock=True`: an archive with S3 object lock, whose legal holds refuse deletes."""
 
     def __init__(self, object_lock: bool = False) -> None:
         self.objects: dict[str, bytes] = {}
+        self.retained_until: dict[str, datetime | None] = {}
         self.object_lock = object_lock
         self.legal_holds: set[str] = set()
         self.refuse_holds: set[str] = set()  # keys whose hold change fails, as an archive that does not answer
 
-    async def upload_file(self, local_path: str, remote_path: str) -> str:
-        self.objects[remote_path] = Path(local_path).read_bytes()
-        return f"fake://{remote_path}"
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
+        retain_until: datetime | None = None,
+    ) -> UploadReceipt:  # fmt: skip
+        data = Path(local_path).read_bytes()
+        self.objects[remote_path] = data
+        self.retained_until[remote_path] = retain_until
+        if progress is not None:
+            progress(len(data))
+        return UploadReceipt(f"fake://{remote_path}", remote_path, len(data), hashlib.sha256(data).hexdigest())
 
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         return f"fake://{remote_path}?expires={expires_in}"
@@ -79,6 +97,20 @@ class FakeStorage(StorageService):
     async def list_files(self, prefix: str = "") -> list[StoredObject]:
         return [StoredObject(k, len(v), "") for k, v in self.objects.items() if k.startswith(prefix)]
 
+    async def list_everywhere(self) -> tuple[list[StoredObject], dict[str, Any]]:
+        return await self.list_files(""), {}
+
     async def stat_file(self, remote_path: str) -> StoredObject | None:
         data = self.objects.get(remote_path)
-        return None if data is None else StoredObject(remote_path, len(data), "")
+        if data is None:
+            return None
+        return StoredObject(remote_path, len(data), "", sha256=hashlib.sha256(data).hexdigest())
+
+    async def download_file(self, remote_path: str, local_path: str, progress: ProgressCallback | None = None) -> None:
+        Path(local_path).write_bytes(self.objects[remote_path])
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        return None
+
+    async def prepare(self) -> None:
+        return None

@@ -5,7 +5,9 @@ primary-key lookups for cameras and retention terms."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import ServerUnreachable, VerificationFailed
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.retention import RetentionPolicy
+from video_streaming.ports import UploadReceipt
 
 
 class ScriptedStorage(FakeStorage):
@@ -31,11 +34,11 @@ class ScriptedStorage(FakeStorage):
         self.attempts: list[tuple[str, float]] = []  # (key, the archiver's announced back-off at that moment)
         self._archiver = archiver
 
-    async def upload_file(self, local_path: str, remote_path: str, **_: Any) -> str:
+    async def upload(self, local_path: str, remote_path: str, **options: Any) -> UploadReceipt:
         self.attempts.append((remote_path, self._archiver[0].status.retry_in))
         if self.failures:
             raise self.failures.pop(0)
-        return await super().upload_file(local_path, remote_path)
+        return await super().upload(local_path, remote_path, **options)
 
 
 def recorded_segments(catalog: Catalog, tmp_path: Path, count: int) -> tuple[Recording, list[Path]]:
@@ -136,3 +139,57 @@ def test_camera_and_retention_lookups_by_key(catalog: Catalog, tmp_path: Path) -
     terms = catalog.retention_terms(recording.id)
     assert terms is not None and terms[1] is not None and abs((terms[1] - ended_at).total_seconds()) < 1e-3
     assert catalog.retention_terms(uuid.uuid4()) is None
+
+
+class ReceiptStorage(FakeStorage):
+    """Stores like the fake, then answers with its receipt changed by `alter`."""
+
+    def __init__(self, **alter: Any) -> None:
+        super().__init__()
+        self.alter = alter
+
+    async def upload(self, local_path: str, remote_path: str, **options: Any) -> UploadReceipt:
+        return replace(await super().upload(local_path, remote_path, **options), **self.alter)
+
+
+async def test_the_catalog_keeps_the_checksum_of_the_receipt_without_hashing_again(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    recorded_segments(catalog, tmp_path, 1)
+    from_the_store = "5" * 64  # not the file's SHA-256: a second pass in the archiver would show
+    storage = ReceiptStorage(sha256=from_the_store)
+    archiver = Archiver(catalog, storage)
+    [segment] = catalog.segments()
+    assert await archiver.archive_segment(segment) is True
+    [archived] = catalog.segments()
+    assert archived.state is SegmentState.ARCHIVED and archived.sha256 == from_the_store and archived.size == 1000
+    # The upload carried the retention deadline (the recording still runs: the segment's end stands in).
+    assert storage.retained_until[segment.object_key] == RetentionPolicy(7).deadline(segment.end)
+
+
+@pytest.mark.parametrize("alter", [{"size": 999}, {"key": "other/key.mp4"}, {"sha256": ""}])
+async def test_a_receipt_for_other_bytes_keeps_the_local_copy(
+    catalog: Catalog, tmp_path: Path, alter: dict[str, Any]
+) -> None:
+    _, files = recorded_segments(catalog, tmp_path, 1)
+    archiver = Archiver(catalog, ReceiptStorage(**alter))
+    assert await archiver.archive_segment(catalog.segments()[0]) is False
+    [segment] = catalog.segments()
+    assert segment.state is SegmentState.CLOSED and files[0].exists()
+    assert "receipt" in segment.last_error
+
+
+async def test_a_segment_uploaded_before_a_crash_is_adopted_with_the_stored_checksum(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The upload went through, then the app died before noting it and the file went: the archive's own
+    record of the object (its size, the SHA-256 the upload stored with it) goes into the catalog."""
+    _, files = recorded_segments(catalog, tmp_path, 1)
+    storage = FakeStorage()
+    [segment] = catalog.segments()
+    await storage.upload(str(files[0]), segment.object_key)
+    files[0].unlink()
+    assert await Archiver(catalog, storage).archive_segment(segment) is True
+    [adopted] = catalog.segments()
+    assert adopted.state is SegmentState.ARCHIVED and adopted.local_path is None
+    assert adopted.sha256 == hashlib.sha256(bytes([0]) * 1000).hexdigest() and adopted.size == 1000

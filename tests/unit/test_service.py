@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.unit.fakes import FakeFFmpeg, FakeMediaMTX, FakeStorage
 from video_streaming import Recording, Result, Stream, StreamingService, StreamStatus
 from video_streaming.domain.recording import RecordingStatus
+from video_streaming.ports import StorageService
 
 
 def make_service(tmp_path: Path, **mediamtx: object) -> tuple[StreamingService, FakeMediaMTX, FakeFFmpeg]:
@@ -112,3 +113,33 @@ def test_playback_urls_follow_the_seed(tmp_path: Path) -> None:
     assert urls["hls"] == f"http://localhost:8888/{stream.id}/index.m3u8"
     assert urls["rtsp"] == f"rtsp://localhost:8554/{stream.id}"
     assert urls["srt"].endswith(f"streamid=read:{stream.id}")
+
+
+class SeedStorage(StorageService):
+    """A storage written to the seed README: its three methods and nothing more (no receipts, no listing)."""
+
+    def __init__(self) -> None:
+        self.uploaded: dict[str, str] = {}
+
+    async def upload_file(self, local_path: str, remote_path: str) -> str:
+        self.uploaded[remote_path] = local_path
+        return f"seed://{remote_path}"
+
+    async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
+        return f"seed://{remote_path}?for={expires_in}"
+
+    async def delete_file(self, remote_path: str) -> None:
+        self.uploaded.pop(remote_path, None)
+
+
+async def test_a_storage_written_to_the_seed_port_still_serves_the_quick_start(tmp_path: Path) -> None:
+    """The wide archive port is for the application's own adapters; the seed's StorageService stays as it is."""
+    storage = SeedStorage()
+    streaming = StreamingService(FakeMediaMTX(), FakeFFmpeg(), storage, recordings_dir=tmp_path, ready_timeout=0.5)
+    stream = await streaming.start_stream(camera_id=uuid.uuid4(), source_url="rtsp://192.168.1.100/stream")
+    recording = await streaming.start_recording(stream=stream, retention_days=30)
+    await streaming.stop_recording(recording)
+    await streaming.stop_stream(stream)
+    assert stream.is_success and recording.is_success
+    link = await streaming.recording_url(recording.value.storage_path, expires_in=60)
+    assert link.is_success and link.value == f"seed://{recording.value.storage_path}?for=60"

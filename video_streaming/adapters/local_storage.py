@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from video_streaming.adapters.s3 import sha256_of
-from video_streaming.domain.errors import InvalidInput, NotFound, VerificationFailed
-from video_streaming.ports import ProgressCallback, StorageService, StoredObject
+from video_streaming.adapters.s3 import MiB, sha256_of
+from video_streaming.domain.errors import InvalidInput, NotFound, VerificationFailed, VidStreamError
+from video_streaming.ports import ArchiveStorage, ProgressCallback, StoredObject, UploadReceipt
 
 
-class LocalFolderStorage(StorageService):
+class LocalFolderStorage(ArchiveStorage):
+    """Objects are files below `root`; a folder does not lock, so retention dates are not kept."""
+
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
@@ -23,22 +26,43 @@ class LocalFolderStorage(StorageService):
             raise InvalidInput(f"{remote_path!r} points outside the archive folder")
         return candidate
 
-    async def upload_file(self, local_path: str, remote_path: str, progress: ProgressCallback | None = None) -> str:
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
+        retain_until: datetime | None = None,
+    ) -> UploadReceipt:  # fmt: skip
         target = self._path(remote_path)
 
-        def copy() -> str:
+        def copy() -> UploadReceipt:
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(target.name + ".part")
-            shutil.copyfile(local_path, temporary)
-            if sha256_of(temporary) != sha256_of(Path(local_path)):
+            sha, size = hashlib.sha256(), 0
+            with open(local_path, "rb") as source, open(temporary, "wb") as out:  # hashed as it is copied
+                while chunk := source.read(MiB):
+                    sha.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+            # The folder's side of the check: what landed on its disk is what was read.
+            if sha256_of(temporary) != sha.hexdigest():
                 temporary.unlink()
                 raise VerificationFailed(f"{remote_path}: copy differs from the original")
             temporary.replace(target)
             if progress:
-                progress(target.stat().st_size)
-            return target.as_uri()
+                progress(size)
+            return UploadReceipt(target.as_uri(), remote_path, size, sha.hexdigest())
 
         return await asyncio.to_thread(copy)
+
+    async def prepare(self) -> None:
+        await asyncio.to_thread(self.root.mkdir, parents=True, exist_ok=True)
+
+    async def locked_until(self, remote_path: str) -> datetime | None:
+        return None
+
+    async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
+        return False  # a folder cannot hold a file against deletion: bookmarks protect through the catalog only
+
+    async def list_everywhere(self) -> tuple[list[StoredObject], dict[str, VidStreamError]]:
+        return await self.list_files(""), {}
 
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         path = self._path(remote_path)

@@ -1,6 +1,13 @@
-"""S3 storage on boto3 (MinIO, AWS S3, ...). Uploads are multipart via TransferConfig, verified after
-upload (size, S3 ETag recomputed locally, SHA-256 in the object's metadata), and every call runs in a
-worker thread so the event loop never blocks.
+"""S3 storage on boto3 (MinIO, AWS S3, ...). Every call runs in a worker thread so the event loop never blocks.
+
+An upload reads the segment once. A segment below the multipart threshold (every recorded segment at the
+usual bitrates) is read into memory, hashed once with SHA-256 and sent in one PutObject carrying that hash
+as its S3 checksum (`x-amz-checksum-sha256`): the store verifies the bytes it received and answers with the
+checksum, ETag and version id, which make the upload's receipt. No SigV4 payload hash is computed where
+the transport already protects the bytes (TLS, or loopback): the request is signed with UNSIGNED-PAYLOAD
+and the checksum alone proves the content (botocore would otherwise hash every body over plain http).
+Bigger files go through one reused boto3 transfer manager in parts, hashed (SHA-256 and the part MD5s
+that make the multipart ETag) in one pass before, and checked with one HEAD after.
 
 Where the bucket has S3 object lock, each upload can carry a retention date (the recording's retention
 deadline), so the archive itself refuses to delete footage early; see `ObjectLockSetting`."""
@@ -8,6 +15,8 @@ deadline), so the archive itself refuses to delete footage early; see `ObjectLoc
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hashlib
 import logging
 import os
@@ -22,7 +31,7 @@ from urllib.parse import urlsplit
 import boto3
 import botocore.exceptions
 from boto3.exceptions import S3UploadFailedError
-from boto3.s3.transfer import TransferConfig
+from boto3.s3.transfer import S3Transfer, TransferConfig, create_transfer_manager
 from botocore.config import Config
 
 from video_streaming.adapters.s3_links import ScopedLinkSigner
@@ -38,7 +47,7 @@ from video_streaming.domain.errors import (
     VerificationFailed,
     VidStreamError,
 )
-from video_streaming.ports import ProgressCallback, StorageService, StoredObject
+from video_streaming.ports import ArchiveStorage, ProgressCallback, StoredObject, UploadReceipt
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -55,6 +64,8 @@ _AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "I
 # Errors that mean "these credentials are wrong", as opposed to "this call is not allowed or not supported".
 _CREDENTIAL_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken"}
 _MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+# The store refused the bytes it received: they do not match the checksum or Content-MD5 sent with them.
+_DIGEST_CODES = {"BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch", "XAmzContentSHA256Mismatch"}
 
 ObjectLockSetting = Literal["auto", "off", "governance", "compliance"]
 """How uploads use S3 object lock. "auto": lock when the bucket has object lock enabled, in the mode of the
@@ -106,6 +117,12 @@ def file_digests(path: Path, part_size: int, multipart_threshold: int) -> tuple[
     return f"{combined}-{len(part_md5s)}", sha.hexdigest()
 
 
+def read_and_hash(path: Path) -> tuple[bytes, str]:
+    """The file's bytes and their SHA-256 (hex), in one read. hashlib releases the GIL on buffers this size."""
+    data = path.read_bytes()
+    return data, hashlib.sha256(data).hexdigest()
+
+
 def sha256_of(path: Path) -> str:
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -114,7 +131,7 @@ def sha256_of(path: Path) -> str:
     return sha.hexdigest()
 
 
-class S3Storage(StorageService):
+class S3Storage(ArchiveStorage):
     def __init__(
         self,
         endpoint_url: str | None,
@@ -127,6 +144,7 @@ class S3Storage(StorageService):
         read_timeout: float = 30.0,
         max_attempts: int = 3,
         part_size: int = 8 * MiB,
+        multipart_threshold: int = 64 * MiB,
         max_concurrency: int = 4,
         allow_insecure_remote: bool = False,
         object_lock: ObjectLockSetting = "auto",
@@ -134,7 +152,8 @@ class S3Storage(StorageService):
         public_endpoint_url: str | None = None,
     ) -> None:
         """`scoped_links`: sign share links with read-only STS credentials (the storage must offer STS, as
-        MinIO does), not with this client's key."""
+        MinIO does), not with this client's key. Files from `multipart_threshold` bytes on go up in parts of
+        `part_size`; smaller ones in one request from memory."""
         insecure = bool(endpoint_url) and urlsplit(str(endpoint_url)).scheme.lower() == "http"  # HTTP:// too
         if insecure and not allow_insecure_remote and not is_loopback_endpoint(str(endpoint_url)):
             raise InvalidInput(
@@ -150,8 +169,15 @@ class S3Storage(StorageService):
         self.bucket = bucket
         self.part_size = part_size
         self.transfer = TransferConfig(
-            multipart_threshold=part_size, multipart_chunksize=part_size, max_concurrency=max_concurrency
-        )
+            multipart_threshold=max(multipart_threshold, part_size), multipart_chunksize=part_size,
+            max_concurrency=max_concurrency,
+            preferred_transfer_client="classic",  # the CRT client would ignore the timeouts configured below
+        )  # fmt: skip
+        # TLS protects the bytes on the wire, and loopback never leaves the machine: there the SHA-256
+        # checksum each upload carries proves the content, and hashing every body once more for the SigV4
+        # signature (botocore's default over plain http) buys nothing. A plain-http remote archive (allowed
+        # explicitly) keeps the signed payload: there the signature is the only guard against tampering.
+        protected = not insecure or is_loopback_endpoint(str(endpoint_url))
         config = Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
@@ -162,6 +188,13 @@ class S3Storage(StorageService):
             # (botocore reads the environment's proxies only when `proxies` is None).
             proxies={} if endpoint_url and is_loopback_endpoint(str(endpoint_url)) else None,
         )
+        uploads = Config(
+            s3={"addressing_style": "path", "payload_signing_enabled": not protected},
+            # Checksums are chosen here (SHA-256 on uploads, checked on downloads against the metadata), so
+            # botocore computes no CRC32 of its own on top of them.
+            request_checksum_calculation="when_required",
+            response_checksum_validation="when_required",
+        )
         self._links = (ScopedLinkSigner(str(endpoint_url), bucket, access_key, secret_key, region, config)
                        if scoped_links and endpoint_url else None)  # fmt: skip
         self._client: S3Client = boto3.client(
@@ -170,7 +203,7 @@ class S3Storage(StorageService):
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name=region,
-            config=config,
+            config=config.merge(uploads),
         )
 
         # Links are signed offline; one for a public endpoint names that host (the signature covers it).
@@ -182,6 +215,8 @@ class S3Storage(StorageService):
                 aws_secret_access_key=secret_key, region_name=region,
                 config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
             )  # fmt: skip
+        # One transfer manager (and its thread pool) for every multipart upload, not one per upload.
+        self._transfers = S3Transfer(manager=create_transfer_manager(self._client, self.transfer))
 
     @property
     def client(self) -> S3Client:
@@ -206,6 +241,9 @@ class S3Storage(StorageService):
                 return Unauthorized(f"the archive refused the credentials ({code})", "check the S3 access key")
             if code in {"NoSuchBucket"}:
                 return NotFound(f"the bucket {self.bucket!r} does not exist", "create it or fix the name")
+            if code in _DIGEST_CODES:
+                return VerificationFailed(f"{what}: the archive received other bytes than were sent ({code})",
+                                          "the upload is retried; the local copy is kept")  # fmt: skip
             if code in {"NoSuchKey", "404", "NotFound"}:
                 return NotFound(f"{what}: no such object in the archive")
             return StorageFailed(f"{what} failed: {code or error}")
@@ -305,45 +343,75 @@ class S3Storage(StorageService):
         until = require_aware(retain_until, "retain-until date").replace(microsecond=0)
         if until <= utc_now() + MIN_LOCK_AHEAD:
             return {}
-        # S3 requires an integrity checksum on a PUT that sets object lock (Content-MD5 or a flexible
-        # checksum); botocore before 1.36 adds none by default, so ask for one explicitly.
-        return {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until, "ChecksumAlgorithm": "CRC32"}
+        return {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until}
 
-    async def upload_file(
-        self,
-        local_path: str,
-        remote_path: str,
-        progress: ProgressCallback | None = None,
-        *,
+    async def prepare(self) -> None:
+        await self.ensure_bucket()
+
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
         retain_until: datetime | None = None,
-    ) -> str:
+    ) -> UploadReceipt:  # fmt: skip
         """Upload and verify. With object lock on, the object is locked until `retain_until` (the recording's
         retention deadline); without a date, or with a date already (nearly) past, it is not locked."""
         path = Path(local_path)
 
-        def upload_and_verify() -> str:
-            size = path.stat().st_size
+        def upload_and_verify() -> UploadReceipt:
             lock = self._lock_args(retain_until)
-            expected_etag, sha256 = file_digests(path, self.part_size, self.transfer.multipart_threshold)
-            self._client.upload_file(
-                str(path), self.bucket, remote_path,
-                ExtraArgs={"Metadata": {SHA256_META: sha256}, "ContentType": "video/mp4", **lock},
-                Config=self.transfer, Callback=progress,
-            )  # fmt: skip
-            head = self._client.head_object(Bucket=self.bucket, Key=remote_path)
-            etag = str(head.get("ETag", "")).strip('"')
-            stored_sha = (head.get("Metadata") or {}).get(SHA256_META, "")
-            if head.get("ContentLength") != size or stored_sha != sha256:
-                raise VerificationFailed(f"{remote_path}: the archived copy differs from the local file")
-            # MinIO/S3 compute the ETag from the bytes they received; a different one means corruption.
-            if len(etag.split("-")[0]) == 32 and etag != expected_etag:
-                raise VerificationFailed(f"{remote_path}: checksum mismatch after upload ({etag})")
-            if lock and head.get("ObjectLockRetainUntilDate") is None:
-                # Not a failure: S3 leaves the lock out of HEAD for credentials without s3:GetObjectRetention.
-                log.warning("%s: the archive did not report the object lock requested at upload", remote_path)
-            return f"s3://{self.bucket}/{remote_path}"
+            if path.stat().st_size >= self.transfer.multipart_threshold:
+                return self._put_in_parts(path, remote_path, lock, progress)
+            data, sha256 = read_and_hash(path)
+            receipt = self._put_verified(remote_path, data, sha256, lock)
+            if progress is not None:  # one request: all of it is sent at once
+                progress(receipt.size)
+            return receipt
 
         return await self._run(f"uploading {path.name}", upload_and_verify)
+
+    def _put_verified(self, key: str, data: bytes, sha256: str, lock: dict[str, Any]) -> UploadReceipt:
+        """One PutObject whose SHA-256 checksum the store verifies (it refuses other bytes with BadDigest);
+        its answer is the receipt. The checksum, named with its algorithm, is also the integrity check S3
+        requires on a PUT that sets object lock; botocore computes none of its own when one is given."""
+        digest = bytes.fromhex(sha256)
+        response = self._client.put_object(
+            Bucket=self.bucket, Key=key, Body=data, ChecksumAlgorithm="SHA256",
+            ChecksumSHA256=base64.b64encode(digest).decode("ascii"), Metadata={SHA256_META: sha256},
+            ContentType="video/mp4", **lock,
+        )  # fmt: skip
+        etag = str(response.get("ETag", "")).strip('"')
+        confirmed = response.get("ChecksumSHA256")
+        if confirmed is not None:
+            if _b64_digest(confirmed) != digest:
+                raise VerificationFailed(f"{key}: the archive reports another checksum than was sent")
+        # A store that ignores S3 checksums: its ETag is the MD5 of what it received (for a plain PUT
+        # without server-side encryption by KMS); the bytes are still in memory, so no second read.
+        elif len(etag) == 32 and etag != hashlib.md5(data, usedforsecurity=False).hexdigest():
+            raise VerificationFailed(f"{key}: checksum mismatch after upload ({etag})")
+        return UploadReceipt(uri=f"s3://{self.bucket}/{key}", key=key, size=len(data), sha256=sha256, etag=etag,
+                             version_id=response.get("VersionId"))  # fmt: skip
+
+    def _put_in_parts(
+        self, path: Path, key: str, lock: dict[str, Any], progress: ProgressCallback | None
+    ) -> UploadReceipt:
+        """A file too big to hold in memory: hashed in one pass, sent in parts by the shared transfer
+        manager, checked by one HEAD (size, the multipart ETag the parts' MD5s make, the SHA-256 metadata)."""
+        expected_etag, sha256 = file_digests(path, self.part_size, self.transfer.multipart_threshold)
+        size = path.stat().st_size
+        # S3 wants an integrity checksum on every part of an upload that sets object lock.
+        checksum = {"ChecksumAlgorithm": "CRC32"} if lock else {}
+        self._transfers.upload_file(
+            str(path), self.bucket, key, callback=progress,
+            extra_args={"Metadata": {SHA256_META: sha256}, "ContentType": "video/mp4", **lock, **checksum},
+        )  # fmt: skip
+        head = self._client.head_object(Bucket=self.bucket, Key=key)
+        etag = str(head.get("ETag", "")).strip('"')
+        if head.get("ContentLength") != size or (head.get("Metadata") or {}).get(SHA256_META, "") != sha256:
+            raise VerificationFailed(f"{key}: the archived copy differs from the local file")
+        # MinIO/S3 compute the ETag from the bytes they received; a different one means corruption.
+        if len(etag.split("-")[0]) == 32 and etag != expected_etag:
+            raise VerificationFailed(f"{key}: checksum mismatch after upload ({etag})")
+        return UploadReceipt(uri=f"s3://{self.bucket}/{key}", key=key, size=size, sha256=sha256, etag=etag,
+                             version_id=head.get("VersionId"))  # fmt: skip
 
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         if not 1 <= expires_in <= MAX_PRESIGN_SECONDS:
@@ -441,6 +509,9 @@ class S3Storage(StorageService):
 
         return await self._run("putting a legal hold" if on else "lifting a legal hold", put)
 
+    async def list_everywhere(self) -> tuple[list[StoredObject], dict[str, VidStreamError]]:
+        return await self.list_files(""), {}
+
     async def list_files(self, prefix: str = "") -> list[StoredObject]:
         def list_all() -> list[StoredObject]:
             found: list[StoredObject] = []
@@ -467,10 +538,11 @@ class S3Storage(StorageService):
                 if str(error.response.get("Error", {}).get("Code")) in _MISSING_CODES:
                     return None
                 raise
+            metadata = dict(response.get("Metadata") or {})
             return StoredObject(
                 key=remote_path, size=int(response.get("ContentLength", 0)),
                 etag=str(response.get("ETag", "")).strip('"'), last_modified=response.get("LastModified"),
-                metadata=dict(response.get("Metadata") or {}),
+                metadata=metadata, sha256=metadata.get(SHA256_META, ""),
             )  # fmt: skip
 
         return await self._run("reading object details", head)
@@ -508,3 +580,10 @@ class S3Storage(StorageService):
             partial.replace(target)
 
         await self._run(f"downloading {Path(remote_path).name}", download)
+
+
+def _b64_digest(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return b""

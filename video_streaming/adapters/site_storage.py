@@ -8,13 +8,11 @@ key, so playback, download, export, share and delete reach the right archive wit
 from __future__ import annotations
 
 import asyncio
-import inspect
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
-from video_streaming.ports import ProgressCallback, StorageService, StoredObject
+from video_streaming.ports import ArchiveStorage, ProgressCallback, StoredObject, UploadReceipt
 
 SITE_MARKER = "@"
 
@@ -29,26 +27,29 @@ def normalise_prefix(prefix: str) -> str:
     return f"{cleaned}/" if cleaned else ""
 
 
-class PrefixedStorage(StorageService):
+class PrefixedStorage(ArchiveStorage):
     """Another storage, seen through a folder: every key is read and written below `prefix`."""
 
-    def __init__(self, inner: StorageService, prefix: str) -> None:
+    def __init__(self, inner: ArchiveStorage, prefix: str) -> None:
         self.inner = inner
         self.prefix = normalise_prefix(prefix)
-        # The Archiver passes progress and a retention date only to storage that takes them: pass on what
-        # the inner storage takes, so a prefixed S3 archive still reports progress and locks objects.
-        self._inner_takes = set(inspect.signature(inner.upload_file).parameters)
 
     def _full(self, key: str) -> str:
         return self.prefix + key
 
-    async def upload_file(
-        self, local_path: str, remote_path: str, progress: ProgressCallback | None = None, *,
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
         retain_until: datetime | None = None,
-    ) -> str:  # fmt: skip
-        given: dict[str, Any] = {"progress": progress, "retain_until": retain_until}
-        options = {name: value for name, value in given.items() if value is not None and name in self._inner_takes}
-        return await self.inner.upload_file(local_path, self._full(remote_path), **options)
+    ) -> UploadReceipt:  # fmt: skip
+        receipt = await self.inner.upload(local_path, self._full(remote_path), progress=progress,
+                                          retain_until=retain_until)  # fmt: skip
+        return replace(receipt, key=remote_path)
+
+    async def prepare(self) -> None:
+        await self.inner.prepare()
+
+    async def list_everywhere(self) -> tuple[list[StoredObject], dict[str, VidStreamError]]:
+        return await self.list_files(""), {}
 
     async def locked_until(self, remote_path: str) -> datetime | None:
         return await self.inner.locked_until(self._full(remote_path))
@@ -78,18 +79,18 @@ def site_marker(site: str) -> str:
     return f"{SITE_MARKER}{site}/"
 
 
-class SiteRoutedStorage(StorageService):
+class SiteRoutedStorage(ArchiveStorage):
     """This machine's archive plus the archives of remote sites, told apart by the `@{site}/` key marker.
 
     New recordings (uploads without a marker) always go to this machine's archive. Listing the root lists
     this machine's archive only: a site that is down must not hide the others, so callers list each site
     with `list_site` and report its errors on their own (see VidStreamCore.refresh_archive)."""
 
-    def __init__(self, local: StorageService, sites: dict[str, StorageService]) -> None:
+    def __init__(self, local: ArchiveStorage, sites: dict[str, ArchiveStorage]) -> None:
         self.local = local
         self.sites = dict(sites)
 
-    def route(self, key: str) -> tuple[StorageService, str, str]:
+    def route(self, key: str) -> tuple[ArchiveStorage, str, str]:
         """(storage, key within it, marker to put back in front of listed keys)."""
         if not key.startswith(SITE_MARKER):
             return self.local, key, ""
@@ -100,9 +101,17 @@ class SiteRoutedStorage(StorageService):
                            "add the site to the settings ([[sites]])")  # fmt: skip
         return storage, rest, site_marker(site)
 
-    async def upload_file(self, local_path: str, remote_path: str) -> str:
-        storage, key, _ = self.route(remote_path)
-        return await storage.upload_file(local_path, key)
+    async def upload(
+        self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
+        retain_until: datetime | None = None,
+    ) -> UploadReceipt:  # fmt: skip
+        storage, key, marker = self.route(remote_path)
+        receipt = await storage.upload(local_path, key, progress=progress, retain_until=retain_until)
+        return replace(receipt, key=marker + receipt.key) if marker else receipt
+
+    async def prepare(self) -> None:
+        """This machine's archive only: each site's recorder prepares its own."""
+        await self.local.prepare()
 
     async def get_file_url(self, remote_path: str, expires_in: int = 3600) -> str:
         storage, key, _ = self.route(remote_path)
