@@ -13,9 +13,12 @@ from pathlib import Path
 
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.runtime.process import ManagedProcess
+from video_streaming.runtime.synthetic_camera import clock_filters
 
 # The corner where the always-moving block swings, in fractions of the picture (mask it to ignore it).
 SWING_REGION = ((0.0, 0.0), (0.3, 0.0), (0.3, 0.3), (0.0, 0.3))
+# The strip where a clock camera's caption (a clock and a frame counter) changes all the time.
+CAPTION_REGION = ((0.0, 0.85), (1.0, 0.85), (1.0, 1.0), (0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class MotionScript:
     fps: int = 25
     frozen: bool = False
     swing: bool = True
+    clock: str = ""  # a label: burn the wall clock into the bottom of the picture, as the demo cameras do
 
     def object_x(self) -> str:
         """ffmpeg expression: x of the moving block at time t."""
@@ -57,6 +61,8 @@ def scripted_camera_argv(publish_url: str, script: MotionScript, ffmpeg: str = "
         else:
             graph += "[moved]null[scene];"
         graph += "[scene]noise=alls=12:allf=t[out]"
+    if script.clock:
+        graph = graph.replace("[out]", "[noisy];") + f"[noisy]{clock_filters(script.clock, h, script.fps)}[out]"
     return [
         ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
         "-f", "lavfi", "-i", graph.replace("[out]", ""),
