@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from video_streaming.catalog import Catalog
+from video_streaming.catalog import SCHEMA_VERSION, Catalog
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.motion.detector import (
     FRAME_HEIGHT,
@@ -196,4 +196,4 @@ def test_a_version_2_catalog_gains_the_motion_tables(tmp_path: Path) -> None:
     store = MotionStore(catalog)
     store.save_settings("cam", MotionSettings(sensitivity=60))
     assert store.settings("cam").sensitivity == 60 and store.settings("other").enabled is False
-    assert catalog._query("PRAGMA user_version")[0][0] == 3
+    assert catalog._query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
