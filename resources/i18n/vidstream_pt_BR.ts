@@ -17,82 +17,107 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="75"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="76"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="79"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="80"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="81"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="82"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <source>Continuously</source>
+        <translation>Continuamente</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <source>On motion (5 s before to 10 s after)</source>
+        <translation>Com movimento (de 5 s antes a 10 s depois)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
+        <source>Only when asked</source>
+        <translation>Só quando pedido</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
+        <source>How the recorder records this camera; on motion, this window does too</source>
+        <translation>Como o gravador grava esta câmera; com movimento, esta janela também grava</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="94"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="103"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="95"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="104"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="96"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="105"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="97"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="106"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="98"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="107"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="108"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="100"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="109"/>
+        <source>Record</source>
+        <translation>Gravar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="110"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="122"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="132"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="167"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="179"/>
         <source>The user and password were moved from the URL to their fields</source>
         <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="196"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="208"/>
         <source>The connection test of this camera failed:
 {0}
 
@@ -103,22 +128,22 @@ Save it anyway?</source>
 Salvar mesmo assim?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="197"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="209"/>
         <source>Save a camera that did not answer?</source>
         <translation>Salvar uma câmera que não respondeu?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="207"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="219"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="214"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="226"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="217"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="229"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -595,260 +620,260 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="385"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="439"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="446"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="491"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="168"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="206"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="207"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="209"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="219"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="302"/>
         <source>Motion events</source>
         <translation>Eventos de movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="311"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="385"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="422"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="447"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="479"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="492"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="511"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="511"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="507"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="520"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="522"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="522"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
