@@ -18,8 +18,10 @@ from tests.fixtures.servers import S3Target
 from tests.fixtures.waiting import until
 from tests.integration.test_demo_clock import HEIGHT, WIDTH, caption_mask, shown_second, text_extent
 from tests.integration.test_motion_real import start_camera
+from video_streaming import export
 from video_streaming.catalog import RecordingRow, SegmentState
 from video_streaming.domain.camera import RecordingMode, parse_segment_file_name
+from video_streaming.domain.clock import utc_now
 from video_streaming.motion.detector import MotionSettings
 from video_streaming.motion.ring import RING_FOLDER
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
@@ -135,6 +137,17 @@ async def test_motion_mode_archives_the_event_with_its_pre_and_post_roll_and_not
         # The recording's times are its segments' (named in whole seconds, as the recorder writes them).
         assert recording.ended_at is not None and recording.started_at.timestamp() <= first_made + 1.0
         assert recording.ended_at.timestamp() >= last_made - 1.0
+
+        # Export and retention take the event recording like any other: one file of its footage, then expired
+        # (archive and local copy) once its retention has passed.
+        exported = await export.export_range(core, camera_id, recording.started_at - timedelta(seconds=30),
+                                             recording.ended_at + timedelta(seconds=30), tmp_path / "event.mp4",
+                                             cache_dir=tmp_path / "cache")  # fmt: skip
+        assert abs(exported.duration - recording.duration) <= 1.0, (exported.duration, recording.duration)
+        core.retention.clock = lambda: utc_now() + timedelta(days=recording.retention_days + 1)
+        swept = await core.retention.sweep()
+        assert swept.expired == [recording.id], swept
+        assert await core.storage.list_files("") == []
     finally:
         await core.close()
         camera.stop()
