@@ -321,7 +321,7 @@ def build_core(
     ring = FFmpegRingRecorder(track_lookup=mediamtx_track_lookup(mediamtx, urls))
     core.attach_motion_recording(MotionRecordingService(
         catalog, ring, recordings_dir=settings.recordings_path, ring_dir=settings.recordings_path / RING_FOLDER,
-        changed=core.changed, segment_added=core.archiver.wake,
+        changed=core.changed, segment_added=core.archiver.wake, alert=core.alert,
     ))  # fmt: skip
     return core
 

@@ -22,7 +22,7 @@ from video_streaming.domain.camera import (
 )
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.motion.events import MotionEvent
-from video_streaming.motion.recording import MotionRecordingService, RingSegmentSink
+from video_streaming.motion.recording import FailureSink, MotionRecordingService, RingSegmentSink
 from video_streaming.motion.ring import EventWindow, RingSegment, RollSettings, SegmentRing, window_for_event
 from video_streaming.motion.service import MotionNotice, NoticeKind
 
@@ -37,9 +37,13 @@ class StepRingRecorder:
     def __init__(self) -> None:
         self.folders: dict[str, Path] = {}
         self.sinks: dict[str, RingSegmentSink] = {}
+        self.failures: dict[str, FailureSink] = {}
 
-    async def start(self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink) -> None:
+    async def start(
+        self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink, on_failure: FailureSink
+    ) -> None:
         self.folders[camera_id], self.sinks[camera_id] = folder, on_segment
+        self.failures[camera_id] = on_failure
 
     async def stop(self, camera_id: str) -> None:
         self.sinks.pop(camera_id, None)
@@ -188,3 +192,25 @@ def test_the_recording_mode_is_kept_with_the_camera_and_a_version_2_catalog_gets
     assert again.camera(str(old.id)).recording_mode is RecordingMode.MANUAL  # type: ignore[union-attr]
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+
+
+def test_a_ring_that_fails_mid_event_keeps_what_it_took_ends_the_recording_and_says_so(setup: Setup) -> None:
+    service, recorder, clock, catalog, camera_id = setup
+    alerts: list[tuple[str, str]] = []
+    service._alert = lambda level, text: alerts.append((level, text))
+    asyncio.run(service.arm(camera_id, "rtsp://127.0.0.1:8554/yard"))
+    run(service, recorder, clock, camera_id, until=T0 + 20)
+    service.on_motion(notice(NoticeKind.STARTED, camera_id, T0 + 20.1))
+    recorder.failures[camera_id]("the recordings disk is full")
+    assert not service.armed(camera_id) and service.event_recording(camera_id) is None
+    (row,) = catalog.recordings()
+    assert row.status == "stopped" and row.segments == 4  # its pre-roll, kept for the archiver
+    assert alerts == [("error", "Yard: recording on motion stopped: the recordings disk is full")]
+
+
+def test_an_event_the_ring_had_nothing_for_leaves_no_empty_recording(setup: Setup) -> None:
+    service, _, _, catalog, camera_id = setup
+    asyncio.run(service.arm(camera_id, "rtsp://127.0.0.1:8554/yard"))
+    service.on_motion(notice(NoticeKind.STARTED, camera_id, T0 + 1.0))  # before the first segment closed
+    asyncio.run(service.disarm(camera_id))
+    assert catalog.recordings() == []

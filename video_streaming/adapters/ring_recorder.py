@@ -9,7 +9,7 @@ from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder, RecorderEvent, RecordingFailedEvent, SegmentClosed
 from video_streaming.adapters.recorder_codecs import TrackLookup
-from video_streaming.motion.recording import RingSegmentSink
+from video_streaming.motion.recording import FailureSink, RingSegmentSink
 
 log = logging.getLogger(__name__)
 RING_SEGMENT_SECONDS = 2  # short, so the ring holds little more than the pre-roll
@@ -21,13 +21,15 @@ class FFmpegRingRecorder:
         self._recorder = FFmpegRecorder(segment_seconds=segment_seconds, on_event=self._on_event,
                                         track_lookup=track_lookup)  # fmt: skip
         self._jobs: dict[str, uuid.UUID] = {}
-        self._sinks: dict[uuid.UUID, RingSegmentSink] = {}
+        self._sinks: dict[uuid.UUID, tuple[RingSegmentSink, FailureSink]] = {}
 
-    async def start(self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink) -> None:
+    async def start(
+        self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink, on_failure: FailureSink
+    ) -> None:
         if camera_id in self._jobs:
             return
         job = uuid.uuid4()
-        self._sinks[job] = on_segment
+        self._sinks[job] = (on_segment, on_failure)
         try:
             await self._recorder.start_recording(job, source_url, str(folder))
         except BaseException:
@@ -47,10 +49,13 @@ class FFmpegRingRecorder:
             await self.stop(camera_id)
 
     def _on_event(self, event: RecorderEvent) -> None:
-        sink = self._sinks.get(event.recording_id)
-        if sink is None:
+        sinks = self._sinks.get(event.recording_id)
+        if sinks is None:
             return
+        on_segment, on_failure = sinks
         if isinstance(event, SegmentClosed):
-            sink(event.path, event.start, event.duration)
-        elif isinstance(event, RecordingFailedEvent):
+            on_segment(event.path, event.start, event.duration)
+        elif isinstance(event, RecordingFailedEvent):  # a full disk: the recorder gave up on this job
             log.error("the motion ring recorder stopped: %s", event.error)
+            self._jobs = {camera: job for camera, job in self._jobs.items() if job != event.recording_id}
+            on_failure(str(event.error))

@@ -30,6 +30,7 @@ from video_streaming.motion.service import MotionNotice, NoticeKind
 log = logging.getLogger(__name__)
 
 RingSegmentSink = Callable[[Path, datetime, float], None]  # (closed file, its named start, its duration)
+FailureSink = Callable[[str], None]  # why the ring stopped for good (a full disk); it is not restarted
 
 
 class RingRecorder(Protocol):
@@ -38,7 +39,9 @@ class RingRecorder(Protocol):
 
     segment_seconds: int
 
-    async def start(self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink) -> None: ...
+    async def start(
+        self, camera_id: str, source_url: str, folder: Path, on_segment: RingSegmentSink, on_failure: FailureSink
+    ) -> None: ...
 
     async def stop(self, camera_id: str) -> None: ...
 
@@ -69,6 +72,7 @@ class MotionRecordingService:
         rolls: RollSettings | None = None,
         changed: ChangeSink | None = None,
         segment_added: Callable[[], None] | None = None,
+        alert: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.catalog = catalog
@@ -78,6 +82,7 @@ class MotionRecordingService:
         self.rolls = rolls or RollSettings()
         self._changed = changed or (lambda what, camera_id, recording_id: None)
         self._segment_added = segment_added or (lambda: None)  # the archiver's wake
+        self._alert = alert or (lambda level, text: None)  # the core's alert: (level, message)
         self.clock = clock
         self._armed: dict[str, _Armed] = {}
 
@@ -107,7 +112,8 @@ class MotionRecordingService:
         armed = _Armed(camera_id, folder, SegmentRing(self.rolls))
         self._armed[camera_id] = armed
         try:
-            await self.recorder.start(camera_id, source_url, folder, lambda *closed: self._on_segment(armed, *closed))
+            await self.recorder.start(camera_id, source_url, folder, lambda *closed: self._on_segment(armed, *closed),
+                                      lambda why: self._on_failure(armed, why))  # fmt: skip
         except VidStreamError as error:
             self._armed.pop(camera_id, None)
             return Result.from_exception(error)
@@ -158,6 +164,14 @@ class MotionRecordingService:
         elif notice.kind is NoticeKind.FEED_LOST and armed.window is not None and armed.window.until is None:
             # The detector's feed is gone, so no end will come: the post-roll counts from now.
             armed.window.until = self.clock() + self.rolls.post_roll
+
+    def _on_failure(self, armed: _Armed, why: str) -> None:
+        """The ring stopped (a full disk): what the open recording took is kept; no more events are recorded."""
+        if self._armed.get(armed.camera_id) is armed:
+            del self._armed[armed.camera_id]
+        self._finish(armed)
+        camera = self.catalog.camera(armed.camera_id)
+        self._alert("error", f"{camera.name if camera else armed.camera_id}: recording on motion stopped: {why}")
 
     def _on_segment(self, armed: _Armed, path: Path, start: datetime, duration: float) -> None:
         segment = RingSegment(path, start.timestamp(), duration)
@@ -218,6 +232,8 @@ class MotionRecordingService:
         ended = datetime.fromtimestamp(max(armed.taken_until, recording.started_at.timestamp()), UTC)
         recording.stop(ended)
         self.catalog.finish_recording(recording.id, recording.status.value, ended)
+        if not armed.promoted:  # the ring had nothing for it (stopped at once): no empty recording in the list
+            self.catalog.mark_recording_deleted(str(recording.id), ended)
         log.info("event recording %s: %d segment(s) promoted", recording.id, len(armed.promoted))
         armed.recording, armed.recording_dir, armed.window, armed.taken_until = None, None, None, 0.0
         self._changed("recording-ended", armed.camera_id, str(recording.id))
