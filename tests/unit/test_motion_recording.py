@@ -206,6 +206,7 @@ def test_a_ring_that_fails_mid_event_keeps_what_it_took_ends_the_recording_and_s
     (row,) = catalog.recordings()
     assert row.status == "stopped" and row.segments == 4  # its pre-roll, kept for the archiver
     assert alerts == [("error", "Yard: recording on motion stopped: the recordings disk is full")]
+    assert list(service.ring_folder(camera_id).glob("*.mp4")) == []  # the still stretch before it: gone
 
 
 def test_an_event_the_ring_had_nothing_for_leaves_no_empty_recording(setup: Setup) -> None:

@@ -170,6 +170,8 @@ class MotionRecordingService:
         if self._armed.get(armed.camera_id) is armed:
             del self._armed[armed.camera_id]
         self._finish(armed)
+        for segment in armed.ring.clear():  # never wanted by an event; and the disk needs the room
+            segment.path.unlink(missing_ok=True)
         camera = self.catalog.camera(armed.camera_id)
         self._alert("error", f"{camera.name if camera else armed.camera_id}: recording on motion stopped: {why}")
 
