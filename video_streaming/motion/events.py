@@ -86,7 +86,7 @@ class TamperWatch:
         changes: list[tuple[Tamper, bool]] = []
         previous, self._previous = self._previous, frame
         if previous is not None:
-            still = float(np.abs(frame.astype(np.int16) - previous.astype(np.int16)).mean()) < self.frozen_level
+            still = float(np.abs(np.subtract(frame, previous, dtype=np.int16)).mean()) < self.frozen_level
             self._same_since = (self._same_since or at) if still else None
             changes += self._set(
                 Tamper.FROZEN, self._same_since is not None and at - self._same_since >= self.frozen_after
