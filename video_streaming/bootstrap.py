@@ -27,7 +27,7 @@ from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secre
 from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, is_loopback_url, parse_source_url
 from video_streaming.domain.errors import InvalidInput, ServerUnreachable, VidStreamError
 from video_streaming.motion.recording import MotionRecordingService
-from video_streaming.motion.ring import RING_FOLDER
+from video_streaming.motion.ring import RING_FOLDER, RollSettings
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
@@ -321,6 +321,7 @@ def build_core(
     ring = FFmpegRingRecorder(track_lookup=mediamtx_track_lookup(mediamtx, urls))
     core.attach_motion_recording(MotionRecordingService(
         catalog, ring, recordings_dir=settings.recordings_path, ring_dir=settings.recordings_path / RING_FOLDER,
+        rolls=RollSettings(settings.recording.pre_roll_seconds, settings.recording.post_roll_seconds),
         changed=core.changed, segment_added=core.archiver.wake, alert=core.alert,
     ))  # fmt: skip
     return core

@@ -85,7 +85,7 @@ class CameraDialog(QDialog):
         self.recording_mode = QComboBox()
         for mode, text in (
             (RecordingMode.CONTINUOUS, self.tr("Continuously")),
-            (RecordingMode.MOTION, self.tr("On motion (5 s before to 10 s after)")),
+            (RecordingMode.MOTION, self.tr("On motion (with the seconds before and after)")),
             (RecordingMode.MANUAL, self.tr("Only when asked")),
         ):
             self.recording_mode.addItem(text, mode.value)

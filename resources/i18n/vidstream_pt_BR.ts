@@ -48,8 +48,8 @@
     </message>
     <message>
         <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
-        <source>On motion (5 s before to 10 s after)</source>
-        <translation>Com movimento (de 5 s antes a 10 s depois)</translation>
+        <source>On motion (with the seconds before and after)</source>
+        <translation>Com movimento (com os segundos antes e depois)</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
