@@ -20,6 +20,7 @@ from tests.integration.test_demo_clock import HEIGHT, WIDTH, caption_mask, shown
 from tests.integration.test_motion_real import start_camera
 from video_streaming import export
 from video_streaming.catalog import RecordingRow, SegmentState
+from video_streaming.consistency import check
 from video_streaming.domain.camera import RecordingMode, parse_segment_file_name
 from video_streaming.domain.clock import utc_now
 from video_streaming.motion.detector import MotionSettings
@@ -101,6 +102,10 @@ async def test_motion_mode_archives_the_event_with_its_pre_and_post_roll_and_not
             still_until = origin + MOTION[1] + 10 + 12
             await until(lambda: time.time() >= still_until, timeout=40, what="a still stretch after the post-roll")
             assert not core.motion_recording.event_recording(camera_id), "a recording opened on the still picture"
+            # `vidstream check` looks at every file under the recordings folder: the ring's are not orphans to adopt.
+            assert list(ring.glob("*.mp4")), "the ring should hold the still picture's last seconds now"
+            report = await check(core)
+            assert not [p for p in report.local_orphans + report.empty if RING_FOLDER in p], report.local_orphans
         finally:
             watcher.cancel()
         bound = core.motion_recording.max_ring_files
