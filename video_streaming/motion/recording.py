@@ -59,6 +59,8 @@ class _Armed:
     recording_dir: Path | None = None
     taken_until: float = 0.0  # the named end of the last segment promoted into the recording
     promoted: list[str] = field(default_factory=list)  # file names promoted into the current recording
+    stopping: bool = False  # disarm has begun: no new event recording; the ring's last segments are settled
+    stopped: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class MotionRecordingService:
@@ -89,6 +91,7 @@ class MotionRecordingService:
     # ---- arming ------------------------------------------------------------------------------------
 
     def armed(self, camera_id: str) -> bool:
+        """The camera has a ring (True until a disarm has stopped it and deleted its files)."""
         return camera_id in self._armed
 
     def ring_folder(self, camera_id: str) -> Path:
@@ -105,8 +108,11 @@ class MotionRecordingService:
 
     async def arm(self, camera_id: str, source_url: str) -> Result[bool]:
         """Start the camera's ring. What an earlier run left in it was never wanted by an event: deleted."""
-        if camera_id in self._armed:
+        existing = self._armed.get(camera_id)
+        if existing is not None and not existing.stopping:
             return Result.ok(True)
+        if existing is not None:  # a disarm is emptying the folder: start again after it
+            await existing.stopped.wait()
         folder = self.ring_folder(camera_id)
         await asyncio.to_thread(_empty_folder, folder)
         armed = _Armed(camera_id, folder, SegmentRing(self.rolls))
@@ -122,15 +128,24 @@ class MotionRecordingService:
 
     async def disarm(self, camera_id: str) -> None:
         """Stop the ring. An event recording in progress keeps what it has taken and ends there."""
-        armed = self._armed.pop(camera_id, None)
+        armed = self._armed.get(camera_id)
         if armed is None:
             return
-        await self.recorder.stop(camera_id)  # its last segments are told (and taken or dropped) before this returns
-        if armed.recording is not None:
-            self._finish(armed)
-        for segment in armed.ring.clear():
-            segment.path.unlink(missing_ok=True)
-        await asyncio.to_thread(_empty_folder, armed.folder)
+        if armed.stopping:
+            await armed.stopped.wait()
+            return
+        armed.stopping = True
+        try:
+            await self.recorder.stop(camera_id)  # its last segments are told (taken or dropped) before this returns
+            if armed.recording is not None:
+                self._finish(armed)
+            for segment in armed.ring.clear():
+                segment.path.unlink(missing_ok=True)
+            await asyncio.to_thread(_empty_folder, armed.folder)
+        finally:
+            if self._armed.get(camera_id) is armed:
+                del self._armed[camera_id]
+            armed.stopped.set()
 
     async def close(self) -> None:
         for camera_id in list(self._armed):
@@ -141,7 +156,7 @@ class MotionRecordingService:
     def on_motion(self, notice: MotionNotice) -> None:
         """A motion listener: an event's start opens (or extends) a recording, its end sets the post-roll."""
         armed = self._armed.get(notice.camera_id)
-        if armed is None or notice.event is None:
+        if armed is None or notice.event is None or (armed.stopping and notice.kind is NoticeKind.STARTED):
             return
         if notice.kind is NoticeKind.STARTED:
             if armed.window is not None:  # still inside the previous event's post-roll: one recording
@@ -169,6 +184,7 @@ class MotionRecordingService:
         """The ring stopped (a full disk): what the open recording took is kept; no more events are recorded."""
         if self._armed.get(armed.camera_id) is armed:
             del self._armed[armed.camera_id]
+        armed.stopped.set()
         self._finish(armed)
         for segment in armed.ring.clear():  # never wanted by an event; and the disk needs the room
             segment.path.unlink(missing_ok=True)
@@ -177,7 +193,7 @@ class MotionRecordingService:
 
     def _on_segment(self, armed: _Armed, path: Path, start: datetime, duration: float) -> None:
         segment = RingSegment(path, start.timestamp(), duration)
-        if self._armed.get(armed.camera_id) is not armed and armed.recording is None:
+        if (armed.stopping or self._armed.get(armed.camera_id) is not armed) and armed.recording is None:
             path.unlink(missing_ok=True)  # disarmed meanwhile
             return
         if armed.window is not None and armed.window.wants(segment):
