@@ -5,7 +5,8 @@ written through MotionStore into a real catalog file); a region is searched over
 motion-search use case does (no decoding). Detection: a scripted camera (640x360@25 H.264) published to a
 real MediaMTX, read by the real ffmpeg reader at 320x180@5 fps grey; CPU of the reader's ffmpeg and of this
 process (the numpy detector and the event loop) over a window; the delay from the scripted motion start
-(MediaMTX's readyTime + script time) to the service's "started" notice.
+(MediaMTX's readyTime + script time) to the service's "started" notice. Motion mode: the bytes a camera that
+records on motion keeps against a continuous recording of the same stream.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import os
 import random
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,9 +144,82 @@ async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -
     }  # fmt: skip
 
 
+async def bench_motion_mode(ctx: BenchContext, seconds: float) -> dict[str, Any]:
+    """The bytes a camera in motion mode keeps against recording it all the time: the scripted camera moves once
+    (3 s) in the run; both recorders read the same stream over the same span. The camera is CBR (1000 kb/s with
+    sensor noise), so its bytes follow the seconds kept."""
+    from video_streaming.adapters.ffmpeg import FFmpegRecorder, RecorderEvent, SegmentClosed
+    from video_streaming.adapters.frame_reader import FFmpegFrameReader
+    from video_streaming.adapters.ring_recorder import FFmpegRingRecorder
+    from video_streaming.catalog import Catalog
+    from video_streaming.domain.camera import Camera, RecordingMode
+    from video_streaming.motion.detector import MotionSettings
+    from video_streaming.motion.recording import MotionRecordingService
+    from video_streaming.motion.service import MotionService, NoticeKind
+    from video_streaming.motion.store import MotionStore
+    from video_streaming.runtime.scripted_camera import MotionScript, ScriptedCamera
+
+    moves = ((seconds / 2, seconds / 2 + 3.0),)
+    continuous: list[int] = []
+
+    def closed(event: RecorderEvent) -> None:
+        if isinstance(event, SegmentClosed):
+            continuous.append(event.path.stat().st_size)
+
+    with mediamtx_server(ctx.work_dir) as server:
+        script = MotionScript(moves=moves, swing=False)
+        camera = ScriptedCamera(server.endpoints.rtsp_url("mode"), ctx.work_dir / "mode.log", script)
+        camera.start()
+        try:
+            wait_path_ready(server, "mode")
+            url = server.endpoints.rtsp_url("mode")
+            catalog = Catalog(ctx.work_dir / "mode.sqlite3")
+            yard = Camera.create("Yard", url)
+            catalog.save_camera(Camera(yard.name, yard.source, yard.id, recording_mode=RecordingMode.MOTION))
+            motion = MotionService(MotionStore(catalog), FFmpegFrameReader)
+            ring = FFmpegRingRecorder()
+            recording = MotionRecordingService(catalog, ring, recordings_dir=ctx.work_dir / "mode-rec",
+                                               ring_dir=ctx.work_dir / "mode-rec" / ".motion-ring")  # fmt: skip
+            motion.listeners.append(recording.on_motion)
+            recorder = FFmpegRecorder(segment_seconds=2, on_event=closed)
+            started = time.monotonic()
+            await recorder.start_recording(uuid.uuid4(), url, str(ctx.work_dir / "mode-continuous"))
+            armed = await recording.arm(str(yard.id), url)
+            assert armed.is_success, armed.error
+            await motion.watch(str(yard.id), url, MotionSettings())
+            events = 0
+
+            def count(notice: Any) -> None:
+                nonlocal events
+                events += notice.kind is NoticeKind.STARTED
+
+            motion.listeners.append(count)
+            await asyncio.sleep(max(0.0, seconds - (time.monotonic() - started)))
+            await motion.close()
+            await recording.close()
+            await recorder.close()
+            elapsed = time.monotonic() - started
+            rows = catalog.recordings(str(yard.id))
+        finally:
+            camera.stop()
+    kept = sum(row.size for row in rows)
+    kept_s = sum(row.duration for row in rows)
+    whole = sum(continuous)
+    saved = 1 - kept / whole if whole else 0.0
+    ctx.say(f"motion mode kept {kept / 2**20:.1f} MiB ({kept_s:.0f} s) of {whole / 2**20:.1f} MiB in {elapsed:.0f} s "
+            f"recorded continuously: {saved * 100:.0f} % saved ({events} event)")  # fmt: skip
+    return {
+        "run_s": elapsed, "motion_s": sum(b - a for a, b in moves), "events": events, "recordings": len(rows),
+        "continuous_bytes": whole, "motion_mode_bytes": kept, "motion_mode_seconds": kept_s,
+        "saved_fraction": saved,
+    }  # fmt: skip
+
+
 def run(ctx: BenchContext) -> dict[str, Any]:
     random.seed(1)
     search = bench_search(ctx)
     detection = asyncio.run(bench_detection(ctx, 20.0 if ctx.quick else 60.0))
     sixteen = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16))
-    return {"search": search, "detection_one_camera": detection, "detection_16_cameras": sixteen}
+    mode = asyncio.run(bench_motion_mode(ctx, 60.0 if ctx.quick else 180.0))
+    return {"search": search, "detection_one_camera": detection, "detection_16_cameras": sixteen,
+            "motion_mode_recording": mode}  # fmt: skip

@@ -17,14 +17,17 @@ from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.mediamtx_log import MediaMTXLog
 from video_streaming.adapters.recorder_codecs import TrackLookup
+from video_streaming.adapters.ring_recorder import FFmpegRingRecorder
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
-from video_streaming.domain.camera import Camera, SourceUrl, is_loopback_url, parse_source_url
+from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, is_loopback_url, parse_source_url
 from video_streaming.domain.errors import InvalidInput, ServerUnreachable, VidStreamError
+from video_streaming.motion.recording import MotionRecordingService
+from video_streaming.motion.ring import RING_FOLDER, RollSettings
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
@@ -315,6 +318,12 @@ def build_core(
 
         core.publishers_changed = give_logins
     core.attach_motion(MotionService(MotionStore(catalog), FFmpegFrameReader))
+    ring = FFmpegRingRecorder(track_lookup=mediamtx_track_lookup(mediamtx, urls))
+    core.attach_motion_recording(MotionRecordingService(
+        catalog, ring, recordings_dir=settings.recordings_path, ring_dir=settings.recordings_path / RING_FOLDER,
+        rolls=RollSettings(settings.recording.pre_roll_seconds, settings.recording.post_roll_seconds),
+        changed=core.changed, segment_added=core.archiver.wake, alert=core.alert,
+    ))  # fmt: skip
     return core
 
 
@@ -363,7 +372,9 @@ def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Cam
         existing = core.catalog.camera(str(camera_id))
         name = existing.name if existing else DEMO_NAMES[index % len(DEMO_NAMES)]
         retention = existing.retention if existing else Camera.create(name, synthetic.publish_url).retention
-        camera = Camera(name=name, source=SourceUrl(synthetic.publish_url), id=camera_id, retention=retention)
+        mode = existing.recording_mode if existing else RecordingMode.CONTINUOUS
+        camera = Camera(name=name, source=SourceUrl(synthetic.publish_url), id=camera_id, retention=retention,
+                        recording_mode=mode)  # fmt: skip
         core.catalog.save_camera(camera)
         cameras.append(camera)
     return cameras

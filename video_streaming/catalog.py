@@ -18,17 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from video_streaming.domain.bookmark import Bookmark
-from video_streaming.domain.camera import Camera, SourceUrl, parse_segment_file_name
+from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, parse_segment_file_name
 from video_streaming.domain.recording import Recording, RecordingStatus
 from video_streaming.domain.retention import MAX_RETENTION_DAYS, RetentionPolicy
 from video_streaming.ports import StoredObject
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cameras (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, source_url TEXT NOT NULL, username TEXT NOT NULL DEFAULT '',
     sub_stream_url TEXT, retention_days INTEGER NOT NULL, max_bytes INTEGER, locked INTEGER NOT NULL DEFAULT 0,
-    enabled INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL, site TEXT NOT NULL DEFAULT ''
+    enabled INTEGER NOT NULL DEFAULT 1, created_at REAL NOT NULL, site TEXT NOT NULL DEFAULT '',
+    recording_mode TEXT NOT NULL DEFAULT 'continuous'
 );
 CREATE TABLE IF NOT EXISTS recordings (
     id TEXT PRIMARY KEY, camera_id TEXT NOT NULL, stream_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -114,9 +115,15 @@ def _v4_bookmarks(db: sqlite3.Connection) -> None:
     """Version 3 had no bookmarks; their tables come from the schema script (CREATE ... IF NOT EXISTS)."""
 
 
+def _v5_recording_modes(db: sqlite3.Connection) -> None:
+    """Version 4 recorded every camera the same way (continuous, the default it keeps)."""
+    if "recording_mode" not in _columns(db, "cameras"):
+        db.execute("ALTER TABLE cameras ADD COLUMN recording_mode TEXT NOT NULL DEFAULT 'continuous'")
+
+
 # (the user_version a migration brings the catalog to, the migration); each is idempotent.
 _MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
-    (2, _v2_sites), (3, _v3_recorded_here), (4, _v4_bookmarks),
+    (2, _v2_sites), (3, _v3_recorded_here), (4, _v4_bookmarks), (5, _v5_recording_modes),
 ]
 
 
@@ -216,6 +223,7 @@ def _camera(row: sqlite3.Row) -> Camera:
         retention=RetentionPolicy(row["retention_days"], row["max_bytes"], bool(row["locked"])),
         enabled=bool(row["enabled"]),
         site=row["site"],
+        recording_mode=RecordingMode(row["recording_mode"]),
     )
 
 
@@ -296,15 +304,15 @@ class Catalog:
         with self._transaction() as db:
             db.execute(
                 """INSERT INTO cameras (id, name, source_url, username, sub_stream_url, retention_days, max_bytes,
-                   locked, enabled, created_at, site) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                   locked, enabled, created_at, site, recording_mode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                    ON CONFLICT(id) DO UPDATE SET name=excluded.name, source_url=excluded.source_url,
                    username=excluded.username, sub_stream_url=excluded.sub_stream_url,
                    retention_days=excluded.retention_days, max_bytes=excluded.max_bytes, locked=excluded.locked,
-                   enabled=excluded.enabled, site=excluded.site""",
+                   enabled=excluded.enabled, site=excluded.site, recording_mode=excluded.recording_mode""",
                 (str(camera.id), camera.name, camera.source.url, camera.source.username,
                  camera.sub_stream.url if camera.sub_stream else None, camera.retention.days,
                  camera.retention.max_bytes, int(camera.retention.locked), int(camera.enabled),
-                 datetime.now(UTC).timestamp(), camera.site),
+                 datetime.now(UTC).timestamp(), camera.site, camera.recording_mode.value),
             )  # fmt: skip
 
     def cameras(self) -> list[Camera]:

@@ -31,7 +31,7 @@ from video_streaming.catalog import RecordingRow
 from video_streaming.config import Settings, load_settings
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import mask_url, parse_source_url
+from video_streaming.domain.camera import RecordingMode, mask_url, parse_recording_mode, parse_source_url
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import ServerUnreachable, VidStreamError
 from video_streaming.investigation_commands import (
@@ -50,6 +50,11 @@ from video_streaming.sites import DirectoryPublisher, directory_of
 
 log = logging.getLogger("vidstream")
 CAMERA_STATES_FILE = "camera-states.json"  # written by `serve`, read by `cameras list`
+MODE_TEXT = {
+    RecordingMode.CONTINUOUS: "all the time",
+    RecordingMode.MOTION: "around motion (its detection runs whatever its motion settings say)",
+    RecordingMode.MANUAL: "only when asked (`vidstream record`, the desktop's record button)",
+}
 
 
 def parse_time(text: str) -> datetime:
@@ -76,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the camera's password from stdin")
     add.add_argument("--retention-days", type=int, default=30)
     add.add_argument("--sub-stream")
+    modes = [mode.value for mode in RecordingMode]
+    add.add_argument("--mode", choices=modes, default="continuous",
+                     help="when `serve` records it: all the time, around motion, or only when asked")  # fmt: skip
+    mode = cameras.add_parser("mode", help="set when `serve` records a camera")
+    mode.add_argument("camera_id")
+    mode.add_argument("mode", choices=modes)
     cameras.add_parser("list")
     remove = cameras.add_parser("remove")
     remove.add_argument("camera_id")
@@ -229,7 +240,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
     watching: dict[str, asyncio.Task[None]] = {}
 
     async def watch_for_motion(camera_id: str, name: str) -> None:
-        motion = await core.start_motion(camera_id)  # only where its settings turn detection on
+        # Only where its settings turn detection on, or it records on motion (then its ring starts too).
+        motion = await core.start_motion(camera_id, record_on_motion=not args.no_record)
         if motion.is_failure:
             print(f"{name}: motion detection: {motion.error}", flush=True)
             watching.pop(camera_id, None)  # tried again the next time the camera runs
@@ -249,7 +261,8 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
     # Every camera at once, each retried with back-off while it is down, for as long as it is configured.
     for camera in core.cameras():
         if camera.enabled and not camera.site:
-            core.keep_camera(str(camera.id), record=not args.no_record)
+            continuous = camera.recording_mode is RecordingMode.CONTINUOUS
+            core.keep_camera(str(camera.id), record=continuous and not args.no_record)
     deadline = loop.time() + args.duration if args.duration else None
     next_sweep = 0.0
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
@@ -319,14 +332,19 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
             if added.is_failure:
                 print(f"error: {added.error}", file=sys.stderr)
                 return 2
+            if args.mode != RecordingMode.CONTINUOUS.value:
+                await core.set_recording_mode(str(added.value.id), parse_recording_mode(args.mode))
             print(added.value.id)
+        elif args.action == "mode":
+            camera = await core.set_recording_mode(args.camera_id, parse_recording_mode(args.mode))
+            print(f"{camera.name} records {MODE_TEXT[camera.recording_mode]}")
         elif args.action == "list":
             states = read_states(core.work_dir / CAMERA_STATES_FILE)  # what a running `vidstream serve` sees
             for camera in core.cameras():
                 state = states.get(str(camera.id))
                 status = f"  {state.describe()}" if state is not None else ""
                 print(f"{camera.id}  {camera.name:<24} {camera.source.masked():<48} keep {camera.retention.days} d"
-                      f"{status}")  # fmt: skip
+                      f"  {camera.recording_mode.value}{status}")  # fmt: skip
         elif args.action == "remove":
             await core.remove_camera(args.camera_id)
         return 0

@@ -12,6 +12,7 @@ import platformdirs
 
 from video_streaming.domain.camera import is_loopback_url, slugify
 from video_streaming.domain.errors import InvalidInput
+from video_streaming.motion.ring import RollSettings
 
 
 def config_dir() -> Path:
@@ -60,6 +61,9 @@ class RecordingSettings:
     segment_seconds: int = 60
     directory: str = ""
     min_free_mb: int = 1024
+    # Cameras in motion mode: how much before an event's first and after its last moving frame is kept.
+    pre_roll_seconds: int = 5
+    post_roll_seconds: int = 10
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ def parse_settings(text: str) -> Settings:
     settings = Settings(demo_cameras=demo, data_dir=data, sites=_parse_sites(raw.get("sites", [])), **sections)
     if settings.recording.segment_seconds < 2 or settings.recording.segment_seconds > 3600:
         raise InvalidInput("recording segment_seconds must be from 2 to 3600")
+    RollSettings(settings.recording.pre_roll_seconds, settings.recording.post_roll_seconds)  # refuses nonsense
     if settings.storage.kind not in {"s3", "local", "embedded-minio"}:
         raise InvalidInput(f"storage kind {settings.storage.kind!r} is unknown", "use s3, local or embedded-minio")
     return settings

@@ -15,6 +15,7 @@ from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
+from video_streaming.motion.ring import RING_FOLDER
 
 
 @dataclass
@@ -119,6 +120,8 @@ async def _check_local_files(core: VidStreamCore, known: set[str], report: Check
     active_dirs = {str(core.service.recording_dirs.get(r.id, "")) for r in core.active_recordings.values()}
     for path in sorted(core.recordings_dir.rglob("*.mp4")) if core.recordings_dir.exists() else []:
         if str(path) in known or str(path.parent) in active_dirs or path.name.endswith(".part"):
+            continue
+        if RING_FOLDER in path.parts:  # motion mode's ring: never catalogued unless an event promotes it
             continue
         if path.stat().st_size == 0:  # left by a recorder that never wrote a frame: nothing to keep
             report.empty.append(str(path))

@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from video_streaming.deletion import RecordingDeletion
 from video_streaming.domain.camera import (
     MAX_NAME_LENGTH,
     Camera,
+    RecordingMode,
     SourceUrl,
     mask_url,
     parse_segment_file_name,
@@ -47,6 +48,7 @@ from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.domain.stream import Stream
 from video_streaming.live_transports import video_codec
 from video_streaming.motion.detector import MotionSettings
+from video_streaming.motion.recording import MotionRecordingService
 from video_streaming.motion.service import MotionNotice, MotionService, NoticeKind
 from video_streaming.ports import ArchiveStorage
 from video_streaming.retention import RetentionEnforcer, disk_state
@@ -171,6 +173,7 @@ class VidStreamCore:
         self.motion: MotionService | None = None  # set by bootstrap; see start_motion
         self.bookmarks = BookmarkService(catalog, storage)
         self.deletion = RecordingDeletion(catalog, storage)
+        self.motion_recording: MotionRecordingService | None = None  # cameras in motion mode (bootstrap)
         recorder.on_event = self._on_recorder_event
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = self._on_archived
@@ -327,6 +330,8 @@ class VidStreamCore:
         await self.stop_recording(camera_id)
         if self.motion is not None:
             await self.motion.unwatch(camera_id)
+        if self.motion_recording is not None:
+            await self.motion_recording.disarm(camera_id)
         site_camera = camera_id in self._site_cameras
         self._site_cameras.discard(camera_id)
         for streams in (self.streams, self.sub_streams):
@@ -340,28 +345,58 @@ class VidStreamCore:
         self.motion = motion
         motion.listeners.append(self._on_motion_notice)
 
+    def attach_motion_recording(self, recording: MotionRecordingService) -> None:
+        """After attach_motion: motion events promote the rings of cameras in motion mode."""
+        self.motion_recording = recording
+        if self.motion is not None:
+            self.motion.listeners.append(recording.on_motion)
+
+    async def set_recording_mode(self, camera_id: str, mode: RecordingMode) -> Camera:
+        """Store the mode; a camera leaving motion mode stops its ring (one entering it starts with start_motion)."""
+        camera = self.camera(camera_id)
+        if camera.site:
+            raise VidStreamError(f"{camera.name} is recorded by the recorder of site {self.site_name(camera)}")
+        updated = replace(camera, recording_mode=mode)
+        self.catalog.save_camera(updated)
+        self.catalog.audit("operator", "recording-mode", camera_id, mode.value)
+        self.changed("camera", camera_id)
+        if mode is not RecordingMode.MOTION and self.motion_recording is not None:
+            await self.motion_recording.disarm(camera_id)
+        return updated
+
     def set_motion_settings(self, camera_id: str, settings: MotionSettings) -> None:
         if self.motion is None:
             raise VidStreamError("motion detection is not available in this build")
         self.camera(camera_id)  # an unknown camera is an error, not a row for nobody
         self.motion.store.save_settings(camera_id, settings)
 
-    async def start_motion(self, camera_id: str) -> Result[bool]:
-        """Watch a camera for motion (its sub-stream when it has one) if its settings say so; restart it with
-        the current settings. Ok(False): detection is off for this camera."""
+    async def start_motion(self, camera_id: str, record_on_motion: bool = True) -> Result[bool]:
+        """Watch a camera for motion (its sub-stream when it has one) if its settings say so, or if it records
+        on motion (then its ring starts too, unless `record_on_motion` is False); restart it with the current
+        settings. Ok(False): detection is off for this camera."""
         if self.motion is None:
             return Result.ok(False)
         camera = self.catalog.camera(camera_id)
         if camera is not None and camera.site:
             return Result.fail("not_supported", f"{camera.name} is watched for motion by its site's recorder")
         settings = self.motion.store.settings(camera_id)
-        if not settings.enabled:
+        on_motion = camera is not None and camera.recording_mode is RecordingMode.MOTION and record_on_motion
+        if not settings.enabled and not on_motion:
             await self.motion.unwatch(camera_id)
             return Result.ok(False)
+        if on_motion and self.motion_recording is not None:
+            main = await self.start_camera(camera_id)
+            if main.is_failure:
+                return Result(error=main.error)
+            # The ring records the main stream, as a continuous recording would (read with the reader login).
+            armed = await self.motion_recording.arm(camera_id, self.service.urls.reader_rtsp(main.value.path_name))
+            if armed.is_failure:
+                return Result(error=armed.error)
         stream = await self.start_camera(camera_id, sub_stream=True)
         if stream.is_failure:
             return Result(error=stream.error)
-        await self.motion.watch(camera_id, self.service.urls.rtsp(stream.value.path_name), settings)
+        detect = replace(settings, enabled=True)
+        await self.motion.watch(camera_id, self.service.urls.rtsp(stream.value.path_name), detect)
         return Result.ok(True)
 
     def _on_motion_notice(self, notice: MotionNotice) -> None:
@@ -817,7 +852,9 @@ class VidStreamCore:
     async def close(self) -> None:
         await self.supervisor.close()
         if self.motion is not None:
-            await self.motion.close()
+            await self.motion.close()  # ends open events: their recordings get their post-roll's end
+        if self.motion_recording is not None:
+            await self.motion_recording.close()
         await self.stop_all_recordings()
         for camera_id in list(self.streams):
             with contextlib.suppress(VidStreamError):

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from video_streaming.domain.camera import parse_source_url, validate_camera_name
+from video_streaming.domain.camera import RecordingMode, parse_source_url, validate_camera_name
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.domain.onvif import OnvifStreams
 from video_streaming.domain.retention import MAX_RETENTION_DAYS
@@ -41,6 +41,7 @@ class CameraForm:
     sub_stream_url: str
     retention_days: int
     transport: str  # "" = automatic
+    recording_mode: RecordingMode = RecordingMode.CONTINUOUS
 
 
 Probe = Callable[[str], Awaitable[str]]  # full URL -> human result; raises VidStreamError with the reason
@@ -81,6 +82,14 @@ class CameraDialog(QDialog):
         self.transport.addItem(self.tr("Automatic (lowest latency)"), "")
         for transport in transports:
             self.transport.addItem(transport.upper(), transport)
+        self.recording_mode = QComboBox()
+        for mode, text in (
+            (RecordingMode.CONTINUOUS, self.tr("Continuously")),
+            (RecordingMode.MOTION, self.tr("On motion (with the seconds before and after)")),
+            (RecordingMode.MANUAL, self.tr("Only when asked")),
+        ):
+            self.recording_mode.addItem(text, mode.value)
+        self.recording_mode.setToolTip(self.tr("How the recorder records this camera; on motion, this window does too"))
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
         self.error.setStyleSheet("color: #e5484d")
@@ -97,6 +106,7 @@ class CameraDialog(QDialog):
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Sub-stream URL"), self.sub_stream)
         form.addRow(self.tr("Keep recordings"), self.retention)
+        form.addRow(self.tr("Record"), self.recording_mode)
         form.addRow(self.tr("Live transport"), self.transport)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept_if_valid)
@@ -123,6 +133,7 @@ class CameraDialog(QDialog):
             self.sub_stream.setText(initial.sub_stream_url)
             self.retention.setValue(initial.retention_days)
             self.transport.setCurrentIndex(max(0, self.transport.findData(initial.transport)))
+            self.recording_mode.setCurrentIndex(max(0, self.recording_mode.findData(initial.recording_mode.value)))
         self._password_changed = initial is None
         self.password.textEdited.connect(self._mark_password_changed)
         self.url.editingFinished.connect(self._split_credentials)
@@ -147,6 +158,7 @@ class CameraDialog(QDialog):
             sub_stream_url=self.sub_stream.text().strip(),
             retention_days=self.retention.value(),
             transport=str(self.transport.currentData() or ""),
+            recording_mode=RecordingMode(self.recording_mode.currentData() or RecordingMode.CONTINUOUS.value),
         )
 
     def _split_credentials(self) -> None:

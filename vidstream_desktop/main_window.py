@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.config import data_dir
 from video_streaming.core import Health, VidStreamCore
-from video_streaming.domain.camera import Camera, SourceUrl, parse_source_url
+from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, parse_source_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.retention import RetentionPolicy
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
@@ -325,6 +325,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))
             return
         camera_id = str(result.value.id)
+        if form.recording_mode is not RecordingMode.CONTINUOUS:
+            self._spawn(self._apply_recording_mode(camera_id, form.recording_mode))
         streams = dialog.onvif_streams
         if streams is not None and streams.ptz_profile is not None:
             self.ptz.bindings.save(camera_id, PtzBinding(str(streams.device.address), streams.ptz_profile.token))
@@ -350,7 +352,8 @@ class MainWindow(QMainWindow):
             return
         initial = CameraForm(camera.name, camera.source.url, camera.source.username, None,
                              camera.sub_stream.url if camera.sub_stream else "", camera.retention.days,
-                             str(self.settings.value(f"cameras/{camera.id}/transport", "") or ""))  # fmt: skip
+                             str(self.settings.value(f"cameras/{camera.id}/transport", "") or ""),
+                             camera.recording_mode)  # fmt: skip
         dialog = self._dialog(initial)
         if dialog.exec() != CameraDialog.DialogCode.Accepted:
             return
@@ -360,12 +363,17 @@ class MainWindow(QMainWindow):
             name=form.name, source=SourceUrl(source.url, form.username, secret_query=source.secret_query), id=camera.id,
             sub_stream=parse_source_url(form.sub_stream_url) if form.sub_stream_url else None,
             retention=RetentionPolicy(form.retention_days, camera.retention.max_bytes, camera.retention.locked),
-            enabled=camera.enabled,
+            enabled=camera.enabled, recording_mode=form.recording_mode,
         )  # fmt: skip
         self.core.save_camera(updated, form.password)
         self.wall.set_transport(str(camera.id), form.transport)
         self.wall.reload_camera_list()
         self._spawn(self._restart_camera(str(camera.id)))
+
+    async def _apply_recording_mode(self, camera_id: str, mode: RecordingMode) -> None:
+        if self.core is not None:
+            await self.core.set_recording_mode(camera_id, mode)
+            await self.core.start_motion(camera_id)  # a camera in motion mode starts its ring
 
     async def _restart_camera(self, camera_id: str) -> None:
         if self.core is None or self.wall is None:

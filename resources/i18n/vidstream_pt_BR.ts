@@ -45,82 +45,107 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="59"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="75"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="76"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="79"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="80"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="81"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="82"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="90"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <source>Continuously</source>
+        <translation>Continuamente</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <source>On motion (with the seconds before and after)</source>
+        <translation>Com movimento (com os segundos antes e depois)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
+        <source>Only when asked</source>
+        <translation>Só quando pedido</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
+        <source>How the recorder records this camera; on motion, this window does too</source>
+        <translation>Como o gravador grava esta câmera; com movimento, esta janela também grava</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="94"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="103"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="95"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="104"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="96"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="105"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="97"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="106"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="98"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="107"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="108"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="100"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="109"/>
+        <source>Record</source>
+        <translation>Gravar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="110"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="122"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="132"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="167"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="179"/>
         <source>The user and password were moved from the URL to their fields</source>
         <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="196"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="208"/>
         <source>The connection test of this camera failed:
 {0}
 
@@ -131,22 +156,22 @@ Save it anyway?</source>
 Salvar mesmo assim?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="197"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="209"/>
         <source>Save a camera that did not answer?</source>
         <translation>Salvar uma câmera que não respondeu?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="207"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="219"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="214"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="226"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="217"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="229"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -723,13 +748,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="150"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="347"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="151"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="386"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="394"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
@@ -849,37 +874,37 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="387"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="395"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="406"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="406"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="415"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="425"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="425"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1168,27 +1193,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="277"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -1196,27 +1221,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="366"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="314"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="371"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="319"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="380"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="328"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="421"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="369"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="426"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="374"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1302,12 +1327,12 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>{archived} de {total} segmentos arquivados</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="298"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="297"/>
         <source>Kept until {date} ({days} days after it ended)</source>
         <translation>Mantida até {date} ({days} dias após terminar)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/model.py" line="301"/>
+        <location filename="../../vidstream_desktop/recordings/model.py" line="300"/>
         <source>Retention lock: cannot be deleted before then</source>
         <translation>Bloqueio de retenção: não pode ser excluída antes disso</translation>
     </message>
@@ -1891,22 +1916,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="361"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="360"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="363"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="362"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="365"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="364"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="367"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="366"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

@@ -28,8 +28,10 @@ def test_a_full_configuration_parses() -> None:
         access_key = "AKIA"
         [recording]
         segment_seconds = 30
+        pre_roll_seconds = 8
         """
     )
+    assert settings.recording.pre_roll_seconds == 8 and settings.recording.post_roll_seconds == 10
     assert settings.mediamtx.host == "nvr.example" and not settings.mediamtx.embedded
     assert settings.storage.bucket == "footage" and settings.recording.segment_seconds == 30
 
@@ -44,6 +46,8 @@ def test_a_full_configuration_parses() -> None:
         ("[storage]\nkind = 'ftp'", "storage kind"),
         ("surprise = 1", "unknown setting"),
         ("demo_cameras = 99", "demo_cameras"),
+        ("[recording]\npre_roll_seconds = -1", "pre-roll"),
+        ("[recording]\npost_roll_seconds = 1000", "post-roll"),
     ],
 )
 def test_bad_configuration_gets_a_clear_error(text: str, fragment: str) -> None:

@@ -139,6 +139,21 @@ def test_tamper_watch_frozen_blinded_and_moved() -> None:
     assert changes == [(Tamper.MOVED, True)]
 
 
+def test_a_covered_lens_is_blinded_not_moved() -> None:
+    """Covering the lens changes the whole picture and it stays changed, like a turned camera; it is one alert."""
+    watch = TamperWatch(blinded_after=1.0, moved_after=1.0)
+    detector = MotionDetector(MotionSettings())
+    for i in range(5):
+        watch.update(i * 0.2, scene(), detector.process(scene()))
+    changes = []
+    for i in range(10):
+        covered = (np.full((FRAME_HEIGHT, FRAME_WIDTH), 20) + RNG.integers(0, 4, (FRAME_HEIGHT, FRAME_WIDTH))).astype(
+            np.uint8
+        )
+        changes += watch.update(1.0 + i * 0.2, covered, detector.process(covered))
+    assert changes == [(Tamper.BLINDED, True)]
+
+
 def test_grid_search_finds_exactly_the_marked_seconds_in_the_region() -> None:
     left_half = ((0.0, 0.0), (0.5, 0.0), (0.5, 1.0), (0.0, 1.0))
     right_half = ((0.5, 0.0), (1.0, 0.0), (1.0, 1.0), (0.5, 1.0))

@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from video_streaming.domain.clock import require_aware
@@ -140,6 +141,22 @@ def slugify(name: str) -> str:
     return _SLUG_UNSAFE.sub("-", folded).strip("-")[:40] or "camera"
 
 
+class RecordingMode(StrEnum):
+    """When a camera is recorded: all the time, around its motion events only, or when the operator says so."""
+
+    CONTINUOUS = "continuous"
+    MOTION = "motion"
+    MANUAL = "manual"
+
+
+def parse_recording_mode(text: str) -> RecordingMode:
+    try:
+        return RecordingMode(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(mode.value for mode in RecordingMode)
+        raise InvalidInput(f"unknown recording mode {text!r}", f"use one of: {choices}") from None
+
+
 @dataclass(frozen=True)
 class Camera:
     name: str
@@ -151,6 +168,7 @@ class Camera:
     # The remote site whose recorder owns this camera ("" = this machine). A site's cameras are played from
     # that site's media server and recorded by its recorder; this machine only shows and browses them.
     site: str = ""
+    recording_mode: RecordingMode = RecordingMode.CONTINUOUS
 
     @classmethod
     def create(

@@ -86,7 +86,7 @@ class TamperWatch:
         changes: list[tuple[Tamper, bool]] = []
         previous, self._previous = self._previous, frame
         if previous is not None:
-            still = float(np.abs(frame.astype(np.int16) - previous.astype(np.int16)).mean()) < self.frozen_level
+            still = float(np.abs(np.subtract(frame, previous, dtype=np.int16)).mean()) < self.frozen_level
             self._same_since = (self._same_since or at) if still else None
             changes += self._set(
                 Tamper.FROZEN, self._same_since is not None and at - self._same_since >= self.frozen_after
@@ -99,9 +99,10 @@ class TamperWatch:
         if motion.recalibrated and self._changed_at is None and previous is not None:
             self._reference, self._changed_at = previous, at
         if self._changed_at is not None and self._reference is not None and at - self._changed_at >= self.moved_after:
-            # Still different from the scene before the change: not a flash, the view itself changed.
+            # Still different from the scene before the change: not a flash, the view itself changed. A covered
+            # lens changes the whole view too: that is told as blinded, not also as a moved camera.
             differs = np.abs(frame.astype(np.int16) - self._reference.astype(np.int16)) > 24
-            changes += self._set(Tamper.MOVED, float(differs.mean()) > 0.5)
+            changes += self._set(Tamper.MOVED, float(differs.mean()) > 0.5 and not dull)
             self._reference, self._changed_at = None, None
         return changes
 

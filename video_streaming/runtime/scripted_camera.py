@@ -13,9 +13,12 @@ from pathlib import Path
 
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.runtime.process import ManagedProcess
+from video_streaming.runtime.synthetic_camera import clock_filters
 
 # The corner where the always-moving block swings, in fractions of the picture (mask it to ignore it).
 SWING_REGION = ((0.0, 0.0), (0.3, 0.0), (0.3, 0.3), (0.0, 0.3))
+# The strip where a clock camera's caption (a clock and a frame counter) changes all the time.
+CAPTION_REGION = ((0.0, 0.85), (1.0, 0.85), (1.0, 1.0), (0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,11 @@ class MotionScript:
     fps: int = 25
     frozen: bool = False
     swing: bool = True
+    clock: str = ""  # a label: burn the wall clock into the bottom of the picture, as the demo cameras do
+    # From `tampered_at` seconds on: "covered" (a dark, nearly featureless picture that still has sensor noise)
+    # or "turned" (another scene, as a camera turned away shows).
+    tamper: str = ""
+    tampered_at: float = 0.0
 
     def object_x(self) -> str:
         """ffmpeg expression: x of the moving block at time t."""
@@ -57,6 +65,23 @@ def scripted_camera_argv(publish_url: str, script: MotionScript, ffmpeg: str = "
         else:
             graph += "[moved]null[scene];"
         graph += "[scene]noise=alls=12:allf=t[out]"
+    if script.tamper == "covered":
+        cover = f"color=c=0x141414:size={w}x{h}:rate={script.fps},noise=alls=4:allf=t[cover];"
+        graph = (
+            cover
+            + graph.replace("[out]", "[open];")
+            + f"[open][cover]overlay=enable='gte(t,{script.tampered_at:g})'[out]"
+        )
+    elif script.tamper == "turned":
+        other = (f"color=c=0xb0b0b0:size={w}x{h}:rate={script.fps},"
+                 f"drawbox=x=0:y=0:w={w // 3}:h={h}:color=0x282828:t=fill,noise=alls=12:allf=t[other];")  # fmt: skip
+        graph = (
+            other
+            + graph.replace("[out]", "[open];")
+            + f"[open][other]overlay=enable='gte(t,{script.tampered_at:g})'[out]"
+        )
+    if script.clock:
+        graph = graph.replace("[out]", "[noisy];") + f"[noisy]{clock_filters(script.clock, h, script.fps)}[out]"
     return [
         ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
         "-f", "lavfi", "-i", graph.replace("[out]", ""),

@@ -23,18 +23,24 @@ class CameraSpec:
     bitrate_kbps: int = 800
 
 
-def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> list[str]:
-    # The clock is the wall clock when the frame is made: its timestamp is set to the real time (RTCTIME) for
-    # drawtext, then made regular again. A clock from the stream's own timestamps plus the start time ran up to
-    # 2 s late: whole seconds of the start cut off, ffmpeg's start-up, and frames made slower than real time.
+def clock_filters(label: str, height: int, fps: int) -> str:
+    """The filters that burn the wall clock (and a frame counter) into the bottom-left of the picture.
+
+    The clock is the wall clock when the frame is made: its timestamp is set to the real time (RTCTIME) for
+    drawtext, then made regular again. A clock from the stream's own timestamps plus the start time ran up to
+    2 s late: whole seconds of the start cut off, ffmpeg's start-up, and frames made slower than real time."""
     clock = "%{pts\\:gmtime\\:0\\:%Y-%m-%d %H\\\\\\:%M\\\\\\:%S}"
     font = f"fontfile={FONT}:" if FONT.exists() else ""
-    label = spec.label.replace("'", "").replace(":", " ").replace("\\", " ")[:24]
-    size = max(12, spec.height // 18)
+    label = label.replace("'", "").replace(":", " ").replace("\\", " ")[:24]
+    size = max(12, height // 18)
     drawtext = (
         f"drawtext={font}text='{label}  {clock}  #%{{frame_num}}':x=10:y=h-th-10:"
         f"fontsize={size}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=4"
     )
+    return f"setpts=RTCTIME/(1000000*TB),{drawtext},setpts=N/({fps}*TB)"
+
+
+def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> list[str]:
     argv = [
         ffmpeg,
         "-hide_banner",
@@ -51,7 +57,7 @@ def camera_argv(publish_url: str, spec: CameraSpec, ffmpeg: str = "ffmpeg") -> l
         argv += ["-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000"]
     argv += [
         "-vf",
-        f"setpts=RTCTIME/(1000000*TB),{drawtext},setpts=N/({spec.fps}*TB)",
+        clock_filters(spec.label, spec.height, spec.fps),
         "-c:v",
         "libx264",
         "-preset",
