@@ -41,7 +41,7 @@ from video_streaming.domain.camera import (
     parse_segment_file_name,
     segment_key_under,
 )
-from video_streaming.domain.errors import DiskFull, NotFound, VidStreamError
+from video_streaming.domain.errors import DiskFull, InvalidInput, NotFound, VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
 from video_streaming.domain.retention import RetentionPolicy
@@ -236,6 +236,26 @@ class VidStreamCore:
             return Result.from_exception(error)
         self.catalog.audit("operator", "camera-add", str(camera.id), camera.name)
         return Result.ok(camera)
+
+    def edit_camera(
+        self, camera_id: str, *, name: str, url: str, username: str = "", password: str | None = None,
+        sub_stream_url: str = "", retention_days: int = 30, recording_mode: RecordingMode | None = None,
+    ) -> Result[Camera]:  # fmt: skip
+        """Change a camera as its dialog does (the name normalised as on add); `password` None keeps the
+        stored one, "" forgets it. A site's camera belongs to its recorder and is refused."""
+        try:
+            camera = self.camera(camera_id)
+            if camera.site:
+                raise InvalidInput(f"{camera.name} belongs to site {self.site_name(camera)}",
+                                   "change it on that site's recorder")  # fmt: skip
+            updated = camera.edited(name=name, source_url=url, username=username, sub_stream_url=sub_stream_url,
+                                    retention_days=retention_days,
+                                    recording_mode=recording_mode or camera.recording_mode)  # fmt: skip
+            self.save_camera(updated, password)
+        except VidStreamError as error:
+            return Result.from_exception(error)
+        self.catalog.audit("operator", "camera-edit", camera_id, updated.name)
+        return Result.ok(updated)
 
     async def probe_camera(self, url: str) -> str:
         """What the camera at `url` sends ("H264, MPEG-4 Audio 1280x720"): provisioned on MediaMTX for a

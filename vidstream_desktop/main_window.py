@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.config import data_dir
 from video_streaming.core import Health, VidStreamCore
-from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, parse_source_url
+from video_streaming.domain.camera import Camera, RecordingMode
 from video_streaming.domain.errors import VidStreamError
-from video_streaming.domain.retention import RetentionPolicy
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.control_room import ControlRoom
@@ -358,14 +357,13 @@ class MainWindow(QMainWindow):
         if dialog.exec() != CameraDialog.DialogCode.Accepted:
             return
         form = dialog.form()
-        source = parse_source_url(form.url)
-        updated = Camera(
-            name=form.name, source=SourceUrl(source.url, form.username, secret_query=source.secret_query), id=camera.id,
-            sub_stream=parse_source_url(form.sub_stream_url) if form.sub_stream_url else None,
-            retention=RetentionPolicy(form.retention_days, camera.retention.max_bytes, camera.retention.locked),
-            enabled=camera.enabled, recording_mode=form.recording_mode,
-        )  # fmt: skip
-        self.core.save_camera(updated, form.password)
+        result = self.core.edit_camera(
+            str(camera.id), name=form.name, url=form.url, username=form.username, password=form.password,
+            sub_stream_url=form.sub_stream_url, retention_days=form.retention_days, recording_mode=form.recording_mode,
+        )
+        if result.is_failure:
+            QMessageBox.warning(self, self.tr("Camera not changed"), str(result.error))
+            return
         self.wall.set_transport(str(camera.id), form.transport)
         self.wall.reload_camera_list()
         self._spawn(self._restart_camera(str(camera.id)))

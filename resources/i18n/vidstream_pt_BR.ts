@@ -696,215 +696,220 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="65"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="64"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="68"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="67"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="88"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="96"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="119"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="134"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="394"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="392"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="255"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="254"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="288"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="325"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="350"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="395"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="365"/>
+        <source>Camera not changed</source>
+        <translation>Câmera não alterada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="393"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="421"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="425"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="425"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>

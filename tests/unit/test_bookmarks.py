@@ -13,7 +13,7 @@ import pytest
 
 from tests.unit.fakes import FakeStorage
 from video_streaming.bookmarks import BookmarkService
-from video_streaming.catalog import Catalog
+from video_streaming.catalog import SCHEMA_VERSION, Catalog
 from video_streaming.domain.camera import Camera, recording_prefix, segment_file_name
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
 from video_streaming.domain.recording import Recording
@@ -194,7 +194,7 @@ def test_a_version_3_catalog_gains_the_bookmark_tables(tmp_path: Path) -> None:
     finally:
         catalog.close()
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 async def test_footage_archived_after_the_bookmark_is_held_as_it_arrives(catalog: Catalog, tmp_path: Path) -> None:

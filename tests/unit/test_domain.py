@@ -114,3 +114,24 @@ def test_result_holds_a_value_or_an_error_never_both() -> None:
 @given(st.one_of(st.none(), st.integers(), st.text()))
 def test_result_ok_round_trips_any_value(value: object) -> None:
     assert Result.ok(value).value == value
+
+
+def test_an_edited_camera_is_validated_as_on_add_and_keeps_its_cap_lock_id_and_site() -> None:
+    from video_streaming.domain.camera import Camera, RecordingMode
+    from video_streaming.domain.errors import InvalidInput
+    from video_streaming.domain.retention import RetentionPolicy
+
+    camera = Camera.create("Gate", "rtsp://cam.local/stream")
+    camera = Camera(camera.name, camera.source, camera.id, None, RetentionPolicy(7, 10_000, locked=True), site="")
+    edited = camera.edited(name="  Back gate ", source_url="rtsp://cam.local/stream2?token=s3cret", username="viewer",
+                           sub_stream_url="rtsp://cam.local/sub", retention_days=14,
+                           recording_mode=RecordingMode.MOTION)  # fmt: skip
+    assert edited.name == "Back gate" and edited.id == camera.id
+    assert edited.source.url == "rtsp://cam.local/stream2" and edited.source.username == "viewer"
+    assert edited.source.secret_query and "s3cret" not in edited.source.url
+    assert edited.sub_stream is not None and edited.sub_stream.url == "rtsp://cam.local/sub"
+    assert edited.retention == RetentionPolicy(14, 10_000, locked=True)
+    assert edited.recording_mode is RecordingMode.MOTION
+    with pytest.raises(InvalidInput):
+        camera.edited(name="   ", source_url="rtsp://cam.local/s", username="", sub_stream_url="", retention_days=7,
+                      recording_mode=RecordingMode.CONTINUOUS)  # fmt: skip

@@ -191,7 +191,7 @@ def test_the_recording_mode_is_kept_with_the_camera_and_a_version_2_catalog_gets
     again = Catalog(path)
     assert again.camera(str(old.id)).recording_mode is RecordingMode.MANUAL  # type: ignore[union-attr]
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
 def test_a_ring_that_fails_mid_event_keeps_what_it_took_ends_the_recording_and_says_so(setup: Setup) -> None:

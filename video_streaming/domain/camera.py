@@ -196,6 +196,21 @@ class Camera:
     def renamed(self, name: str) -> Camera:
         return replace(self, name=validate_camera_name(name))
 
+    def edited(
+        self, *, name: str, source_url: str, username: str, sub_stream_url: str, retention_days: int,
+        recording_mode: RecordingMode,
+    ) -> Camera:  # fmt: skip
+        """The camera as the operator changed it: the name validated and the URLs parsed as on add, the
+        retention's size cap and lock, its id, site and enabled state kept."""
+        source = parse_source_url(source_url)
+        return replace(
+            self, name=validate_camera_name(name),
+            source=SourceUrl(source.url, username or source.username, secret_query=source.secret_query),
+            sub_stream=parse_source_url(sub_stream_url) if sub_stream_url else None,
+            retention=RetentionPolicy(retention_days, self.retention.max_bytes, self.retention.locked),
+            recording_mode=recording_mode,
+        )  # fmt: skip
+
 
 def recording_prefix(camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime) -> str:
     """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/`: the day is the recording's start day (UTC), so all
