@@ -393,106 +393,116 @@ Salvar mesmo assim?</translation>
 <context>
     <name>HealthBar</name>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="44"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="49"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="52"/>
         <source>Media server</source>
         <translation>Servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="44"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
         <source>starting…</source>
         <translation>iniciando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="59"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="49"/>
         <source>MediaMTX answers</source>
         <translation>O MediaMTX responde</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="51"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="54"/>
         <source>{0}
 Live view and recording need it: check that MediaMTX runs.</source>
         <translation>{0}
 A visualização ao vivo e a gravação precisam dele: verifique se o MediaMTX está rodando.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="59"/>
         <source>Recordings are uploaded and verified</source>
         <translation>As gravações são enviadas e verificadas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="61"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
         <source>{0}
 Recordings stay on this disk and upload when it is back.</source>
         <translation>{0}
 As gravações ficam neste disco e são enviadas quando ele voltar.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="65"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="68"/>
         <source>Cameras {0}/{1}</source>
         <translation>Câmeras {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
         <source>All cameras send video</source>
         <translation>Todas as câmeras enviam vídeo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
         <source>{0} camera(s) offline</source>
         <translation>{0} câmera(s) offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="75"/>
+        <source>Degraded {0}</source>
+        <translation>Degradados {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="77"/>
+        <source>{0} tile(s) show a picture that is not current: pictures dropped or packets lost</source>
+        <translation>{0} quadro(s) mostram uma imagem que não está atual: imagens descartadas ou pacotes perdidos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="81"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="83"/>
         <source>Cameras being recorded now</source>
         <translation>Câmeras sendo gravadas agora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="75"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="86"/>
         <source>Upload queue {0}</source>
         <translation>Fila de envio {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="77"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="88"/>
         <source>Closed segments waiting for upload to the archive</source>
         <translation>Segmentos fechados aguardando envio ao arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="83"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="94"/>
         <source>Sites {0}/{1}</source>
         <translation>Locais {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="85"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="96"/>
         <source>Every site&apos;s media server answers</source>
         <translation>O servidor de mídia de cada local responde</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="89"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="100"/>
         <source>Disk {0} GiB free</source>
         <translation>Disco {0} GiB livres</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="91"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="102"/>
         <source>Recording stops before the disk fills; free space to resume</source>
         <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="93"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="104"/>
         <source>Free space for recordings</source>
         <translation>Espaço livre para gravações</translation>
     </message>
@@ -528,58 +538,84 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="165"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="179"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="171"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="185"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="174"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="229"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="269"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="197"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="383"/>
+        <source>the live relay cannot start: {0}</source>
+        <translation>o retransmissor ao vivo não consegue iniciar: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="200"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="278"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="319"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="375"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="293"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="430"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="445"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="246"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="295"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="272"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="322"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="386"/>
+        <source>offline: {0}; retrying in {1:.0f} s</source>
+        <translation>offline: {0}; nova tentativa em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="397"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="332"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="399"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="432"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="380"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="452"/>
         <source>no new picture: the camera stopped sending</source>
         <translation>sem imagem nova: a câmera parou de enviar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="491"/>
+        <source>packets lost: {0} in {1:.0f} s</source>
+        <translation>pacotes perdidos: {0} em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="493"/>
+        <source>decoder behind: {0} pictures dropped in {1:.0f} s</source>
+        <translation>decodificador atrasado: {0} imagens descartadas em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="494"/>
+        <source>showing {0:.0f} of the camera&apos;s {1:.0f} fps</source>
+        <translation>exibindo {0:.0f} dos {1:.0f} fps da câmera</translation>
     </message>
 </context>
 <context>
@@ -595,260 +631,260 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="86"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="385"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="94"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="122"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="137"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="142"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="147"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="439"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="444"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="478"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="483"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="157"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="160"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="168"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="171"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="172"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="173"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="174"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="191"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="192"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="197"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="198"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="206"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="207"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="208"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="209"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="219"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="220"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="301"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="302"/>
         <source>Motion events</source>
         <translation>Eventos de movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="306"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="311"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="380"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="385"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="417"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="422"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="445"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="479"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="484"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="503"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="498"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="503"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="507"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="512"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="514"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="509"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="514"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1622,67 +1658,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="149"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="154"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="198"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="201"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="206"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="225"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="230"/>
+        <source>DEGRADED</source>
+        <translation>DEGRADADO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="231"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="232"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="227"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="233"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="234"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="235"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="240"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="247"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="242"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="249"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="251"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
