@@ -157,7 +157,8 @@ def measure(
             if variant.key in ("tile-srt-16", "tile-relay-16"):
                 save_screen(ctx.results_dir / f"latency_wall_16_{variant.transport}.png", rects)
             relays = [t["relay_pid"] for t in tiles if t.get("relay_pid")]
-            live = [t["state"] == "live" for t in tiles]
+            # A degraded or stalled tile has a picture too: the grabber measures what it shows.
+            live = [t["state"] in ("live", "degraded", "stalled") for t in tiles]
             result.update(_capture(rects, [wall.pid], x_server, min_frames, live=live, relays=relays))
     else:
         rects = geometry.get(variant.tiles) or tile_grid_rects(variant.tiles)
@@ -365,13 +366,15 @@ def report(data: dict[str, Any], plots: Path) -> str:
         lines += [f"Load average (1/5/15 min) before: {', '.join(f'{v:.2f}' for v in load)}; after: "
                   f"{', '.join(f'{v:.2f}' for v in after)}.", ""]  # fmt: skip
     lines += [f"![{f.stem}](results/{f.name})" for f in files]
-    if (plots / "latency_wall_16.png").exists():
-        lines += [
-            "",
-            "The 16-tile wall as the grabber saw it (half size); the barcode rows top each picture:",
-            "",
-            "![latency_wall_16](results/latency_wall_16.png)",
-        ]
+    for transport in ("relay", "srt"):
+        if (plots / f"latency_wall_16_{transport}.png").exists():
+            lines += [
+                "",
+                f"The 16-tile wall over {transport} as the grabber saw it (half size); the barcode rows top each "
+                "picture:",
+                "",
+                f"![latency_wall_16_{transport}](results/latency_wall_16_{transport}.png)",
+            ]
     return "\n".join(lines)
 
 

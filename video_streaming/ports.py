@@ -138,6 +138,7 @@ class LiveRelay(abc.ABC):
     """One live stream relayed from the media server to a local player, supervised until closed."""
 
     port: int
+    audio: bool  # whether the camera's sound is relayed too
 
     @property
     @abc.abstractmethod
@@ -170,8 +171,11 @@ class LiveRelays(abc.ABC):
     def available(self) -> bool: ...
 
     @abc.abstractmethod
-    def open(self, source_url: str, on_status: Callable[[RelayStatus], None] | None = None) -> LiveRelay:
-        """Start relaying `source_url` (which may carry the server's read login); returns at once."""
+    def open(
+        self, source_url: str, on_status: Callable[[RelayStatus], None] | None = None, audio: bool = False
+    ) -> LiveRelay:
+        """Start relaying `source_url` (which may carry the server's read login); returns at once. Video only
+        unless `audio`: a wall of muted tiles needs no sound, and sound must never hold a picture back."""
 
     @abc.abstractmethod
     def active(self) -> list[LiveRelay]: ...

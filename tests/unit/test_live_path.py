@@ -16,8 +16,16 @@ def test_the_relay_command_line_names_only_the_script_and_the_loopback_port() ->
     assert "/dev/fd/7" in argv
     assert not any("rtsp://" in arg for arg in argv)
     assert argv[-1].startswith(f"udp://{LOOPBACK}:41234?")
-    assert argv[argv.index("-c") + 1] == "copy"
+    assert argv[argv.index("-c:v") + 1] == "copy"
     assert argv[argv.index("-f", argv.index("-i")) + 1] == "mpegts"
+    assert "0:a:0?" not in argv  # a muted tile's relay carries no sound
+
+
+def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:
+    argv = relay_argv("ffmpeg", 41234, 7, audio=True)
+    assert argv[argv.index("-c:v") + 1] == "copy" and argv[argv.index("-c:a") + 1] == "aac"
+    assert "0:a:0?" in argv  # a camera without sound still plays
+    assert argv[argv.index("-max_interleave_delta") + 1] == "1"
 
 
 def test_a_reserved_port_is_kept_from_others_but_open_to_a_reusing_player() -> None:

@@ -45,20 +45,27 @@ SEND_BUFFER_BYTES = 1 << 20
 # mux delay and 100 ms PCR period are both time the player waits; a PES of unbounded length keeps a
 # frame in one unit; every packet leaves at once.
 RELAY_OUTPUT: tuple[str, ...] = (
-    "-map", "0:v:0", "-c", "copy",
     "-f", "mpegts", "-muxdelay", "0.01", "-omit_video_pes_length", "0", "-pcr_period", "20",
     "-flush_packets", "1",
 )  # fmt: skip
+VIDEO_ONLY: tuple[str, ...] = ("-map", "0:v:0", "-c:v", "copy")
+# Sound, for the one tile an operator listens to: the camera's first audio track (if any) as AAC, whatever it
+# was (MPEG-TS has no place for G.711, which most cameras send). A 1 µs interleave limit sends every packet
+# as it comes: the muxer never holds a picture back to wait for sound.
+WITH_AUDIO: tuple[str, ...] = (
+    "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "64k",
+    "-max_interleave_delta", "1",
+)  # fmt: skip
 
 
-def relay_argv(ffmpeg: str, port: int, script_fd: int) -> list[str]:
+def relay_argv(ffmpeg: str, port: int, script_fd: int, audio: bool = False) -> list[str]:
     """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`)."""
     output = f"udp://{LOOPBACK}:{port}?pkt_size={TS_DATAGRAM_BYTES}&buffer_size={SEND_BUFFER_BYTES}"
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
         *FAST_PROBE,
         "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
-        *RELAY_OUTPUT, output,
+        *(WITH_AUDIO if audio else VIDEO_ONLY), *RELAY_OUTPUT, output,
     ]  # fmt: skip
 
 
@@ -89,9 +96,12 @@ class FFmpegLiveRelay(LiveRelay):
     BACKOFF_MAX_S = 8.0
     STABLE_AFTER_S = 10.0  # a run this long was a working relay: the next failure starts the back-off afresh
 
-    def __init__(self, ffmpeg: str, source_url: str, on_status: StatusListener | None = None) -> None:
+    def __init__(
+        self, ffmpeg: str, source_url: str, on_status: StatusListener | None = None, audio: bool = False
+    ) -> None:
         self._ffmpeg = ffmpeg
         self._source_url = source_url
+        self.audio = audio
         self._on_status = on_status
         self._reservation = reserve_udp_port()
         self.port: int = self._reservation.getsockname()[1]
@@ -179,7 +189,7 @@ class FFmpegLiveRelay(LiveRelay):
                     # PR_SET_PDEATHSIG is tied to the thread that forks: this one, which lives until ffmpeg
                     # has been reaped, so the signal comes exactly when the whole app goes.
                     self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
-                        relay_argv(self._ffmpeg, self.port, script_fd),
+                        relay_argv(self._ffmpeg, self.port, script_fd, self.audio),
                         pass_fds=(script_fd,),
                         stdin=subprocess.DEVNULL,
                         stdout=subprocess.DEVNULL,
@@ -219,11 +229,11 @@ class FFmpegLiveRelays(LiveRelays):
     def available(self) -> bool:
         return bool(self._ffmpeg)
 
-    def open(self, source_url: str, on_status: StatusListener | None = None) -> LiveRelay:
+    def open(self, source_url: str, on_status: StatusListener | None = None, audio: bool = False) -> LiveRelay:
         """Start relaying `source_url` (rtsp://, the read login may be in it) to a fresh loopback port."""
         if not self._ffmpeg:
             raise FileNotFoundError("ffmpeg was not found: the live relay needs it")
-        relay = FFmpegLiveRelay(self._ffmpeg, source_url, on_status)
+        relay = FFmpegLiveRelay(self._ffmpeg, source_url, on_status, audio)
         with self._lock:
             self._relays = {r for r in self._relays if not r.closed}
             self._relays.add(relay)

@@ -174,6 +174,7 @@ class LivePlayer(QObject):
         self._target = StreamTarget(url, Transport(transport), caching_ms)
         self._backoff_s = self.BACKOFF_INITIAL_S
         self._reconnect_timer.stop()
+        self._close_relay()
         if not url:
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("no stream address"))
@@ -185,18 +186,8 @@ class LivePlayer(QObject):
                 PlayerState.ERROR, self.tr("this VLC cannot open {transport} streams").format(transport=label)
             )
             return
-        self._close_relay()
-        if self._target.transport is Transport.RELAY:
-            relays = self._relays or shared_relays()
-            token = object()  # tells this relay's reports from a former one's
-            self._relay_token = token
-            try:
-                relay = relays.open(url, self._relay_listener(token))
-            except OSError as error:
-                self._release_player()
-                self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
-                return
-            self._relay = relay
+        if self._target.transport is Transport.RELAY and not self._open_relay(url):
+            return
         self._set_state(PlayerState.CONNECTING, self.tr("connecting over {transport}").format(transport=label))
         self._connect()
 
@@ -214,6 +205,18 @@ class LivePlayer(QObject):
     def relay(self) -> LiveRelay | None:
         """The relay feeding this player (Transport.RELAY only)."""
         return self._relay
+
+    def _open_relay(self, url: str) -> bool:
+        relays = self._relays or shared_relays()
+        token = object()  # tells this relay's reports from a former one's
+        self._relay_token = token
+        try:
+            self._relay = relays.open(url, self._relay_listener(token), audio=not self._muted)
+        except OSError as error:
+            self._release_player()
+            self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
+            return False
+        return True
 
     def _relay_listener(self, token: object) -> Callable[[RelayStatus], None]:
         emit = self._relay_changed.emit
@@ -235,6 +238,13 @@ class LivePlayer(QObject):
         self._muted = muted
         if self._player is not None:
             self._player.audio_set_mute(muted)
+        target = self._target
+        if not muted and target is not None and self._relay is not None and not self._relay.audio:
+            # A muted tile's relay carries no sound: the first unmute starts one that does (a brief reconnect).
+            self._close_relay()
+            self._release_player()
+            if self._open_relay(target.url):
+                self._connect()
 
     def snapshot(self, path: str | Path) -> bool:
         """Write the next picture at its native size to `path` (PNG; libvlc waits for it, up to a frame
@@ -439,7 +449,9 @@ class LivePlayer(QObject):
             self._last_frame_counts = counts
             self._last_progress = now
             if self._state is PlayerState.STALLED:
-                self._live_since = now  # judged afresh, like a new connection
+                # Judged on at once (only a new connection waits for libvlc's clock): on a loaded machine
+                # short stalls come often, and a wait after each would keep a struggling tile from ever
+                # being called DEGRADED.
                 self._set_state(PlayerState.LIVE, "")
         elif now - self._last_progress > self.STALL_TIMEOUT_S:
             self._go_offline(self.tr("offline: camera not sending"))
