@@ -457,3 +457,33 @@ def test_a_tile_is_muted_and_silent_until_unmuted_then_plays_the_cameras_sound(q
     assert tile.is_muted and tile.bar.mute_button.isChecked() and tile.player.relay is sounding
     tile.clear()
     assert sounding.wait_closed(5) and wait_for_retired_players(5)
+
+
+@pytest.mark.parametrize("encoder", [["libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"],
+                                     ["libx264", "-preset", "veryfast", "-bf", "2"]],
+                         ids=["h265", "h264-b-frames"])  # fmt: skip
+def test_the_relay_plays_h265_and_b_frames_without_probing_the_stream(  # type: ignore[no-untyped-def]
+    qtbot, themed, mediamtx, tmp_path, encoder,  # noqa: F811
+) -> None:  # fmt: skip
+    # The relay of a muted tile starts with -analyzeduration 0: the codec and its parameters come from the SDP.
+    argv = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-c:v", *encoder, "-g", "15",
+            "-pix_fmt", "yuv420p", "-f", "rtsp", "-rtsp_transport", "tcp",
+            mediamtx.endpoints.rtsp_url("kind")]  # fmt: skip
+    publisher = subprocess.Popen(argv, stderr=(tmp_path / "kind.log").open("wb"))
+    try:
+        wait_path_ready(mediamtx, "kind")
+        tile = VideoTile()
+        qtbot.addWidget(tile)
+        tile.resize(480, 300)
+        tile.show()
+        qtbot.waitExposed(tile)
+        relay_to(tile, mediamtx, "kind")
+        wait_state(qtbot, tile, "live")
+        qtbot.waitUntil(lambda: tile.player.video_size() == (320, 180), timeout=3000)
+        assert changes_within(qtbot, tile, 3.0)
+        tile.clear()
+        assert wait_for_retired_players(5)
+    finally:
+        publisher.terminate()
+        publisher.wait(10)

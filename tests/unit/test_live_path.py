@@ -6,7 +6,8 @@ import socket
 
 import pytest
 
-from video_streaming.adapters.live_relay import LOOPBACK, relay_argv, reserve_udp_port
+from video_streaming.adapters.ffmpeg import input_script
+from video_streaming.adapters.live_relay import LOOPBACK, relay_argv, reserve_udp_port, source_options
 from video_streaming.live_transports import carries
 from vidstream_desktop.wall.live_health import StatsSample, judge
 
@@ -19,6 +20,15 @@ def test_the_relay_command_line_names_only_the_script_and_the_loopback_port() ->
     assert argv[argv.index("-c:v") + 1] == "copy"
     assert argv[argv.index("-f", argv.index("-i")) + 1] == "mpegts"
     assert "0:a:0?" not in argv  # a muted tile's relay carries no sound
+    assert "-copyinkf" in argv  # or the first picture waits for a second key frame
+    assert argv[argv.index("-analyzeduration") + 1] == "0"  # the SDP says what the video is
+
+
+def test_a_video_only_relay_sets_up_the_video_track_alone() -> None:
+    script = input_script("rtsp://reader:secret@127.0.0.1:8554/cam", source_options(audio=False)).decode()
+    assert "option allowed_media_types video" in script  # one track: no step at the first RTCP report
+    assert "allowed_media_types" not in source_options(audio=True)
+    assert "-allowed_media_types" not in relay_argv("ffmpeg", 1, 7)  # the concat demuxer would refuse it
 
 
 def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:

@@ -48,14 +48,34 @@ RELAY_OUTPUT: tuple[str, ...] = (
     "-f", "mpegts", "-muxdelay", "0.01", "-omit_video_pes_length", "0", "-pcr_period", "20",
     "-flush_packets", "1",
 )  # fmt: skip
-VIDEO_ONLY: tuple[str, ...] = ("-map", "0:v:0", "-c:v", "copy")
+# -copyinkf: stream copy otherwise drops what comes before the first packet it takes for a key frame, and
+# over MediaMTX's RTSP that was a whole key-frame interval every time (the second key frame after joining
+# was the first picture, ~0.8 s later than over SRT); libvlc finds the key frame itself.
+VIDEO_ONLY: tuple[str, ...] = ("-map", "0:v:0", "-c:v", "copy", "-copyinkf")
 # Sound, for the one tile an operator listens to: the camera's first audio track (if any) as AAC, whatever it
 # was (MPEG-TS has no place for G.711, which most cameras send). A 1 µs interleave limit sends every packet
 # as it comes: the muxer never holds a picture back to wait for sound.
 WITH_AUDIO: tuple[str, ...] = (
-    "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-c:a", "aac", "-b:a", "64k",
+    "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-copyinkf", "-c:a", "aac", "-b:a", "64k",
     "-max_interleave_delta", "1",
 )  # fmt: skip
+
+
+# The media server's SDP names the codecs and carries their parameters: a relay that only copies the video
+# need not look at the stream first (~0.15 s sooner, measured as the first datagram). Sound is encoded, and
+# its encoder wants the decoded format: the recorder's short probe.
+VIDEO_PROBE: tuple[str, ...] = ("-fflags", "nobuffer", "-analyzeduration", "0", "-probesize", "32")
+
+
+def relay_probe(audio: bool) -> list[str]:
+    return list(FAST_PROBE if audio else VIDEO_PROBE)
+
+
+def source_options(audio: bool) -> list[str]:
+    """The RTSP input's options, in the script. A video-only relay sets up the video track alone: with two
+    tracks ffmpeg times each from its own first packet until the first RTCP report, then steps the video
+    by up to ~1 s (measured by the recorder), which libvlc showed as a picture frozen that long."""
+    return relay_probe(audio) + ([] if audio else ["-allowed_media_types", "video"])
 
 
 def relay_argv(ffmpeg: str, port: int, script_fd: int, audio: bool = False) -> list[str]:
@@ -63,7 +83,7 @@ def relay_argv(ffmpeg: str, port: int, script_fd: int, audio: bool = False) -> l
     output = f"udp://{LOOPBACK}:{port}?pkt_size={TS_DATAGRAM_BYTES}&buffer_size={SEND_BUFFER_BYTES}"
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
-        *FAST_PROBE,
+        *relay_probe(audio),
         "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
         *(WITH_AUDIO if audio else VIDEO_ONLY), *RELAY_OUTPUT, output,
     ]  # fmt: skip
@@ -180,7 +200,7 @@ class FFmpegLiveRelay(LiveRelay):
         """Run ffmpeg until it exits; its last lines of stderr. None when it cannot be started at all."""
         script_fd, writer = os.pipe()
         try:
-            os.write(writer, input_script(self._source_url, FAST_PROBE))
+            os.write(writer, input_script(self._source_url, source_options(self.audio)))
             os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
             with self._lock:
                 if self._closing.is_set():

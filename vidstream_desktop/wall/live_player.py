@@ -99,6 +99,7 @@ class LivePlayer(QObject):
     CONNECT_TIMEOUT_S = 12.0  # bytes arrive but no picture (waiting for a key frame, say)
     BACKOFF_INITIAL_S = 0.5
     BACKOFF_MAX_S = 8.0
+    LIVE_AFTER_PICTURES = 2  # new pictures after the first one before a connection is called live
     HEALTHY_AFTER_S = 3.0  # a degraded picture is called live again after this long without a sign of trouble
     # libvlc drops a burst of late pictures while its clock settles after a connect (measured: ~12 at once,
     # within 2 s of the first picture, on every tile): judged only from then on.
@@ -128,6 +129,8 @@ class LivePlayer(QObject):
         self._connect_started = 0.0
         self._last_progress = 0.0
         self._last_frame_counts = (-1, -1)
+        self._first_picture_at: float | None = None  # of the current connection
+        self._pictures_at_first = 0
         self._frame_samples: deque[StatsSample] = deque(maxlen=10)  # two seconds of watchdog reads
         self._health_samples: deque[StatsSample] = deque(maxlen=10)  # the same, once the picture is judged
         self._live_since = 0.0
@@ -323,6 +326,7 @@ class LivePlayer(QObject):
         self._player, self._media, self._events = player, media, events
         self._last_progress = time.monotonic()
         self._last_frame_counts = (-1, -1)
+        self._first_picture_at = None
         self._frame_samples.clear()
         self._health_samples.clear()
         self._set_state(
@@ -409,7 +413,19 @@ class LivePlayer(QObject):
             self._go_offline(self.tr("offline: the stream ended"))
         elif self._state is PlayerState.CONNECTING and (vouts > 0 or self._video_is_out()):
             # A video output exists once the first picture is decoded; its size may not be known yet.
-            self._go_live(at)
+            self._picture_appeared(at)
+
+    def _picture_appeared(self, at: float) -> None:
+        if self._first_picture_at is None:
+            self._first_picture_at = at
+            self._pictures_at_first = self.displayed_frames()
+
+    def _pictures_flow(self) -> bool:
+        """LIVE once pictures follow the first one: libvlc can hold its first picture for up to a second
+        while its clock starts (measured: 0.6-0.9 s over the relay, up to 0.55 s over SRT), and a still
+        picture under a LIVE label is what this player must never show."""
+        return (self._first_picture_at is not None
+                and self.displayed_frames() - self._pictures_at_first >= self.LIVE_AFTER_PICTURES)  # fmt: skip
 
     def _video_is_out(self) -> bool:
         if self._player is None or self._player.has_vout() <= 0:
@@ -427,7 +443,9 @@ class LivePlayer(QObject):
         stats = self._read_stats()
         if self._state is PlayerState.CONNECTING:
             if self._video_is_out():  # the Vout event can precede the size being known
-                self._go_live(now)
+                self._picture_appeared(now)
+            if self._pictures_flow() and self._first_picture_at is not None:
+                self._go_live(self._first_picture_at)
                 return
             waited = now - self._connect_started
             received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
