@@ -160,6 +160,12 @@ def measure(
             # A degraded or stalled tile has a picture too: the grabber measures what it shows.
             live = [t["state"] in ("live", "degraded", "stalled") for t in tiles]
             result.update(_capture(rects, [wall.pid], x_server, min_frames, live=live, relays=relays))
+            # What libvlc counted meanwhile: lost MPEG-TS packets smear a picture until the next key frame.
+            wall.send("status")
+            after = wall.wait_event("status", 10)["tiles"]
+            result["libvlc_counts"] = {
+                name: sum(int(t.get(name, 0)) for t in after) for name in ("displayed", "lost_pictures", "damaged")
+            }
     else:
         rects = geometry.get(variant.tiles) or tile_grid_rects(variant.tiles)
         ffplay = variant.kind == "ffplay"
@@ -347,6 +353,15 @@ def report(data: dict[str, Any], plots: Path) -> str:
     for name, value in data.get("ratios", {}).items():
         lines.append(f"| {name} | {_f(value['p50'], 2)} | {_f(value['p95'], 2)} |")
     lines.append("")
+    counted = [(r["variant"], r["libvlc_counts"]) for r in variants.values() if r.get("libvlc_counts")]
+    if counted:
+        lines += ["libvlc's own counts over each tile run (all tiles together; damaged = MPEG-TS packets lost or "
+                  "broken, which smear a picture until the next key frame):", "",
+                  "| tile run | tiles | pictures shown | pictures dropped | damaged packets |",
+                  "|---|---:|---:|---:|---:|"]  # fmt: skip
+        for v, c in counted:
+            lines.append(f"| {v['label']} | {v['tiles']} | {c['displayed']} | {c['lost_pictures']} | {c['damaged']} |")
+        lines.append("")
     first = data.get("first_picture") or {}
     if first:
         lines += [
