@@ -3,7 +3,7 @@ MPEG-TS on a loopback UDP port that one player listens on. One relay per visible
 
 Why a relay: Debian's libvlc has no RTSP client, and MediaMTX's SRT listener adds a fixed 120 ms of SRT
 latency plus a PCR 100 ms behind the DTS. Measured with `python -m bench latency` (640x360@25 H.264):
-the relayed tile is ~100 ms glass-to-glass against ~330 ms over SRT (README, "Live delay").
+the relayed tile is ~115 ms glass-to-glass against ~330 ms over SRT (README, "Measured").
 
 Each relay is supervised on a thread of its own: ffmpeg is restarted with back-off when it exits (a camera
 that drops and returns), killed at once when its tile lets go of it, and sent SIGTERM by the kernel if the

@@ -9,12 +9,10 @@ own (srt_probe), so libvlc is never left looping against a server that refuses t
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 
 from video_streaming.ports import LiveRelay, LiveRelays, RelayState, RelayStatus
 from vidstream_desktop.wall.live_health import Degradation, StatsSample, judge
+from vidstream_desktop.wall.relay_feed import RelayFeed
 from vidstream_desktop.wall.srt_probe import ProbeOutcome, ProbeResult, probe_srt_async
 from vidstream_desktop.wall.vlc_backend import (
     Transport,
@@ -35,7 +34,6 @@ from vidstream_desktop.wall.vlc_backend import (
     media_options,
     retire_player,
     shared_instance,
-    shared_relays,
 )
 
 log = logging.getLogger(__name__)
@@ -90,7 +88,6 @@ class LivePlayer(QObject):
     # libvlc calls back on its own threads; this queued signal carries events over to the Qt thread.
     _vlc_event = Signal(int, str, float, int)  # connection generation, event name, monotonic time, vouts
     _probe_done = Signal(int, object)  # connection generation, ProbeResult; from a probe thread
-    _relay_changed = Signal(object, object)  # relay token, RelayStatus; from the relay's supervising thread
 
     WATCHDOG_INTERVAL_MS = 200  # frame counters read 5 times a second: a stopped picture is told within 1 s
     STALLED_AFTER_S = 0.6  # no new frame for this long: "stalled" (at 25 fps, 15 frames missed)
@@ -113,9 +110,7 @@ class LivePlayer(QObject):
         self._surface = surface
         self._instance = instance
         self._probe_srt = probe_srt
-        self._relays = relays
-        self._relay: LiveRelay | None = None
-        self._relay_token: object = None
+        self._feed = RelayFeed(relays, self)
         self.last_probe: ProbeResult | None = None
         self._player: Any = None
         self._media: Any = None
@@ -141,7 +136,7 @@ class LivePlayer(QObject):
 
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._probe_done.connect(self._on_probe_done, Qt.ConnectionType.QueuedConnection)
-        self._relay_changed.connect(self._on_relay_status, Qt.ConnectionType.QueuedConnection)
+        self._feed.status_changed.connect(self._on_relay_status)
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(self.WATCHDOG_INTERVAL_MS)
         self._watchdog.timeout.connect(self._check_progress)
@@ -207,42 +202,27 @@ class LivePlayer(QObject):
     @property
     def relay(self) -> LiveRelay | None:
         """The relay feeding this player (Transport.RELAY only)."""
-        return self._relay
+        return self._feed.relay
 
     def _open_relay(self, url: str) -> bool:
-        relays = self._relays or shared_relays()
-        token = object()  # tells this relay's reports from a former one's
-        self._relay_token = token
         try:
-            self._relay = relays.open(url, self._relay_listener(token), audio=not self._muted)
+            self._feed.open(url, audio=not self._muted)
         except OSError as error:
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
             return False
         return True
 
-    def _relay_listener(self, token: object) -> Callable[[RelayStatus], None]:
-        emit = self._relay_changed.emit
-
-        def on_status(status: RelayStatus) -> None:
-            # On the relay's thread. Its last report ("closed") may come after this player was deleted.
-            with contextlib.suppress(RuntimeError):
-                emit(token, status)
-
-        return on_status
-
     def _close_relay(self) -> None:
-        relay, self._relay = self._relay, None
-        self._relay_token = None
-        if relay is not None:
-            relay.close()  # kills its ffmpeg at once; the relay's own thread reaps it
+        self._feed.close()
 
     def set_muted(self, muted: bool) -> None:
         self._muted = muted
         if self._player is not None:
             self._player.audio_set_mute(muted)
         target = self._target
-        if not muted and target is not None and self._relay is not None and not self._relay.audio:
+        relay = self._feed.relay
+        if not muted and target is not None and relay is not None and not relay.audio:
             # A muted tile's relay carries no sound: the first unmute starts one that does (a brief reconnect).
             self._close_relay()
             self._release_player()
@@ -315,7 +295,8 @@ class LivePlayer(QObject):
         generation = self._generation
         player = instance.media_player_new()
         attach_player_to_widget(player, self._surface)
-        media = instance.media_new(self._relay.player_url if self._relay is not None else target.url)
+        relay = self._feed.relay
+        media = instance.media_new(relay.player_url if relay is not None else target.url)
         for option in media_options(target.transport, target.caching_ms):
             media.add_option(option)
         player.set_media(media)
@@ -386,10 +367,8 @@ class LivePlayer(QObject):
         self._state, self._detail = state, detail
         self.state_changed.emit(state.value, detail)
 
-    @Slot(object, object)
-    def _on_relay_status(self, token: object, status: RelayStatus) -> None:
-        if token is not self._relay_token or self._relay is None:
-            return  # a relay already let go of
+    @Slot(object)
+    def _on_relay_status(self, status: RelayStatus) -> None:
         if status.state is RelayState.FAILED:
             self._watchdog.stop()
             self._release_player()

@@ -51,7 +51,7 @@ class Transport(StrEnum):
         return "rtsp" if self is Transport.RELAY else self.value
 
 
-# The relay first: ~100 ms glass-to-glass against ~330 ms over SRT (MediaMTX's SRT listener adds 120 ms
+# The relay first: ~115 ms glass-to-glass against ~330 ms over SRT (MediaMTX's SRT listener adds 120 ms
 # of SRT latency and a PCR 100 ms behind; `python -m bench latency`). SRT's delay is steady, VLC's RTSP
 # demux adds a fixed ~250 ms, RTMP through libavformat stays seconds behind and HLS is seconds by design.
 DEFAULT_ORDER: tuple[Transport, ...] = (Transport.RELAY, Transport.SRT, Transport.RTSP, Transport.RTMP, Transport.HLS)
@@ -66,10 +66,12 @@ REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
 }
 
 SRT_LATENCY_MS = 20
-# The relay's MPEG-TS arrives packet by packet on loopback: 30 ms of cache absorbs the scheduling jitter of
-# a loaded machine; frame-threaded decoding would hold two more frames, so relayed tiles decode on one
-# thread (a wall's small tiles read sub-streams; one core decodes several 640x360 streams).
-RELAY_CACHING_MS = 30
+# The relay's MPEG-TS arrives packet by packet on loopback. Measured on a quiet machine (one 640x360@25
+# tile, 3 x 5 s): with 30 or 45 ms of cache libvlc stalled the picture for 0.7-0.9 s at a time and showed
+# 11-20 of the 25 pictures a second; with 60 or 80 ms the longest gap was 50-90 ms and none was dropped.
+# Frame-threaded decoding would hold two more frames, so relayed tiles decode on one thread (a wall's
+# small tiles read sub-streams; one core decodes several 640x360 streams).
+RELAY_CACHING_MS = 60
 SRT_POLL_TIMEOUT_MS = 100
 # HLS delivers whole segments: a sub-second cache only makes the player starve between them.
 HLS_MIN_CACHING_MS = 1500
