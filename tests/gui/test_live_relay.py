@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.environment import missing_prerequisite
 from tests.fixtures.qt import run
 from tests.fixtures.servers import wait_path_ready
 from tests.fixtures.waiting import until, until_sync
@@ -42,7 +43,7 @@ RETIRE_LIMIT_S = 0.2
 @pytest.fixture(autouse=True)
 def relay_available() -> None:
     if Transport.RELAY not in detect_transports():
-        pytest.fail("the live relay needs ffmpeg and libvlc's udp and ts plugins, which this machine has")
+        missing_prerequisite("the live relay needs ffmpeg and libvlc's udp and ts plugins")
 
 
 def alive(pid: int) -> bool:
