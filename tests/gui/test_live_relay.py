@@ -488,3 +488,41 @@ def test_the_relay_plays_h265_and_b_frames_without_probing_the_stream(  # type: 
     finally:
         publisher.terminate()
         publisher.wait(10)
+
+
+def test_an_unmuted_tile_plays_a_g711_cameras_sound(  # type: ignore[no-untyped-def]
+    qtbot, themed, mediamtx, tmp_path,  # noqa: F811
+) -> None:  # fmt: skip
+    # MPEG-TS has no place for G.711 (what most cameras send): the sounding relay encodes it to AAC.
+    argv = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
+            "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15",
+            "-re", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=8000",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p",
+            "-c:a", "pcm_alaw", "-ar", "8000", "-ac", "1",
+            "-f", "rtsp", "-rtsp_transport", "tcp", mediamtx.endpoints.rtsp_url("alaw")]  # fmt: skip
+    publisher = subprocess.Popen(argv, stderr=(tmp_path / "alaw.log").open("wb"))
+    try:
+        wait_path_ready(mediamtx, "alaw")
+        tile = VideoTile()
+        qtbot.addWidget(tile)
+        tile.resize(480, 300)
+        tile.show()
+        qtbot.waitExposed(tile)
+        relay_to(tile, mediamtx, "alaw")
+        wait_state(qtbot, tile, "live")
+        tile.bar.mute_button.click()  # unmute
+        assert not tile.is_muted and tile.player.relay is not None and tile.player.relay.audio
+        wait_state(qtbot, tile, "live")
+        qtbot.waitUntil(lambda: (tile.player._read_stats() or vlc_stats_none()).decoded_audio > 0, timeout=8000)
+        assert changes_within(qtbot, tile, 3.0)
+        tile.clear()
+        assert wait_for_retired_players(5)
+    finally:
+        publisher.terminate()
+        publisher.wait(10)
+
+
+def vlc_stats_none() -> object:
+    import vlc
+
+    return vlc.MediaStats()
