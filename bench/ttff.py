@@ -20,6 +20,41 @@ NAME = "ttff"
 TITLE = "Time to first frame"
 
 
+def measure_assignments(
+    ctx: BenchContext, url: str, transport: str, gop: int, repeats: int, log_name: str
+) -> dict[str, Any]:
+    """`repeats` assignments of one tile to `url` over `transport`; the summaries of both clocks."""
+    options = {
+        "mode": "ttff",
+        "layout": "1x1",
+        "surface": (640, 360),
+        "transport": transport,
+        "urls": [url],
+        "repeats": repeats,
+    }
+    with WallProcess(options, ctx.work_dir / "logs" / log_name) as wall:
+        event = wall.wait_event("ttff", 60 + repeats * 20)
+    trials = event["results"]
+    for trial in trials:
+        if trial.get("first_code_ms") is not None:
+            code = int(trial["first_code_ms"])
+            assigned = float(trial["assigned_wall_ms"]) % (1 << 24)
+            seen = float(trial["first_seen_wall_ms"]) % (1 << 24)
+            trial["keyframe_wait_ms"] = _mod_delta(code, assigned)
+            trial["pipeline_ms"] = _mod_delta(seen, code)
+            trial["first_is_keyframe"] = int(trial["first_frame"]) % gop == 0
+    return {
+        "gop_frames": gop,
+        "transport": transport,
+        "trials": trials,
+        "player_ttff": summary([t["player_ttff_ms"] for t in trials if t["player_ttff_ms"] is not None]),
+        "glass_ttff": summary([t["glass_ttff_ms"] for t in trials if t["glass_ttff_ms"] is not None]),
+        "keyframe_wait": summary([t["keyframe_wait_ms"] for t in trials if "keyframe_wait_ms" in t]),
+        "pipeline": summary([t["pipeline_ms"] for t in trials if "pipeline_ms" in t]),
+        "failed": sum(1 for t in trials if t["state"] != "live"),
+    }
+
+
 def run(ctx: BenchContext) -> dict[str, Any]:
     repeats = 8 if ctx.quick else 20
     gops = (25,) if ctx.quick else (25, 10)
@@ -32,34 +67,9 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             with camera:
                 wait_path_ready(server, path)
                 ctx.say(f"ttff: {repeats} assignments over SRT, keyframe every {gop} frames")
-                options = {
-                    "mode": "ttff",
-                    "layout": "1x1",
-                    "surface": (640, 360),
-                    "transport": "srt",
-                    "urls": [server.endpoints.srt_url(path)],
-                    "repeats": repeats,
-                }
-                with WallProcess(options, ctx.work_dir / "logs" / f"wall-ttff-{gop}.log") as wall:
-                    event = wall.wait_event("ttff", 60 + repeats * 20)
-            trials = event["results"]
-            for trial in trials:
-                if trial.get("first_code_ms") is not None:
-                    code = int(trial["first_code_ms"])
-                    assigned = float(trial["assigned_wall_ms"]) % (1 << 24)
-                    seen = float(trial["first_seen_wall_ms"]) % (1 << 24)
-                    trial["keyframe_wait_ms"] = _mod_delta(code, assigned)
-                    trial["pipeline_ms"] = _mod_delta(seen, code)
-                    trial["first_is_keyframe"] = int(trial["first_frame"]) % gop == 0
-            runs[f"gop{gop}"] = {
-                "gop_frames": gop,
-                "trials": trials,
-                "player_ttff": summary([t["player_ttff_ms"] for t in trials if t["player_ttff_ms"] is not None]),
-                "glass_ttff": summary([t["glass_ttff_ms"] for t in trials if t["glass_ttff_ms"] is not None]),
-                "keyframe_wait": summary([t["keyframe_wait_ms"] for t in trials if "keyframe_wait_ms" in t]),
-                "pipeline": summary([t["pipeline_ms"] for t in trials if "pipeline_ms" in t]),
-                "failed": sum(1 for t in trials if t["state"] != "live"),
-            }
+                runs[f"gop{gop}"] = measure_assignments(
+                    ctx, server.endpoints.srt_url(path), "srt", gop, repeats, f"wall-ttff-{gop}.log"
+                )
             s = runs[f"gop{gop}"]["glass_ttff"]
             ctx.say(f"  on glass: p50 {s['median']:.0f} ms, p95 {s['p95']:.0f} ms")
     return {

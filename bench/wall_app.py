@@ -100,7 +100,18 @@ def tile_report(tile: VideoTile, live_after_ms: float | None = None) -> dict[str
         "detail": tile.player.detail,
         "ttff_ms": tile.player.time_to_first_frame_ms,
         "connections": tile.player.connection_count,
+        "relay_pid": tile.player.relay.pid if tile.player.relay is not None else None,
+        **_picture_counts(tile),
     }
+
+
+def _picture_counts(tile: VideoTile) -> dict[str, int]:
+    """libvlc's counters since the player started: pictures dropped, and MPEG-TS packets lost or broken."""
+    stats = tile.player._read_stats()
+    if stats is None:
+        return {}
+    damaged = int(stats.demux_corrupted) + int(stats.demux_discontinuity)
+    return {"displayed": int(stats.displayed_pictures), "lost_pictures": int(stats.lost_pictures), "damaged": damaged}
 
 
 async def mode_play(wall: Wall, options: dict[str, Any]) -> None:

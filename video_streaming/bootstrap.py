@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.frame_reader import FFmpegFrameReader
+from video_streaming.adapters.live_relay import FFmpegLiveRelays
 from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.mediamtx_log import MediaMTXLog
@@ -31,7 +32,7 @@ from video_streaming.motion.ring import RING_FOLDER, RollSettings
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
-from video_streaming.ports import ArchiveStorage
+from video_streaming.ports import ArchiveStorage, LiveRelays
 from video_streaming.private_files import private_dir, private_dirs, write_private_file
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
@@ -394,3 +395,8 @@ def build_onvif_service(timeout: float = 10.0) -> OnvifCameraService:
     from video_streaming.adapters.onvif import ZeepOnvifClient
 
     return OnvifCameraService(ZeepOnvifClient(timeout))
+
+
+def build_live_relays(ffmpeg: str = "ffmpeg") -> LiveRelays:
+    """The wall's live relays: ffmpeg from the media server's RTSP to a loopback port per tile."""
+    return FFmpegLiveRelays(ffmpeg)

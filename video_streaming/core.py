@@ -100,6 +100,7 @@ class Health:
     storage_error: str = ""
     paths: dict[str, dict[str, Any]] = field(default_factory=dict)
     cameras_online: int = 0
+    tiles_degraded: int = 0  # set by a wall: tiles whose picture is shown but not current
     cameras_total: int = 0
     recordings: int = 0
     upload_queue: int = 0

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from video_streaming.domain.errors import VidStreamError
@@ -179,3 +180,70 @@ class PtzTarget:
     username: str
     password: str = field(repr=False)
     profile_token: str
+
+
+class RelayState(StrEnum):
+    STARTING = "starting"
+    RUNNING = "running"  # the relay process runs (whether the camera sends is the player's to tell)
+    RESTARTING = "restarting"  # it exited; started again after a back-off
+    FAILED = "failed"  # cannot start at all
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class RelayStatus:
+    state: RelayState
+    detail: str = ""  # why the last run ended (logins masked)
+    restarts: int = 0
+    retry_in_s: float = 0.0
+
+
+class LiveRelay(abc.ABC):
+    """One live stream relayed from the media server to a local player, supervised until closed."""
+
+    port: int
+    audio: bool  # whether the camera's sound is relayed too
+
+    @property
+    @abc.abstractmethod
+    def player_url(self) -> str:
+        """What the local player opens."""
+
+    @property
+    @abc.abstractmethod
+    def status(self) -> RelayStatus: ...
+
+    @property
+    @abc.abstractmethod
+    def pid(self) -> int | None:
+        """The relay process while it runs."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """End the relay without waiting (callable from any thread)."""
+
+    @abc.abstractmethod
+    def wait_closed(self, timeout: float) -> bool:
+        """True once the relay process is gone and its port released."""
+
+
+class LiveRelays(abc.ABC):
+    """Relays for the wall's players: one per visible tile (see adapters/live_relay.py)."""
+
+    @property
+    @abc.abstractmethod
+    def available(self) -> bool: ...
+
+    @abc.abstractmethod
+    def open(
+        self, source_url: str, on_status: Callable[[RelayStatus], None] | None = None, audio: bool = False
+    ) -> LiveRelay:
+        """Start relaying `source_url` (which may carry the server's read login); returns at once. Video only
+        unless `audio`: a wall of muted tiles needs no sound, and sound must never hold a picture back."""
+
+    @abc.abstractmethod
+    def active(self) -> list[LiveRelay]: ...
+
+    @abc.abstractmethod
+    def close_all(self, timeout: float = 2.0) -> bool:
+        """End every relay; True once all are gone within `timeout`."""

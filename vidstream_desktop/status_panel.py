@@ -35,7 +35,10 @@ class HealthBar(QObject):
         self.disk = StatusIndicator()
         self.sites = StatusIndicator()  # shown only on a workstation attached to remote sites
         self.sites.hide()
-        indicators = (self.mediamtx, self.sites, self.archive, self.cameras, self.recordings, self.uploads, self.disk)
+        self.degraded = StatusIndicator()  # shown only while a tile's picture is not current
+        self.degraded.hide()
+        indicators = (self.mediamtx, self.sites, self.archive, self.cameras, self.degraded, self.recordings,
+                      self.uploads, self.disk)  # fmt: skip
         for widget in indicators:
             status_bar.addPermanentWidget(widget)
         self.mediamtx.show_state(self.tr("Media server"), DIM, self.tr("starting…"))
@@ -66,6 +69,14 @@ class HealthBar(QObject):
             GREEN if offline == 0 else AMBER,
             self.tr("All cameras send video") if offline == 0 else self.tr("{0} camera(s) offline").format(offline),
         )
+        self.degraded.setVisible(health.tiles_degraded > 0)
+        if health.tiles_degraded:
+            self.degraded.show_state(
+                self.tr("Degraded {0}").format(health.tiles_degraded),
+                AMBER,
+                self.tr("{0} tile(s) show a picture that is not current: pictures dropped or packets lost").format(
+                    health.tiles_degraded),
+            )  # fmt: skip
         self.recordings.show_state(
             self.tr("Recording {0}").format(health.recordings),
             RED if health.recordings else DIM,

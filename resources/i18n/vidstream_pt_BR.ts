@@ -504,106 +504,116 @@ Salvar mesmo assim?</translation>
 <context>
     <name>HealthBar</name>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="44"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="49"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="52"/>
         <source>Media server</source>
         <translation>Servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="41"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="44"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
         <source>starting…</source>
         <translation>iniciando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="42"/>
-        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="45"/>
         <location filename="../../vidstream_desktop/status_panel.py" line="59"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="62"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="46"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="49"/>
         <source>MediaMTX answers</source>
         <translation>O MediaMTX responde</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="51"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="54"/>
         <source>{0}
 Live view and recording need it: check that MediaMTX runs.</source>
         <translation>{0}
 A visualização ao vivo e a gravação precisam dele: verifique se o MediaMTX está rodando.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="56"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="59"/>
         <source>Recordings are uploaded and verified</source>
         <translation>As gravações são enviadas e verificadas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="61"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="64"/>
         <source>{0}
 Recordings stay on this disk and upload when it is back.</source>
         <translation>{0}
 As gravações ficam neste disco e são enviadas quando ele voltar.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="65"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="68"/>
         <source>Cameras {0}/{1}</source>
         <translation>Câmeras {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
         <source>All cameras send video</source>
         <translation>Todas as câmeras enviam vídeo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
         <source>{0} camera(s) offline</source>
         <translation>{0} câmera(s) offline</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="70"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="75"/>
+        <source>Degraded {0}</source>
+        <translation>Degradados {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="77"/>
+        <source>{0} tile(s) show a picture that is not current: pictures dropped or packets lost</source>
+        <translation>{0} quadro(s) mostram uma imagem que não está atual: imagens descartadas ou pacotes perdidos</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/status_panel.py" line="81"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="72"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="83"/>
         <source>Cameras being recorded now</source>
         <translation>Câmeras sendo gravadas agora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="75"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="86"/>
         <source>Upload queue {0}</source>
         <translation>Fila de envio {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="77"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="88"/>
         <source>Closed segments waiting for upload to the archive</source>
         <translation>Segmentos fechados aguardando envio ao arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="83"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="94"/>
         <source>Sites {0}/{1}</source>
         <translation>Locais {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="85"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="96"/>
         <source>Every site&apos;s media server answers</source>
         <translation>O servidor de mídia de cada local responde</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="89"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="100"/>
         <source>Disk {0} GiB free</source>
         <translation>Disco {0} GiB livres</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="91"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="102"/>
         <source>Recording stops before the disk fills; free space to resume</source>
         <translation>A gravação para antes de o disco encher; libere espaço para retomar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/status_panel.py" line="93"/>
+        <location filename="../../vidstream_desktop/status_panel.py" line="104"/>
         <source>Free space for recordings</source>
         <translation>Espaço livre para gravações</translation>
     </message>
@@ -639,58 +649,84 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="165"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="178"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="171"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="184"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="174"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="229"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="269"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="189"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="271"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="314"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="244"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="362"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="375"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="212"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="376"/>
+        <source>the live relay cannot start: {0}</source>
+        <translation>o retransmissor ao vivo não consegue iniciar: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="286"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="437"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="454"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="246"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="288"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="272"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="317"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="379"/>
+        <source>offline: {0}; retrying in {1:.0f} s</source>
+        <translation>offline: {0}; nova tentativa em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="390"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="332"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="392"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="364"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="439"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="380"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="461"/>
         <source>no new picture: the camera stopped sending</source>
         <translation>sem imagem nova: a câmera parou de enviar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="500"/>
+        <source>packets lost: {0} in {1:.0f} s</source>
+        <translation>pacotes perdidos: {0} em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="502"/>
+        <source>decoder behind: {0} pictures dropped in {1:.0f} s</source>
+        <translation>decodificador atrasado: {0} imagens descartadas em {1:.0f} s</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="503"/>
+        <source>showing {0:.0f} of the camera&apos;s {1:.0f} fps</source>
+        <translation>exibindo {0:.0f} dos {1:.0f} fps da câmera</translation>
     </message>
 </context>
 <context>
@@ -1812,67 +1848,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="149"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="154"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="198"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="201"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="206"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="224"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="225"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="230"/>
+        <source>DEGRADED</source>
+        <translation>DEGRADADO</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="231"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="226"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="232"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="227"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="233"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="228"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="234"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="235"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="240"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="247"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="242"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="249"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="251"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>

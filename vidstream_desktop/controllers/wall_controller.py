@@ -222,7 +222,7 @@ class WallController(QObject):
         urls = self.core.live_urls(camera_id, sub_stream=sub)
 
         def plays(candidate: Transport) -> bool:
-            return carries(candidate.value, codec) and opens_with_login(candidate, urls.get(candidate.value, ""))
+            return carries(candidate.value, codec) and opens_with_login(candidate, urls.get(candidate.reads, ""))
 
         if not plays(transport):
             usable = [t for t in self.transports if plays(t)]
@@ -242,7 +242,7 @@ class WallController(QObject):
                 return
             transport = usable[0]
         self._unplayable.pop(id(tile), None)
-        url = urls.get(transport.value, "")
+        url = urls.get(transport.reads, "")
         tile.assign(camera_id, camera.name, url, transport)
         tile.set_recording(self.core.is_recording(camera_id))
         self._save_wall()
@@ -384,10 +384,11 @@ class WallController(QObject):
         for camera_id, stream in self.core.streams.items():
             tiles = [tile for tile in self.tiles_showing(camera_id) if tile in self.grid.tiles()]
             if tiles:
-                online += any(tile.state == "live" for tile in tiles)
+                online += any(tile.state in ("live", "degraded") for tile in tiles)
             else:
                 online += health.path_ready(stream.path_name)
-        return dataclasses.replace(health, cameras_online=online)
+        degraded = sum(tile.is_degraded for tile in self.grid.tiles())
+        return dataclasses.replace(health, cameras_online=online, tiles_degraded=degraded)
 
     def _tiles_changed(self) -> None:
         if self.last_health is not None:

@@ -128,9 +128,11 @@ class CameraGrid(QWidget):
             # behind that crashed a later event loop (seen in the GUI tests).
             self._maximized = None
             self._apply()
+        relays = [tile.player.relay for tile in self._all_tiles if tile.player.relay is not None]
         for tile in self._all_tiles:
             tile.suspend()
-        return wait_for_retired_players(wait_s)
+        players_gone = wait_for_retired_players(wait_s)
+        return all(relay.wait_closed(wait_s) for relay in relays) and players_gone
 
     def toggle_maximize(self, tile: VideoTile) -> None:
         if tile not in self.tiles():

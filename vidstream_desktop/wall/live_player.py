@@ -23,6 +23,9 @@ import vlc
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from video_streaming.ports import LiveRelay, LiveRelays, RelayState, RelayStatus
+from vidstream_desktop.wall.live_health import Degradation, StatsSample, judge
+from vidstream_desktop.wall.relay_feed import RelayFeed
 from vidstream_desktop.wall.srt_probe import ProbeOutcome, ProbeResult, probe_srt_async
 from vidstream_desktop.wall.vlc_backend import (
     Transport,
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 class PlayerState(StrEnum):
     CONNECTING = "connecting"
     LIVE = "live"
+    DEGRADED = "degraded"  # a picture is shown, but not all of it is current: pictures dropped, packets lost
     STALLED = "stalled"  # was live, and no new picture for a moment: the frozen frame is not live any more
     OFFLINE = "offline"  # temporary: a reconnect is scheduled
     ERROR = "error"  # permanent until the next play(): retrying cannot help
@@ -75,12 +79,6 @@ class StreamTarget:
     caching_ms: int
 
 
-@dataclass(frozen=True)
-class FrameSample:
-    at: float
-    displayed: int
-
-
 class LivePlayer(QObject):
     """Owns the libvlc player of one tile. All methods are for the Qt thread; none waits on the network
     (stopping happens on a worker thread), only snapshot() waits up to a frame for the next picture."""
@@ -98,14 +96,21 @@ class LivePlayer(QObject):
     CONNECT_TIMEOUT_S = 12.0  # bytes arrive but no picture (waiting for a key frame, say)
     BACKOFF_INITIAL_S = 0.5
     BACKOFF_MAX_S = 8.0
+    LIVE_AFTER_PICTURES = 2  # new pictures after the first one before a connection is called live
+    HEALTHY_AFTER_S = 3.0  # a degraded picture is called live again after this long without a sign of trouble
+    # libvlc drops a burst of late pictures while its clock settles after a connect (measured: ~12 at once,
+    # within 2 s of the first picture, on every tile): judged only from then on.
+    JUDGE_AFTER_LIVE_S = 3.0
 
     def __init__(
-        self, surface: QWidget, parent: QObject | None = None, instance: Any = None, probe_srt: bool = True
-    ) -> None:
+        self, surface: QWidget, parent: QObject | None = None, instance: Any = None, probe_srt: bool = True,
+        relays: LiveRelays | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self._surface = surface
         self._instance = instance
         self._probe_srt = probe_srt
+        self._feed = RelayFeed(relays, self)
         self.last_probe: ProbeResult | None = None
         self._player: Any = None
         self._media: Any = None
@@ -119,12 +124,19 @@ class LivePlayer(QObject):
         self._connect_started = 0.0
         self._last_progress = 0.0
         self._last_frame_counts = (-1, -1)
-        self._frame_samples: deque[FrameSample] = deque(maxlen=10)  # two seconds of watchdog reads
+        self._first_picture_at: float | None = None  # of the current connection
+        self._pictures_at_first = 0
+        self._frame_samples: deque[StatsSample] = deque(maxlen=10)  # two seconds of watchdog reads
+        self._health_samples: deque[StatsSample] = deque(maxlen=10)  # the same, once the picture is judged
+        self._live_since = 0.0
+        self._last_trouble = 0.0
+        self.degradation: Degradation | None = None  # why the picture is not current, while DEGRADED
         self.time_to_first_frame_ms: float | None = None
         self.connection_count = 0  # connects since construction, reconnects included
 
         self._vlc_event.connect(self._on_vlc_event, Qt.ConnectionType.QueuedConnection)
         self._probe_done.connect(self._on_probe_done, Qt.ConnectionType.QueuedConnection)
+        self._feed.status_changed.connect(self._on_relay_status)
         self._watchdog = QTimer(self)
         self._watchdog.setInterval(self.WATCHDOG_INTERVAL_MS)
         self._watchdog.timeout.connect(self._check_progress)
@@ -160,6 +172,7 @@ class LivePlayer(QObject):
         self._target = StreamTarget(url, Transport(transport), caching_ms)
         self._backoff_s = self.BACKOFF_INITIAL_S
         self._reconnect_timer.stop()
+        self._close_relay()
         if not url:
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("no stream address"))
@@ -171,6 +184,8 @@ class LivePlayer(QObject):
                 PlayerState.ERROR, self.tr("this VLC cannot open {transport} streams").format(transport=label)
             )
             return
+        if self._target.transport is Transport.RELAY and not self._open_relay(url):
+            return
         self._set_state(PlayerState.CONNECTING, self.tr("connecting over {transport}").format(transport=label))
         self._connect()
 
@@ -179,18 +194,45 @@ class LivePlayer(QObject):
         self._reconnect_timer.stop()
         self._watchdog.stop()
         self._release_player()
+        self._close_relay()
         self._frame_samples.clear()
+        self._health_samples.clear()
         self._set_state(PlayerState.STOPPED, "")
+
+    @property
+    def relay(self) -> LiveRelay | None:
+        """The relay feeding this player (Transport.RELAY only)."""
+        return self._feed.relay
+
+    def _open_relay(self, url: str) -> bool:
+        try:
+            self._feed.open(url, audio=not self._muted)
+        except OSError as error:
+            self._release_player()
+            self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
+            return False
+        return True
+
+    def _close_relay(self) -> None:
+        self._feed.close()
 
     def set_muted(self, muted: bool) -> None:
         self._muted = muted
         if self._player is not None:
             self._player.audio_set_mute(muted)
+        target = self._target
+        relay = self._feed.relay
+        if not muted and target is not None and relay is not None and not relay.audio:
+            # A muted tile's relay carries no sound: the first unmute starts one that does (a brief reconnect).
+            self._close_relay()
+            self._release_player()
+            if self._open_relay(target.url):
+                self._connect()
 
     def snapshot(self, path: str | Path) -> bool:
         """Write the next picture at its native size to `path` (PNG; libvlc waits for it, up to a frame
         interval, ~15-45 ms measured at 25 fps). False when nothing is shown."""
-        if self._player is None or self._state is not PlayerState.LIVE:
+        if self._player is None or self._state not in (PlayerState.LIVE, PlayerState.DEGRADED):
             return False
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return bool(self._player.video_take_snapshot(0, str(path), 0, 0) == 0)
@@ -253,7 +295,8 @@ class LivePlayer(QObject):
         generation = self._generation
         player = instance.media_player_new()
         attach_player_to_widget(player, self._surface)
-        media = instance.media_new(target.url)
+        relay = self._feed.relay
+        media = instance.media_new(relay.player_url if relay is not None else target.url)
         for option in media_options(target.transport, target.caching_ms):
             media.add_option(option)
         player.set_media(media)
@@ -264,7 +307,9 @@ class LivePlayer(QObject):
         self._player, self._media, self._events = player, media, events
         self._last_progress = time.monotonic()
         self._last_frame_counts = (-1, -1)
+        self._first_picture_at = None
         self._frame_samples.clear()
+        self._health_samples.clear()
         self._set_state(
             PlayerState.CONNECTING, self.tr("connecting over {transport}").format(transport=target.transport.label)
         )
@@ -299,6 +344,8 @@ class LivePlayer(QObject):
         self._watchdog.stop()
         self._release_player()
         self._frame_samples.clear()
+        self._health_samples.clear()
+        self.degradation = None
         self._set_state(PlayerState.OFFLINE, detail)
         if self._target is not None:
             log.debug("%s offline (%s); retry in %.1f s", self._target.url, detail, self._backoff_s)
@@ -308,7 +355,8 @@ class LivePlayer(QObject):
     def _go_live(self, first_frame_at: float) -> None:
         self.time_to_first_frame_ms = max(0.0, (first_frame_at - self._connect_started) * 1000)
         self._backoff_s = self.BACKOFF_INITIAL_S
-        self._last_progress = time.monotonic()
+        self._last_progress = self._live_since = time.monotonic()
+        self.degradation = None
         self._set_state(PlayerState.LIVE, "")
         if self._player is not None:
             self._player.audio_set_mute(self._muted)
@@ -318,6 +366,18 @@ class LivePlayer(QObject):
             return
         self._state, self._detail = state, detail
         self.state_changed.emit(state.value, detail)
+
+    @Slot(object)
+    def _on_relay_status(self, status: RelayStatus) -> None:
+        if status.state is RelayState.FAILED:
+            self._watchdog.stop()
+            self._release_player()
+            self._reconnect_timer.stop()
+            self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(status.detail))
+        elif status.state is RelayState.RESTARTING and self._state in (PlayerState.CONNECTING, PlayerState.OFFLINE):
+            # The relay's own words say more than "no picture": "404 Not Found", "Connection refused"...
+            self._set_state(self._state, self.tr("offline: {0}; retrying in {1:.0f} s").format(
+                status.detail, max(1.0, status.retry_in_s)))  # fmt: skip
 
     # ----------------------------------------------------------------------------------------------
     # What libvlc and the watchdog report
@@ -332,7 +392,19 @@ class LivePlayer(QObject):
             self._go_offline(self.tr("offline: the stream ended"))
         elif self._state is PlayerState.CONNECTING and (vouts > 0 or self._video_is_out()):
             # A video output exists once the first picture is decoded; its size may not be known yet.
-            self._go_live(at)
+            self._picture_appeared(at)
+
+    def _picture_appeared(self, at: float) -> None:
+        if self._first_picture_at is None:
+            self._first_picture_at = at
+            self._pictures_at_first = self.displayed_frames()
+
+    def _pictures_flow(self) -> bool:
+        """LIVE once pictures follow the first one: libvlc can hold its first picture for up to a second
+        while its clock starts (measured: 0.6-0.9 s over the relay, up to 0.55 s over SRT), and a still
+        picture under a LIVE label is what this player must never show."""
+        return (self._first_picture_at is not None
+                and self.displayed_frames() - self._pictures_at_first >= self.LIVE_AFTER_PICTURES)  # fmt: skip
 
     def _video_is_out(self) -> bool:
         if self._player is None or self._player.has_vout() <= 0:
@@ -350,41 +422,85 @@ class LivePlayer(QObject):
         stats = self._read_stats()
         if self._state is PlayerState.CONNECTING:
             if self._video_is_out():  # the Vout event can precede the size being known
-                self._go_live(now)
+                self._picture_appeared(now)
+            if self._pictures_flow() and self._first_picture_at is not None:
+                self._go_live(self._first_picture_at)
                 return
             waited = now - self._connect_started
             received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
             # libvlc's RTMP (avformat) and HLS inputs report no bytes for ~7.5 s while opening (measured in
             # bench/): only SRT's silence means nobody publishes.
-            srt = self._target_transport() is Transport.SRT
+            # The relay's datagrams start within ~0.5 s when the camera sends: its silence means the same.
+            srt = self._target_transport() in (Transport.SRT, Transport.RELAY)
             silent_limit = self.SILENT_CONNECT_TIMEOUT_S if srt else 15.0
             if not received and waited > silent_limit:
                 self._go_offline(self.tr("offline: camera not sending"))
             elif waited > (self.CONNECT_TIMEOUT_S if srt else 20.0):
                 self._go_offline(self.tr("offline: no picture within {seconds:.0f} s").format(seconds=waited))
             return
-        if self._state not in (PlayerState.LIVE, PlayerState.STALLED) or stats is None:
+        showing = (PlayerState.LIVE, PlayerState.DEGRADED, PlayerState.STALLED)
+        if self._state not in showing or stats is None:
             return
         counts = (int(stats.decoded_video), int(stats.displayed_pictures))
         if counts != self._last_frame_counts:
             self._last_frame_counts = counts
             self._last_progress = now
             if self._state is PlayerState.STALLED:
+                # Judged on at once (only a new connection waits for libvlc's clock): on a loaded machine
+                # short stalls come often, and a wait after each would keep a struggling tile from ever
+                # being called DEGRADED.
                 self._set_state(PlayerState.LIVE, "")
         elif now - self._last_progress > self.STALL_TIMEOUT_S:
             self._go_offline(self.tr("offline: camera not sending"))
             return
         elif now - self._last_progress > self.STALLED_AFTER_S:
-            if self._state is PlayerState.LIVE:
+            if self._state is not PlayerState.STALLED:
                 self._frame_samples.clear()
+                self._health_samples.clear()
+                self.degradation = None
                 self._set_state(PlayerState.STALLED, self.tr("no new picture: the camera stopped sending"))
             return
-        self._frame_samples.append(FrameSample(now, counts[1]))
+        sample = StatsSample(
+            now, counts[0], counts[1], int(stats.lost_pictures),
+            int(stats.demux_corrupted) + int(stats.demux_discontinuity),
+        )  # fmt: skip
+        self._frame_samples.append(sample)
+        if now - self._live_since >= self.JUDGE_AFTER_LIVE_S:
+            self._health_samples.append(sample)  # only after the start-up drops: see JUDGE_AFTER_LIVE_S
+            self._judge_picture(now)
         first, last = self._frame_samples[0], self._frame_samples[-1]
         if last.at > first.at:
             fps = (last.displayed - first.displayed) / (last.at - first.at)
             # libvlc reports bitrates in bytes per microsecond: times 8000 gives kbit/s.
             self.stats_updated.emit(max(fps, 0.0), max(float(stats.demux_bitrate) * 8000, 0.0))
+
+    def camera_fps(self) -> float:
+        """The frame rate the stream declares (0 when it declares none)."""
+        if self._player is None:
+            return 0.0
+        try:
+            return max(0.0, float(self._player.get_fps()))
+        except (vlc.VLCException, AttributeError, TypeError):
+            return 0.0
+
+    def _judge_picture(self, now: float) -> None:
+        """LIVE only while the picture is current: dropped or late pictures, lost packets or a frame rate
+        well under the camera's turn the tile DEGRADED, with the reason, until a quiet spell."""
+        trouble = judge(list(self._health_samples), self.camera_fps())
+        if trouble is not None:
+            self._last_trouble = now
+            self.degradation = trouble
+            self._set_state(PlayerState.DEGRADED, self.describe(trouble))
+        elif self._state is PlayerState.DEGRADED and now - self._last_trouble > self.HEALTHY_AFTER_S:
+            self.degradation = None
+            self._set_state(PlayerState.LIVE, "")
+
+    def describe(self, trouble: Degradation) -> str:
+        if trouble.kind == "packets":
+            return self.tr("packets lost: {0} in {1:.0f} s").format(trouble.count, trouble.seconds)
+        if trouble.kind == "decoder":
+            return self.tr("decoder behind: {0} pictures dropped in {1:.0f} s").format(trouble.count, trouble.seconds)
+        return self.tr("showing {0:.0f} of the camera's {1:.0f} fps").format(trouble.shown_fps, trouble.camera_fps)
 
     def _read_stats(self) -> Any:
         if self._media is None:

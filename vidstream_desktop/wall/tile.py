@@ -113,6 +113,11 @@ class VideoTile(QFrame):
         return self.player.state.value
 
     @property
+    def is_degraded(self) -> bool:
+        """A picture is shown but is not current (the reason is the state's detail)."""
+        return self.player.state is PlayerState.DEGRADED
+
+    @property
     def is_recording(self) -> bool:
         return self._recording
 
@@ -222,18 +227,20 @@ class VideoTile(QFrame):
     def _show_state(self, state: str, detail: str) -> None:
         texts = {
             PlayerState.LIVE.value: self.tr("LIVE"),
+            PlayerState.DEGRADED.value: self.tr("DEGRADED"),
             PlayerState.STALLED.value: self.tr("STALLED"),
             PlayerState.CONNECTING.value: self.tr("CONNECTING"),
             PlayerState.OFFLINE.value: self.tr("OFFLINE"),
             PlayerState.ERROR.value: self.tr("ERROR"),
             PlayerState.STOPPED.value: self.tr("STOPPED"),
         }
-        if state != PlayerState.LIVE.value and self._problem:
+        showing = state in (PlayerState.LIVE.value, PlayerState.DEGRADED.value)
+        if not showing and self._problem:
             detail = self._problem
         empty = not self._camera_id
         self.bar.set_state(state, "" if empty else texts.get(state, state.upper()), detail)
         self.bar.set_clock_visible(not empty)
-        if state != PlayerState.LIVE.value:
+        if not showing:
             self.set_stats(None, None)
         self._offer_tools(state)
         if empty:
@@ -249,10 +256,11 @@ class VideoTile(QFrame):
         repolish(self.surface.hint)
 
     def _offer_tools(self, state: str) -> None:
-        picture = state in (PlayerState.LIVE.value, PlayerState.STALLED.value)
+        picture = state in (PlayerState.LIVE.value, PlayerState.DEGRADED.value, PlayerState.STALLED.value)
         # A stream the core could not start cannot be recorded either; a recording can always be stopped.
         recordable = self._recording or bool(self._url) or state == PlayerState.CONNECTING.value
-        self.bar.set_usable(record=recordable, snapshot=state == PlayerState.LIVE.value, mute=picture)
+        self.bar.set_usable(record=recordable, snapshot=state in (PlayerState.LIVE.value, PlayerState.DEGRADED.value),
+                             mute=picture)  # fmt: skip
 
     # ----------------------------------------------------------------------------------------------
     # Mouse and drops

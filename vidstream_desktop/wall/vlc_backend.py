@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 import vlc
 from PySide6.QtWidgets import QWidget
 
+from video_streaming.bootstrap import build_live_relays
+from video_streaming.ports import LiveRelays
 from vidstream_desktop.wall.srt_probe import load_libsrt
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 class Transport(StrEnum):
     """How a tile reads a camera from MediaMTX. Declared in the order of lowest live delay."""
 
+    RELAY = "relay"  # MediaMTX's RTSP through a local ffmpeg relay (live_relay) to MPEG-TS on loopback UDP
     SRT = "srt"
     RTSP = "rtsp"
     RTMP = "rtmp"
@@ -42,13 +45,20 @@ class Transport(StrEnum):
     def label(self) -> str:
         return self.name
 
+    @property
+    def reads(self) -> str:
+        """The media server's protocol behind it (the key of `PlaybackUrls.all`)."""
+        return "rtsp" if self is Transport.RELAY else self.value
 
-# SRT first: its delay is network-caching + SRT latency, nothing else. VLC's RTSP demux adds a fixed
-# ~250 ms. RTMP through libavformat stays seconds behind and HLS is seconds by design.
-DEFAULT_ORDER: tuple[Transport, ...] = (Transport.SRT, Transport.RTSP, Transport.RTMP, Transport.HLS)
+
+# The relay first: ~115 ms glass-to-glass against ~330 ms over SRT (MediaMTX's SRT listener adds 120 ms
+# of SRT latency and a PCR 100 ms behind; `python -m bench latency`). SRT's delay is steady, VLC's RTSP
+# demux adds a fixed ~250 ms, RTMP through libavformat stays seconds behind and HLS is seconds by design.
+DEFAULT_ORDER: tuple[Transport, ...] = (Transport.RELAY, Transport.SRT, Transport.RTSP, Transport.RTMP, Transport.HLS)
 
 # Every plugin a transport needs, by file stem (libvlc's module file names are the same on all platforms).
 REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
+    Transport.RELAY: ("libudp_plugin", "libts_plugin"),
     Transport.SRT: ("libaccess_srt_plugin",),
     Transport.RTSP: ("liblive555_plugin",),
     Transport.RTMP: ("libavio_plugin",),
@@ -56,6 +66,12 @@ REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
 }
 
 SRT_LATENCY_MS = 20
+# The relay's MPEG-TS arrives packet by packet on loopback. Measured on a quiet machine (one 640x360@25
+# tile, 3 x 5 s): with 30 or 45 ms of cache libvlc stalled the picture for 0.7-0.9 s at a time and showed
+# 11-20 of the 25 pictures a second; with 60 or 80 ms the longest gap was 50-90 ms and none was dropped.
+# Frame-threaded decoding would hold two more frames, so relayed tiles decode on one thread (a wall's
+# small tiles read sub-streams; one core decodes several 640x360 streams).
+RELAY_CACHING_MS = 60
 SRT_POLL_TIMEOUT_MS = 100
 # HLS delivers whole segments: a sub-second cache only makes the player starve between them.
 HLS_MIN_CACHING_MS = 1500
@@ -83,6 +99,18 @@ def instance_args(platform: str = sys.platform) -> list[str]:
 
 _instance: Any = None
 _instance_lock = threading.Lock()
+_relays: LiveRelays | None = None
+
+
+def shared_relays() -> LiveRelays:
+    """The process's live relays (one ffmpeg per tile reading over Transport.RELAY), like the one libvlc
+    instance; every relay still running is ended at exit (and by the kernel if the app is killed)."""
+    global _relays
+    with _instance_lock:
+        if _relays is None:
+            _relays = build_live_relays()
+            atexit.register(_relays.close_all)
+    return _relays
 
 
 def shared_instance() -> Any:
@@ -124,6 +152,8 @@ def opens_with_login(transport: Transport, url: str) -> bool:
 def media_options(transport: Transport, caching_ms: int) -> list[str]:
     """libvlc media options for a live read over `transport` with `caching_ms` of network buffer."""
     caching = max(0, int(caching_ms))
+    if transport is Transport.RELAY:
+        return [f":network-caching={RELAY_CACHING_MS}", ":avcodec-threads=1"]
     if transport is Transport.HLS:
         caching = max(caching, HLS_MIN_CACHING_MS)
     options = [f":network-caching={caching}"]
@@ -207,7 +237,7 @@ def fallback_transports(platform: str = sys.platform) -> list[Transport]:
     VideoLAN's Windows and macOS builds ship live555 and SRT; Linux distributions often drop live555."""
     if platform in ("win32", "darwin"):
         return list(DEFAULT_ORDER)
-    return [Transport.SRT, Transport.RTMP, Transport.HLS]
+    return [Transport.RELAY, Transport.SRT, Transport.RTMP, Transport.HLS]
 
 
 @cache
@@ -217,6 +247,8 @@ def _detect_cached(platform: str) -> tuple[Transport, ...]:
         log.warning("libvlc plugin directory not found; assuming the usual transports")
         return tuple(fallback_transports(platform))
     found = transports_from_plugins(plugin_stems(plugin_dir))
+    if Transport.RELAY in found and not shared_relays().available:
+        found.remove(Transport.RELAY)  # no ffmpeg to relay with
     log.info("libvlc plugins in %s open: %s", plugin_dir, ", ".join(t.label for t in found) or "nothing")
     return tuple(found)
 

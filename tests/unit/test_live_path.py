@@ -1,0 +1,96 @@
+"""The live relay's command line and port reservation, and the rules that call a live picture degraded."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from video_streaming.adapters.ffmpeg import input_script
+from video_streaming.adapters.live_relay import LOOPBACK, relay_argv, reserve_udp_port, source_options
+from video_streaming.live_transports import carries
+from vidstream_desktop.wall.live_health import StatsSample, judge
+
+
+def test_the_relay_command_line_names_only_the_script_and_the_loopback_port() -> None:
+    argv = relay_argv("/usr/bin/ffmpeg", 41234, 7)
+    assert "/dev/fd/7" in argv
+    assert not any("rtsp://" in arg for arg in argv)
+    assert argv[-1].startswith(f"udp://{LOOPBACK}:41234?")
+    assert argv[argv.index("-c:v") + 1] == "copy"
+    assert argv[argv.index("-f", argv.index("-i")) + 1] == "mpegts"
+    assert "0:a:0?" not in argv  # a muted tile's relay carries no sound
+    assert "-copyinkf" in argv  # or the first picture waits for a second key frame
+    assert argv[argv.index("-analyzeduration") + 1] == "0"  # the SDP says what the video is
+
+
+def test_a_video_only_relay_sets_up_the_video_track_alone() -> None:
+    script = input_script("rtsp://reader:secret@127.0.0.1:8554/cam", source_options(audio=False)).decode()
+    assert "option allowed_media_types video" in script  # one track: no step at the first RTCP report
+    assert "allowed_media_types" not in source_options(audio=True)
+    assert "-allowed_media_types" not in relay_argv("ffmpeg", 1, 7)  # the concat demuxer would refuse it
+
+
+def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:
+    argv = relay_argv("ffmpeg", 41234, 7, audio=True)
+    assert argv[argv.index("-c:v") + 1] == "copy" and argv[argv.index("-c:a") + 1] == "aac"
+    assert "0:a:0?" in argv  # a camera without sound still plays
+    assert argv[argv.index("-max_interleave_delta") + 1] == "1"
+
+
+def test_a_reserved_port_is_kept_from_others_but_open_to_a_reusing_player() -> None:
+    reservation = reserve_udp_port()
+    try:
+        port = reservation.getsockname()[1]
+        plain = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        with pytest.raises(OSError), plain:
+            plain.bind((LOOPBACK, port))  # an ordinary socket (ffmpeg's sender, another program) cannot take it
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as player:
+            player.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as libvlc's sockets do
+            player.bind((LOOPBACK, port))
+            player.settimeout(2)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as relay:
+                relay.sendto(b"ts", (LOOPBACK, port))
+            assert player.recv(16) == b"ts"  # the datagram reaches the player, not the reservation
+        reservation.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            reservation.recv(16)
+    finally:
+        reservation.close()
+
+
+def test_the_relay_carries_what_mpeg_ts_carries() -> None:
+    assert carries("relay", "H264") and carries("relay", "H265")
+    assert not carries("relay", "M-JPEG")
+
+
+def samples(seconds: float, fps: float = 25, lost_per_s: float = 0, damaged: int = 0) -> list[StatsSample]:
+    out, steps = [], int(seconds / 0.2) + 1
+    for step in range(steps):
+        at = step * 0.2
+        shown = int(at * fps)
+        out.append(StatsSample(at, shown, shown, int(at * lost_per_s), damaged if step == steps - 1 else 0))
+    return out
+
+
+def test_a_current_picture_is_not_degraded() -> None:
+    assert judge(samples(2.0), camera_fps=25) is None
+    assert judge(samples(2.0, lost_per_s=1), camera_fps=25) is None  # one late picture a second: still live
+
+
+def test_lost_packets_degrade_at_once_even_in_a_short_window() -> None:
+    trouble = judge(samples(0.4, damaged=3), camera_fps=25)
+    assert trouble is not None and trouble.kind == "packets" and trouble.count == 3
+
+
+def test_dropped_pictures_are_a_decoder_behind() -> None:
+    trouble = judge(samples(2.0, fps=20, lost_per_s=5), camera_fps=25)
+    assert trouble is not None and trouble.kind == "decoder" and trouble.count == 10
+
+
+def test_far_fewer_pictures_than_the_camera_sends_is_degraded_but_unknown_rate_is_not_judged() -> None:
+    trouble = judge(samples(2.0, fps=10), camera_fps=25)
+    assert trouble is not None and trouble.kind == "slow"
+    assert trouble.shown_fps == pytest.approx(10, abs=0.5) and trouble.camera_fps == 25
+    assert judge(samples(2.0, fps=10), camera_fps=0) is None
+    assert judge(samples(1.0, fps=10), camera_fps=25) is None  # too short a window to tell a rate

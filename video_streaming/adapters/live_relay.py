@@ -1,0 +1,273 @@
+"""Live relay into a local player: ffmpeg `-c copy` from the media server's RTSP (interleaved over TCP) to
+MPEG-TS on a loopback UDP port that one player listens on. One relay per visible tile.
+
+Why a relay: Debian's libvlc has no RTSP client, and MediaMTX's SRT listener adds a fixed 120 ms of SRT
+latency plus a PCR 100 ms behind the DTS. Measured with `python -m bench latency` (640x360@25 H.264):
+the relayed tile is ~115 ms glass-to-glass against ~330 ms over SRT (README, "Measured").
+
+Each relay is supervised on a thread of its own: ffmpeg is restarted with back-off when it exits (a camera
+that drops and returns), killed at once when its tile lets go of it, and sent SIGTERM by the kernel if the
+app dies, even by SIGKILL (PR_SET_PDEATHSIG, set in the child before exec). The source URL may carry the
+media server's read login: it reaches ffmpeg as an ffconcat script on an inherited pipe, never on the
+command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from video_streaming.adapters.ffmpeg import FAST_PROBE, SCRIPT_PROTOCOLS, input_script
+from video_streaming.domain.camera import mask_url
+from video_streaming.ports import LiveRelay, LiveRelays, RelayState, RelayStatus
+from video_streaming.private_files import child_environment
+from video_streaming.runtime.process import die_with_parent
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = "127.0.0.1"
+# 7 TS packets: the usual MPEG-TS-over-UDP datagram, well under loopback's MTU.
+TS_DATAGRAM_BYTES = 1316
+# ffmpeg's send buffer; the player's receive buffer is its own (libvlc asks the kernel for 512 KiB,
+# capped by net.core.rmem_max): a 1080p key frame of ~300 KB must fit while the player's thread sleeps.
+SEND_BUFFER_BYTES = 1 << 20
+
+# Output side of the relay (measured into libvlc, see the module docstring): the muxer's default 0.7 s
+# mux delay and 100 ms PCR period are both time the player waits; a PES of unbounded length keeps a
+# frame in one unit; every packet leaves at once.
+RELAY_OUTPUT: tuple[str, ...] = (
+    "-f", "mpegts", "-muxdelay", "0.01", "-omit_video_pes_length", "0", "-pcr_period", "20",
+    "-flush_packets", "1",
+)  # fmt: skip
+# -copyinkf: stream copy otherwise drops what comes before the first packet it takes for a key frame, and
+# over MediaMTX's RTSP that was a whole key-frame interval every time (the second key frame after joining
+# was the first picture, ~0.8 s later than over SRT); libvlc finds the key frame itself.
+VIDEO_ONLY: tuple[str, ...] = ("-map", "0:v:0", "-c:v", "copy", "-copyinkf")
+# Sound, for the one tile an operator listens to: the camera's first audio track (if any) as AAC, whatever it
+# was (MPEG-TS has no place for G.711, which most cameras send). A 1 µs interleave limit sends every packet
+# as it comes: the muxer never holds a picture back to wait for sound.
+WITH_AUDIO: tuple[str, ...] = (
+    "-map", "0:v:0", "-map", "0:a:0?", "-c:v", "copy", "-copyinkf", "-c:a", "aac", "-b:a", "64k",
+    "-max_interleave_delta", "1",
+)  # fmt: skip
+
+
+# The media server's SDP names the codecs and carries their parameters: a relay that only copies the video
+# need not look at the stream first (~0.15 s sooner, measured as the first datagram). Sound is encoded, and
+# its encoder wants the decoded format: the recorder's short probe.
+VIDEO_PROBE: tuple[str, ...] = ("-fflags", "nobuffer", "-analyzeduration", "0", "-probesize", "32")
+
+
+def relay_probe(audio: bool) -> list[str]:
+    return list(FAST_PROBE if audio else VIDEO_PROBE)
+
+
+def source_options(audio: bool) -> list[str]:
+    """The RTSP input's options, in the script. A video-only relay sets up the video track alone: with two
+    tracks ffmpeg times each from its own first packet until the first RTCP report, then steps the video
+    by up to ~1 s (measured by the recorder), which libvlc showed as a picture frozen that long."""
+    return relay_probe(audio) + ([] if audio else ["-allowed_media_types", "video"])
+
+
+def relay_argv(ffmpeg: str, port: int, script_fd: int, audio: bool = False) -> list[str]:
+    """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`)."""
+    output = f"udp://{LOOPBACK}:{port}?pkt_size={TS_DATAGRAM_BYTES}&buffer_size={SEND_BUFFER_BYTES}"
+    return [
+        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
+        *relay_probe(audio),
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
+        *(WITH_AUDIO if audio else VIDEO_ONLY), *RELAY_OUTPUT, output,
+    ]  # fmt: skip
+
+
+StatusListener = Callable[[RelayStatus], None]
+
+
+def reserve_udp_port(host: str = LOOPBACK) -> socket.socket:
+    """A loopback UDP port that stays ours while the returned socket is open, with no race: the kernel
+    picks a free port and the socket keeps it bound. The socket is connected to the discard port, so it
+    never receives the relay's datagrams, and it allows address reuse, so the player (libvlc sets
+    SO_REUSEADDR on its sockets) can bind the same port beside it. Anything else, including ffmpeg's own
+    sending sockets, is kept off the port until the relay is closed."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, 0))
+        sock.connect((host, 9))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class FFmpegLiveRelay(LiveRelay):
+    """One supervised ffmpeg relay. Created by `FFmpegLiveRelays.open`; `close()` from any thread."""
+
+    BACKOFF_INITIAL_S = 0.5
+    BACKOFF_MAX_S = 8.0
+    STABLE_AFTER_S = 10.0  # a run this long was a working relay: the next failure starts the back-off afresh
+
+    def __init__(
+        self, ffmpeg: str, source_url: str, on_status: StatusListener | None = None, audio: bool = False
+    ) -> None:
+        self._ffmpeg = ffmpeg
+        self._source_url = source_url
+        self.audio = audio
+        self._on_status = on_status
+        self._reservation = reserve_udp_port()
+        self.port: int = self._reservation.getsockname()[1]
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._status = RelayStatus(RelayState.STARTING)
+        self.runs = 0
+        self._thread = threading.Thread(target=self._supervise, name=f"live-relay-{self.port}", daemon=True)
+        self._thread.start()
+
+    @property
+    def player_url(self) -> str:
+        """What the player opens: it listens on the reserved port for the relay's datagrams."""
+        return f"udp://@{LOOPBACK}:{self.port}"
+
+    @property
+    def status(self) -> RelayStatus:
+        return self._status
+
+    @property
+    def pid(self) -> int | None:
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    @property
+    def closed(self) -> bool:
+        return self._closing.is_set()
+
+    def close(self) -> None:
+        """Stop for good, without waiting: ffmpeg is killed at once (a `-c copy` relay has nothing to
+        finish), and the supervising thread reaps it and gives the port back."""
+        with self._lock:
+            self._closing.set()
+            process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+
+    def wait_closed(self, timeout: float) -> bool:
+        """For tests and shutdown: True once ffmpeg is reaped and the port released."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # ----------------------------------------------------------------------------------------------
+
+    def _set_status(self, status: RelayStatus) -> None:
+        self._status = status
+        if self._on_status is not None:
+            try:
+                self._on_status(status)
+            except Exception:  # a listener's bug must not end the supervision of a running ffmpeg
+                log.exception("a relay status listener failed")
+
+    def _supervise(self) -> None:
+        backoff = self.BACKOFF_INITIAL_S
+        try:
+            while not self._closing.is_set():
+                started = time.monotonic()
+                tail = self._run_once()
+                if tail is None or self._closing.is_set():
+                    break
+                if time.monotonic() - started > self.STABLE_AFTER_S:
+                    backoff = self.BACKOFF_INITIAL_S
+                reason = mask_url(tail[-1]) if tail else "ffmpeg exited"
+                log.debug("relay on port %d exited (%s); again in %.1f s", self.port, reason, backoff)
+                self._set_status(RelayStatus(RelayState.RESTARTING, reason, self.runs, backoff))
+                if self._closing.wait(backoff):
+                    break
+                backoff = min(backoff * 2, self.BACKOFF_MAX_S)
+        finally:
+            self._reservation.close()
+            self._set_status(RelayStatus(RelayState.CLOSED, "", self.runs))
+
+    def _run_once(self) -> deque[str] | None:
+        """Run ffmpeg until it exits; its last lines of stderr. None when it cannot be started at all."""
+        script_fd, writer = os.pipe()
+        try:
+            os.write(writer, input_script(self._source_url, source_options(self.audio)))
+            os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
+            with self._lock:
+                if self._closing.is_set():
+                    return deque()
+                try:
+                    # PR_SET_PDEATHSIG is tied to the thread that forks: this one, which lives until ffmpeg
+                    # has been reaped, so the signal comes exactly when the whole app goes.
+                    self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
+                        relay_argv(self._ffmpeg, self.port, script_fd, self.audio),
+                        pass_fds=(script_fd,),
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE,
+                        env=child_environment(),
+                        start_new_session=True,
+                        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
+                    )
+                except OSError as error:
+                    self._set_status(RelayStatus(RelayState.FAILED, f"cannot start ffmpeg: {error}", self.runs))
+                    return None
+        finally:
+            os.close(script_fd)
+        process = self._process
+        self.runs += 1
+        self._set_status(RelayStatus(RelayState.RUNNING, "", self.runs - 1))
+        tail: deque[str] = deque(maxlen=8)
+        assert process.stderr is not None
+        for raw in process.stderr:
+            line = raw.decode("utf-8", "replace").strip()
+            if line:
+                tail.append(line)
+        process.wait()
+        process.stderr.close()
+        return tail
+
+
+class FFmpegLiveRelays(LiveRelays):
+    """The wall's relays (the `LiveRelays` port): one per visible tile, all ended by `close_all`."""
+
+    def __init__(self, ffmpeg: str = "ffmpeg") -> None:
+        self._ffmpeg = shutil.which(ffmpeg) or ""
+        self._relays: set[FFmpegLiveRelay] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return bool(self._ffmpeg)
+
+    def open(self, source_url: str, on_status: StatusListener | None = None, audio: bool = False) -> LiveRelay:
+        """Start relaying `source_url` (rtsp://, the read login may be in it) to a fresh loopback port."""
+        if not self._ffmpeg:
+            raise FileNotFoundError("ffmpeg was not found: the live relay needs it")
+        relay = FFmpegLiveRelay(self._ffmpeg, source_url, on_status, audio)
+        with self._lock:
+            self._relays = {r for r in self._relays if not r.closed}
+            self._relays.add(relay)
+        return relay
+
+    def active(self) -> list[LiveRelay]:
+        with self._lock:
+            return [relay for relay in self._relays if not relay.closed]
+
+    def close_all(self, timeout: float = 2.0) -> bool:
+        """End every relay; True once all are reaped within `timeout`."""
+        with self._lock:
+            relays, self._relays = list(self._relays), set()
+        for relay in relays:
+            relay.close()
+        deadline = time.monotonic() + timeout
+        return all(relay.wait_closed(max(0.0, deadline - time.monotonic())) for relay in relays)
