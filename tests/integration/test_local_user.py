@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import configparser
 import os
 import stat
@@ -17,6 +16,7 @@ import pytest
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.local_user import as_other_user, shared_home  # noqa: F401
 from tests.fixtures.servers import S3Target
+from tests.fixtures.waiting import until
 from video_streaming.export import export_range
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.minio_server import MinIOServer
@@ -129,8 +129,10 @@ async def test_export_never_writes_through_a_symlink_another_user_planted(
     camera_id = str(core.add_camera("Door", mediamtx.endpoints.rtsp_url("cam1")).value.id)
     started = await core.record(camera_id)
     assert started.is_success, started.error
-    await asyncio.sleep(3)
+    recording_id = str(started.value.id)
+    await until(lambda: len(core.catalog.segments(recording_id=recording_id)) >= 1, 20, "a closed segment")
     await core.stop_recording(camera_id)
+    first = core.catalog.segments(recording_id=recording_id)[0]
     victim = shared_home / "precious.conf"  # a file of the app's user that the other user cannot write
     victim.write_text("keep me\n")
     drop = shared_home / "exports"  # a shared drop folder, sticky like /tmp
@@ -141,7 +143,7 @@ async def test_export_never_writes_through_a_symlink_another_user_planted(
     for name in (f".door.mp4.{os.getpid()}.partial", "door.mp4"):
         planted = as_other_user(["ln", "-s", str(victim), str(drop / name)])
         assert planted.returncode == 0, planted.stderr
-    row = core.catalog.recordings(camera_id=camera_id)[0]
-    await export_range(core, camera_id, row.started_at, row.started_at + timedelta(seconds=2), target)
+    # From the first segment's own start: under load a recorder's first file can begin seconds after the click.
+    await export_range(core, camera_id, first.start, first.start + timedelta(seconds=2), target)
     assert victim.read_bytes() == b"keep me\n", "the export wrote through another user's symlink"
     assert target.is_file() and not target.is_symlink() and target.stat().st_size > 1000
