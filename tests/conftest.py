@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("VIDSTREAM_VLC_ARGS", "--aout=dummy")
 
 from tests.fixtures.core import core_factory, qt_core_factory  # noqa: F401
+from tests.fixtures.main_window import window  # noqa: F401 - a file may define its own
 from tests.fixtures.qt import qasync_loop  # noqa: F401
 from tests.fixtures.servers import (  # noqa: F401 - pytest discovers fixtures by name
     camera,

@@ -4,12 +4,10 @@ sends it over RTSP only) is said in plain words on the tile, with no reconnect l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.field_cameras import FieldCamera, FieldPublisher
@@ -18,22 +16,9 @@ from tests.fixtures.servers import S3Target, wait_path_ready
 from tests.gui.test_main_window import moving_picture, until
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from vidstream_desktop.main_window import MainWindow
-from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    load_theme(qapp)
-    main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    main_window.resize(1280, 800)
-    main_window.show()
-    yield main_window
-    assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    main_window.close()
-    main_window.deleteLater()
 
 
 def test_an_mjpeg_camera_says_why_it_cannot_play_live_instead_of_reconnecting_and_still_records(  # type: ignore[no-untyped-def]

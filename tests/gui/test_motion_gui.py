@@ -6,13 +6,12 @@ start minus the pre-roll."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 
 from tests.fixtures.core import CoreFactory
@@ -25,7 +24,6 @@ from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.scripted_camera import SWING_REGION, MotionScript, ScriptedCamera
 from vidstream_desktop.events_panel import PRE_ROLL
 from vidstream_desktop.main_window import MainWindow
-from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.tile import VideoTile
 
 pytestmark = pytest.mark.gui
@@ -42,18 +40,6 @@ def border_pixels(tile: VideoTile) -> list[QColor]:
 def lit(tile: VideoTile) -> bool:
     pixels = border_pixels(tile)
     return bool(pixels) and all(abs(p.red() - 255) < 20 and abs(p.green() - 159) < 20 and p.blue() < 60 for p in pixels)
-
-
-@pytest.fixture
-def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    load_theme(qapp)
-    main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    main_window.resize(1280, 800)
-    main_window.show()
-    yield main_window
-    assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    main_window.close()
-    main_window.deleteLater()
 
 
 def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-untyped-def]

@@ -3,12 +3,10 @@ main window to motion mode starts its ring on the real servers, and back to cont
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.qt import run
@@ -19,7 +17,6 @@ from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.scripted_camera import MotionScript, ScriptedCamera
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.main_window import MainWindow
-from vidstream_desktop.resources import load_theme
 
 pytestmark = pytest.mark.gui
 
@@ -43,18 +40,6 @@ def test_the_camera_dialog_shows_and_returns_the_recording_mode(qtbot) -> None: 
     fresh = CameraDialog(_no_probe, ["srt"])
     qtbot.addWidget(fresh)
     assert fresh.form().recording_mode is RecordingMode.CONTINUOUS  # a new camera records as before
-
-
-@pytest.fixture
-def window(qapp, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    load_theme(qapp)
-    main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    main_window.resize(1280, 800)
-    main_window.show()
-    yield main_window
-    assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    main_window.close()
-    main_window.deleteLater()
 
 
 def test_editing_a_camera_to_motion_mode_starts_its_ring_and_back_stops_it(  # type: ignore[no-untyped-def]
