@@ -3,7 +3,8 @@
 Search: one camera's motion grid for 30 days (43,200 one-minute chunks, motion in ~5 % of the seconds,
 written through MotionStore into a real catalog file); a region is searched over the whole range, as the
 motion-search use case does (no decoding). Detection: a scripted camera (640x360@25 H.264) published to a
-real MediaMTX, read by the real ffmpeg reader at 320x180@5 fps grey; CPU of the reader's ffmpeg and of this
+real MediaMTX, read by the real ffmpeg reader at 320x180@5 fps grey (and a sub-stream as cameras send one,
+320x180@5 at 256 kb/s, which the detector reads when a camera has one); CPU of the reader's ffmpeg and of this
 process (the numpy detector and the event loop) over a window; the delay from the scripted motion start
 (MediaMTX's readyTime + script time) to the service's "started" notice. Motion mode: the bytes a camera that
 records on motion keeps against a continuous recording of the same stream.
@@ -85,8 +86,19 @@ def stream_origin(server: Any, path: str) -> float:
     return datetime.fromisoformat(whole).replace(tzinfo=UTC).timestamp() + float("0." + (fraction or "0")[:6])
 
 
-async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -> dict[str, Any]:
-    """`cameras` detectors on the one scripted stream: the cost of N cameras without N encoders."""
+# A camera's sub-stream as field cameras send one for analytics: the detector's own size and rate, a few hundred
+# kb/s. Detection reads it as it is (no scaling, no frames dropped after decoding).
+def sub_stream_script(moves: tuple[tuple[float, float], ...]) -> Any:
+    from video_streaming.runtime.scripted_camera import MotionScript
+
+    return MotionScript(moves=moves, width=320, height=180, fps=5, bitrate_kbps=256, speed=20.0)
+
+
+async def bench_detection(
+    ctx: BenchContext, seconds: float, cameras: int = 1, sub_stream: bool = False
+) -> dict[str, Any]:
+    """`cameras` detectors on the one scripted stream: the cost of N cameras without N encoders. The stream is
+    the main one (640x360@25, scaled down and thinned by the reader) or, with `sub_stream`, a 320x180@5 one."""
     from video_streaming.adapters.frame_reader import FFmpegFrameReader
     from video_streaming.catalog import Catalog
     from video_streaming.motion.detector import MotionSettings
@@ -97,7 +109,8 @@ async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -
     period = 8.0
     moves = tuple((period * k + 4.0, period * k + 6.0) for k in range(int(seconds // period) + 2))
     with mediamtx_server(ctx.work_dir) as server:
-        camera = ScriptedCamera(server.endpoints.rtsp_url("bench"), ctx.work_dir / "cam.log", MotionScript(moves=moves))
+        script = sub_stream_script(moves) if sub_stream else MotionScript(moves=moves)
+        camera = ScriptedCamera(server.endpoints.rtsp_url("bench"), ctx.work_dir / "cam.log", script)
         camera.start()
         try:
             wait_path_ready(server, "bench")
@@ -134,10 +147,12 @@ async def bench_detection(ctx: BenchContext, seconds: float, cameras: int = 1) -
         if notice.kind is NoticeKind.STARTED and notice.event is not None and notice.camera_id == "cam0":
             script = min((origin + a for a, _ in moves), key=lambda s: abs(s - notice.event.start))  # type: ignore[union-attr]
             delays.append(notice.at - script)
-    ctx.say(f"{cameras} camera(s): reader ffmpeg {cpu['reader_ffmpeg'] * 100:.1f} % of a core, "
+    stream = f"{script.width}x{script.height}@{script.fps}"
+    ctx.say(f"{cameras} camera(s) on {stream}: reader ffmpeg {cpu['reader_ffmpeg'] * 100:.1f} % of a core, "
             f"detector process {own * 100:.1f} %")  # fmt: skip
     return {
-        "cameras": cameras, "window_s": cpu["window_s"], "frames": frames,
+        "cameras": cameras, "stream": stream, "stream_kbps": script.bitrate_kbps, "window_s": cpu["window_s"],
+        "frames": frames, "core_fraction_per_camera": (cpu["reader_ffmpeg"] + own) / cameras,
         "reader_ffmpeg_core_fraction": cpu["reader_ffmpeg"],
         "detector_process_core_fraction": own, "machine_busy_cores": cpu["machine_busy_cores"],
         "motion_start_to_notice_s": summary(delays) if delays else None, "events": len(delays),
@@ -219,7 +234,10 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     random.seed(1)
     search = bench_search(ctx)
     detection = asyncio.run(bench_detection(ctx, 20.0 if ctx.quick else 60.0))
+    sub = asyncio.run(bench_detection(ctx, 20.0 if ctx.quick else 60.0, sub_stream=True))
     sixteen = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16))
+    sixteen_sub = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16, sub_stream=True))
     mode = asyncio.run(bench_motion_mode(ctx, 60.0 if ctx.quick else 180.0))
-    return {"search": search, "detection_one_camera": detection, "detection_16_cameras": sixteen,
+    return {"search": search, "detection_one_camera": detection, "detection_one_sub_stream": sub,
+            "detection_16_cameras": sixteen, "detection_16_sub_streams": sixteen_sub,
             "motion_mode_recording": mode}  # fmt: skip

@@ -182,7 +182,8 @@ class VidStreamCore:
     # ---- alerts ------------------------------------------------------------------------------------
 
     def alert(self, level: str, message: str) -> None:
-        log.log(logging.ERROR if level == "error" else logging.WARNING, "%s", mask_url(message))
+        levels = {"error": logging.ERROR, "warning": logging.WARNING}
+        log.log(levels.get(level, logging.INFO), "%s", mask_url(message))
         for listener in list(self.alert_listeners):
             listener(level, mask_url(message))
 
@@ -430,6 +431,17 @@ class VidStreamCore:
             text = tamper_texts.get(notice.tamper.value, notice.tamper.value)
             self.alert("warning", f"{self._camera_name(notice.camera_id)}: {text}")
             self.catalog.audit("system", "tamper", notice.camera_id, notice.tamper.value)
+        elif notice.kind is NoticeKind.TAMPER_CLEARED and notice.tamper is not None:
+            self.alert("info", f"{self._camera_name(notice.camera_id)}: the picture is normal again "
+                               f"(was {notice.tamper.value})")  # fmt: skip
+
+    def acknowledge_tamper(self, camera_id: str) -> bool:
+        """The operator saw the camera's "moved" alert: its new view is the normal one from now on (audited).
+        False: nothing to acknowledge (frozen and blinded end by themselves when the picture is back)."""
+        if self.motion is None or not self.motion.acknowledge_tamper(camera_id):
+            return False
+        self.catalog.audit("operator", "tamper-acknowledged", camera_id, "moved")
+        return True
 
     def all_streams(self) -> list[Stream]:
         """This machine's own streams (the ones it provisions on its MediaMTX)."""
@@ -610,6 +622,14 @@ class VidStreamCore:
 
     def is_recording(self, camera_id: str) -> bool:
         return camera_id in self.active_recordings
+
+    def is_recording_event(self, camera_id: str) -> bool:
+        """A camera in motion mode is adding to an event recording now (not an operator's recording)."""
+        return self.motion_recording is not None and self.motion_recording.event_recording(camera_id) is not None
+
+    def tampered(self, camera_id: str) -> frozenset[str]:
+        """The camera's tamper conditions now ("frozen", "blinded", "moved")."""
+        return frozenset(kind.value for kind in self.motion.tampered(camera_id)) if self.motion else frozenset()
 
     def is_recording_paused(self, camera_id: str) -> bool:
         """Recording, but in a gap: the camera dropped and the recorder waits for it to come back."""

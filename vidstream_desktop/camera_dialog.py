@@ -1,6 +1,7 @@
 """Add / edit a camera: name, URL, credentials (kept in the keyring, masked), sub-stream, retention,
-transport, a "Test connection" that probes the source through MediaMTX, and (given the ONVIF service)
-the URLs read from an ONVIF camera's profiles."""
+transport, a "Test connection" that probes the source through MediaMTX, (given the ONVIF service) the URLs
+read from an ONVIF camera's profiles, and (given its motion settings) a Motion tab: on/off, sensitivity,
+smallest area and masks drawn on a still frame of the camera."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +31,9 @@ from video_streaming.domain.camera import RecordingMode, parse_source_url, valid
 from video_streaming.domain.errors import InvalidInput
 from video_streaming.domain.onvif import OnvifStreams
 from video_streaming.domain.retention import MAX_RETENTION_DAYS
+from video_streaming.motion.detector import MotionSettings
 from video_streaming.onvif_cameras import OnvifCameraService
+from vidstream_desktop.motion_dialog import MotionSettingsForm
 from vidstream_desktop.onvif_panel import OnvifPanel
 
 
@@ -42,6 +47,7 @@ class CameraForm:
     retention_days: int
     transport: str  # "" = automatic
     recording_mode: RecordingMode = RecordingMode.CONTINUOUS
+    motion: MotionSettings | None = None  # None: the dialog had no Motion tab
 
 
 Probe = Callable[[str], Awaitable[str]]  # full URL -> human result; raises VidStreamError with the reason
@@ -55,6 +61,7 @@ class CameraDialog(QDialog):
         initial: CameraForm | None = None,
         parent: QWidget | None = None,
         onvif: OnvifCameraService | None = None,
+        motion: tuple[MotionSettings, QImage | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit camera") if initial else self.tr("Add camera"))
@@ -114,15 +121,29 @@ class CameraDialog(QDialog):
         layout = QVBoxLayout(self)
         # The dialog grows with a long message instead of cutting it off.
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        camera_page = QWidget(self)
+        camera_layout = QVBoxLayout(camera_page)
         self.onvif_panel: OnvifPanel | None = None
         self.onvif_streams: OnvifStreams | None = None  # what the ONVIF camera last said, if read
         if onvif is not None:
             self.onvif_panel = OnvifPanel(onvif, lambda: (self.username.text().strip(), self.password.text()), self)
             self.onvif_panel.streams_read.connect(self._fill_from_onvif)
-            layout.addWidget(self.onvif_panel)
-        layout.addLayout(form)
-        layout.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.probe_result)
+            camera_layout.addWidget(self.onvif_panel)
+        camera_layout.addLayout(form)
+        camera_layout.addWidget(self.test_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        camera_layout.addWidget(self.probe_result)
+        self.motion_form: MotionSettingsForm | None = None
+        self.tabs: QTabWidget | None = None
+        if motion is None:
+            camera_layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(camera_page)
+        else:
+            self.motion_form = MotionSettingsForm(motion[0], motion[1], self)
+            self.tabs = QTabWidget(self)
+            self.tabs.setObjectName("cameraDialogTabs")
+            self.tabs.addTab(camera_page, self.tr("Camera"))
+            self.tabs.addTab(self.motion_form, self.tr("Motion"))
+            layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         if initial:
@@ -159,6 +180,7 @@ class CameraDialog(QDialog):
             retention_days=self.retention.value(),
             transport=str(self.transport.currentData() or ""),
             recording_mode=RecordingMode(self.recording_mode.currentData() or RecordingMode.CONTINUOUS.value),
+            motion=self.motion_form.settings() if self.motion_form is not None else None,
         )
 
     def _split_credentials(self) -> None:
@@ -182,7 +204,12 @@ class CameraDialog(QDialog):
     def validate(self) -> str:
         """Empty when valid, else what is wrong and how to fix it (shown in the dialog)."""
         self._split_credentials()
-        form = self.form()
+        try:
+            form = self.form()
+        except InvalidInput as error:  # only the Motion tab's values can fail here
+            if self.tabs is not None and self.motion_form is not None:
+                self.tabs.setCurrentWidget(self.motion_form)
+            return self.tr("Motion: {0}").format(error)
         try:
             validate_camera_name(form.name)
             parse_source_url(form.url)

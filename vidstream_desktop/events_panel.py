@@ -148,13 +148,10 @@ class MotionWall(QObject):
         if result.is_failure:
             log.warning("motion detection not started for %s: %s", camera_id, result.error)
 
-    @staticmethod
-    def _show_thumbnail(item: QListWidgetItem, picture: bytes | None) -> None:
-        image = QImage.fromData(picture) if picture else QImage()
-        if not image.isNull():
-            item.setIcon(QIcon(QPixmap.fromImage(image)))
-
     def _on_notice(self, notice: MotionNotice) -> None:
+        if notice.kind in (NoticeKind.TAMPER, NoticeKind.TAMPER_CLEARED):
+            self.wall.show_tamper(notice.camera_id)
+            return
         if notice.kind is NoticeKind.STARTED:
             lit = True
         elif notice.kind in (NoticeKind.ENDED, NoticeKind.FEED_LOST):

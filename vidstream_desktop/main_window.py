@@ -307,9 +307,11 @@ class MainWindow(QMainWindow):
             raise VidStreamError("the media server is still starting")
         return await self.core.probe_camera(url)
 
-    def _dialog(self, initial: CameraForm | None) -> CameraDialog:
+    def _dialog(self, initial: CameraForm | None, camera_id: str | None = None) -> CameraDialog:
         onvif = build_onvif_service() if initial is None else None
-        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self, onvif=onvif)
+        motion = self.motion.dialog_page(camera_id) if self.motion is not None else None
+        return CameraDialog(self.probe_camera, [t.value for t in self.transports], initial, self, onvif=onvif,
+                            motion=motion)  # fmt: skip
 
     def add_camera(self) -> None:
         if self.core is None or self.wall is None:
@@ -324,6 +326,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))
             return
         camera_id = str(result.value.id)
+        if self.motion is not None:  # before the mode: a camera in motion mode starts detection with these
+            self.motion.apply(camera_id, form.motion, restart=form.recording_mode is RecordingMode.CONTINUOUS)
         if form.recording_mode is not RecordingMode.CONTINUOUS:
             self._spawn(self._apply_recording_mode(camera_id, form.recording_mode))
         streams = dialog.onvif_streams
@@ -353,7 +357,7 @@ class MainWindow(QMainWindow):
                              camera.sub_stream.url if camera.sub_stream else "", camera.retention.days,
                              str(self.settings.value(f"cameras/{camera.id}/transport", "") or ""),
                              camera.recording_mode)  # fmt: skip
-        dialog = self._dialog(initial)
+        dialog = self._dialog(initial, str(camera.id))
         if dialog.exec() != CameraDialog.DialogCode.Accepted:
             return
         form = dialog.form()
@@ -364,6 +368,8 @@ class MainWindow(QMainWindow):
         if result.is_failure:
             QMessageBox.warning(self, self.tr("Camera not changed"), str(result.error))
             return
+        if self.motion is not None:
+            self.motion.apply(str(camera.id), form.motion, restart=False)  # the camera restarts below
         self.wall.set_transport(str(camera.id), form.transport)
         self.wall.reload_camera_list()
         self._spawn(self._restart_camera(str(camera.id)))

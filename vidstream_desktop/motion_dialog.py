@@ -113,12 +113,13 @@ class MaskEditor(QWidget):
         painter.end()
 
 
-class MotionDialog(QDialog):
-    def __init__(
-        self, camera_name: str, settings: MotionSettings, still: QImage | None, parent: QWidget | None = None
-    ) -> None:
+class MotionSettingsForm(QWidget):
+    """On/off, sensitivity, smallest area and the mask editor: the camera dialog's Motion tab and the motion
+    dialog (Ctrl+M) are both this form."""
+
+    def __init__(self, settings: MotionSettings, still: QImage | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Motion detection: {0}").format(camera_name))
+        self.setObjectName("motionSettingsForm")
         self.enabled = QCheckBox(self.tr("Detect motion on this camera"), self)
         self.enabled.setChecked(settings.enabled)
         self.sensitivity = QSlider(Qt.Orientation.Horizontal, self)
@@ -134,25 +135,21 @@ class MotionDialog(QDialog):
         self.clear_button = QPushButton(self.tr("Clear masks"), self)
         self.close_button.clicked.connect(self.editor.close_mask)
         self.clear_button.clicked.connect(self.editor.clear)
-        self.error = QLabel(self)
-        self.error.setObjectName("formError")
         form = QFormLayout()
         form.addRow(self.enabled)
         form.addRow(self.tr("Sensitivity"), self.sensitivity)
         form.addRow(self.tr("Smallest moving area"), self.min_area)
         buttons_row = QHBoxLayout()
-        buttons_row.addWidget(QLabel(self.tr("Masks: click corners on the picture, double-click to close"), self), 1)
+        hint = QLabel(self.tr("Masks: click corners on the picture, double-click to close"), self)
+        hint.setWordWrap(True)
+        buttons_row.addWidget(hint, 1)
         buttons_row.addWidget(self.close_button)
         buttons_row.addWidget(self.clear_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addLayout(buttons_row)
         layout.addWidget(self.editor, 1)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
 
     def settings(self) -> MotionSettings:
         """Raises InvalidInput with the reason when the values do not make settings."""
@@ -162,6 +159,32 @@ class MotionDialog(QDialog):
             enabled=self.enabled.isChecked(), sensitivity=self.sensitivity.value(),
             min_area=self.min_area.value() / 100, masks=tuple(self.editor.masks),
         )  # fmt: skip
+
+
+class MotionDialog(QDialog):
+    def __init__(
+        self, camera_name: str, settings: MotionSettings, still: QImage | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Motion detection: {0}").format(camera_name))
+        self.form = MotionSettingsForm(settings, still, self)
+        # The form's parts, as the dialog's own (scripted use and tests reach them here).
+        self.enabled, self.sensitivity, self.min_area = self.form.enabled, self.form.sensitivity, self.form.min_area
+        self.editor, self.close_button, self.clear_button = (
+            self.form.editor, self.form.close_button, self.form.clear_button,
+        )  # fmt: skip
+        self.error = QLabel(self)
+        self.error.setObjectName("formError")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def settings(self) -> MotionSettings:
+        return self.form.settings()
 
     def accept(self) -> None:
         try:

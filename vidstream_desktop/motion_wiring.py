@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDockWidget, QToolBar
 
 from video_streaming.core import VidStreamCore
+from video_streaming.motion.detector import MotionSettings
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.events_panel import EventsPanel, MotionRelay, MotionWall
 from vidstream_desktop.motion_dialog import MotionDialog
@@ -52,6 +53,25 @@ class MotionControls(QObject):
         chosen = self.alarm.index is not None
         text = self.tr("Cameras in motion now come to the alarm tile") if chosen else self.tr("No alarm tile")
         self.window.statusBar().showMessage(text, 5000)
+
+    def dialog_page(self, camera_id: str | None) -> tuple[MotionSettings, QImage | None] | None:
+        """What the camera dialog's Motion tab starts from: the camera's settings and a still frame to draw masks
+        on (a new camera: detection off, no picture yet). None: no motion detection in this build."""
+        if self.core.motion is None:
+            return None
+        if camera_id is None:
+            return MotionSettings(enabled=False), None
+        picture = self.core.motion.still_picture(camera_id)
+        return self.core.motion.store.settings(camera_id), (QImage.fromData(picture) if picture else None)
+
+    def apply(self, camera_id: str, settings: MotionSettings | None, restart: bool = True) -> None:
+        """Keep the settings from the camera dialog; restart detection with them (unless the caller restarts the
+        camera anyway) when they changed."""
+        if settings is None or self.core.motion is None or settings == self.core.motion.store.settings(camera_id):
+            return
+        self.core.set_motion_settings(camera_id, settings)
+        if restart:
+            self.window._spawn(self.core.start_motion(camera_id))
 
     def dialog(self) -> MotionDialog | None:
         """The selected camera's motion settings dialog (None without a selection or motion detection)."""

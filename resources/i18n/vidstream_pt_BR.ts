@@ -45,107 +45,122 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="67"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="60"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="67"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="76"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="83"/>
         <source>optional, used in small tiles</source>
         <translation>opcional, usado em quadros pequenos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="80"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
         <source> days</source>
         <translation> dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="82"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
         <source>Automatic (lowest latency)</source>
         <translation>Automático (menor latência)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="87"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="94"/>
         <source>Continuously</source>
         <translation>Continuamente</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="88"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="95"/>
         <source>On motion (with the seconds before and after)</source>
         <translation>Com movimento (com os segundos antes e depois)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="89"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="96"/>
         <source>Only when asked</source>
         <translation>Só quando pedido</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="92"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
         <source>How the recorder records this camera; on motion, this window does too</source>
         <translation>Como o gravador grava esta câmera; com movimento, esta janela também grava</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="99"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="106"/>
         <source>Test connection</source>
         <translation>Testar conexão</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="103"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="110"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="104"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="111"/>
         <source>Source URL</source>
         <translation>URL da fonte</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="105"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="112"/>
         <source>User</source>
         <translation>Usuário</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="106"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="113"/>
         <source>Password</source>
         <translation>Senha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="107"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="114"/>
         <source>Sub-stream URL</source>
         <translation>URL do substream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="108"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="115"/>
         <source>Keep recordings</source>
         <translation>Manter gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="109"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="116"/>
         <source>Record</source>
         <translation>Gravar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="110"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="117"/>
         <source>Live transport</source>
         <translation>Transporte ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="132"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="144"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="145"/>
+        <source>Motion</source>
+        <translation>Movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="153"/>
         <source>unchanged</source>
         <translation>inalterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="179"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="201"/>
         <source>The user and password were moved from the URL to their fields</source>
         <translation>O usuário e a senha foram movidos da URL para os seus campos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="208"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="212"/>
+        <source>Motion: {0}</source>
+        <translation>Movimento: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="235"/>
         <source>The connection test of this camera failed:
 {0}
 
@@ -156,22 +171,22 @@ Save it anyway?</source>
 Salvar mesmo assim?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="209"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="236"/>
         <source>Save a camera that did not answer?</source>
         <translation>Salvar uma câmera que não respondeu?</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="219"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="246"/>
         <source>Testing…</source>
         <translation>Testando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="226"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="253"/>
         <source>Connected: {0}</source>
         <translation>Conectado: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/camera_dialog.py" line="229"/>
+        <location filename="../../vidstream_desktop/camera_dialog.py" line="256"/>
         <source>Failed: {0}</source>
         <translation>Falhou: {0}</translation>
     </message>
@@ -784,13 +799,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="149"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="348"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="352"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="150"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="392"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
@@ -905,47 +920,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="324"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="349"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="365"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="369"/>
         <source>Camera not changed</source>
         <translation>Câmera não alterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="393"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="399"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="418"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="418"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="421"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="427"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="423"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -969,27 +984,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MotionControls</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="31"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="32"/>
         <source>Events</source>
         <translation>Eventos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="40"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="41"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="46"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="47"/>
         <source>Alarm tile: the focused tile (again: none)</source>
         <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="53"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="54"/>
         <source>Cameras in motion now come to the alarm tile</source>
         <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="53"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="54"/>
         <source>No alarm tile</source>
         <translation>Sem quadro de alarme</translation>
     </message>
@@ -997,37 +1012,40 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MotionDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="121"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="169"/>
         <source>Motion detection: {0}</source>
         <translation>Detecção de movimento: {0}</translation>
     </message>
+</context>
+<context>
+    <name>MotionSettingsForm</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="122"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="123"/>
         <source>Detect motion on this camera</source>
         <translation>Detectar movimento nesta câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="133"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="134"/>
         <source>Close mask</source>
         <translation>Fechar máscara</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="134"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="135"/>
         <source>Clear masks</source>
         <translation>Apagar máscaras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="140"/>
         <source>Sensitivity</source>
         <translation>Sensibilidade</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="142"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
         <source>Smallest moving area</source>
         <translation>Menor área em movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="144"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="143"/>
         <source>Masks: click corners on the picture, double-click to close</source>
         <translation>Máscaras: clique nos cantos sobre a imagem, clique duplo para fechar</translation>
     </message>
@@ -1636,74 +1654,104 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TileInfoBar</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="123"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="220"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="124"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="230"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="222"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="126"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="236"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="129"/>
         <source>ALARM</source>
         <translation>ALARME</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="132"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="140"/>
         <source>PTZ</source>
         <translation>PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="134"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
         <source>PTZ camera: drag to pan and tilt, wheel to zoom</source>
         <translation>Câmera PTZ: arraste para girar e inclinar, roda para zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="146"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="154"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="151"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="159"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="220"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="230"/>
         <source>❚❚ REC paused</source>
         <translation>❚❚ GRAV pausada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="221"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="232"/>
         <source>Recording paused: the camera sends nothing; it resumes by itself</source>
         <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="226"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="234"/>
+        <source>Recording a motion event, from the seconds before it; it ends after the motion</source>
+        <translation>Gravando um evento de movimento, desde os segundos antes dele; termina depois do movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="241"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="226"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="241"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="248"/>
         <source>Alarm tile: a camera in motion is brought here</source>
         <translation>Quadro de alarme: uma câmera em movimento é trazida para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="275"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <source>FROZEN</source>
+        <translation>CONGELADA</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <source>BLINDED</source>
+        <translation>CEGADA</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <source>MOVED</source>
+        <translation>MOVIDA</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="263"/>
+        <source>The view changed at once: the camera may have been turned or moved. Check it, then click here: its new view becomes the normal one.</source>
+        <translation>A imagem mudou de repente: a câmera pode ter sido virada ou movida. Verifique e clique aqui: a nova imagem passa a ser a normal.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="266"/>
+        <source>Tamper alert: it clears by itself when the picture is normal again.</source>
+        <translation>Alerta de sabotagem: some sozinho quando a imagem voltar ao normal.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="316"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="275"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="316"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>
@@ -1848,72 +1896,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="154"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="157"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="203"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="217"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="206"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="220"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="208"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="222"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="229"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="243"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="230"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
         <source>DEGRADED</source>
         <translation>DEGRADADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="245"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="232"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="246"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="233"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="247"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="234"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="248"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="235"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="249"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="247"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="261"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="249"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="263"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="251"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="265"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1921,63 +1969,68 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="233"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="235"/>
         <source>cannot play over {0}: this VLC&apos;s {0} player cannot send the media server&apos;s login; choose another transport for the camera</source>
         <translation>não é possível reproduzir por {0}: o reprodutor {0} deste VLC não envia o login do servidor de mídia; escolha outro transporte para a câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="238"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="240"/>
         <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
         <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="257"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="260"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="279"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="282"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="283"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="313"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="329"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="285"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="331"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="316"/>
+        <source>{0}: alert acknowledged; its present view is now the normal one</source>
+        <translation>{0}: alerta reconhecido; a imagem atual passa a ser a normal</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="347"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="333"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="360"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="376"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="362"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="378"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="364"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="380"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="366"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="382"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

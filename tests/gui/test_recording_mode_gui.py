@@ -52,7 +52,7 @@ def test_editing_a_camera_to_motion_mode_starts_its_ring_and_back_stops_it(  # t
     shown: list[RecordingMode] = []
 
     def editing_to(mode: RecordingMode):  # type: ignore[no-untyped-def]
-        def dialog(initial: CameraForm | None) -> CameraDialog:
+        def dialog(initial: CameraForm | None, camera_id: str | None = None) -> CameraDialog:
             made = CameraDialog(_no_probe, ["srt"], initial, window)
             shown.append(RecordingMode(made.recording_mode.currentData()))
             made.recording_mode.setCurrentIndex(made.recording_mode.findData(mode.value))

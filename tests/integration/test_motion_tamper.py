@@ -1,5 +1,6 @@
 """Tamper alerts on the real servers besides the frozen picture (test_motion_core.py): a covered lens and a
-camera turned to another scene, each told through the core with its own text, and nothing else raised."""
+camera turned to another scene, each told through the core with its own text, and nothing else raised; the
+operator's acknowledgement ends a moved camera's alert."""
 
 from __future__ import annotations
 
@@ -57,6 +58,18 @@ async def test_a_covered_and_a_turned_camera_raise_their_own_alerts(
         # is the bound: the two started a moment apart).
         assert all(n.at >= tampered_at - 1.0 for n in notices if n.kind is NoticeKind.TAMPER), tampered_at
         assert core.motion.tampered(ids["turned"]) == {Tamper.MOVED}  # stays until acknowledged
+        # The operator acknowledges: only a moved camera has something to acknowledge (a covered lens clears
+        # when it is uncovered); it is told as cleared, audited, and once is enough.
+        assert core.acknowledge_tamper(ids["covered"]) is False
+        assert core.motion.tampered(ids["covered"]) == {Tamper.BLINDED}
+        assert core.acknowledge_tamper(ids["turned"]) is True
+        assert core.motion.tampered(ids["turned"]) == set() and core.tampered(ids["turned"]) == frozenset()
+        cleared = [n for n in notices if n.kind is NoticeKind.TAMPER_CLEARED and n.camera_id == ids["turned"]]
+        assert [n.tamper for n in cleared] == [Tamper.MOVED]
+        assert any(action == "tamper-acknowledged" and target == ids["turned"]
+                   for _at, _actor, action, target, _detail in core.catalog.audit_log())  # fmt: skip
+        assert "Pole: the picture is normal again (was moved)" in alerts
+        assert core.acknowledge_tamper(ids["turned"]) is False
     finally:
         for camera in cameras:
             camera.stop()

@@ -106,6 +106,17 @@ class MotionService:
         watch = self._watches.get(camera_id)
         return set(watch.tamper.active) if watch else set()
 
+    def acknowledge_tamper(self, camera_id: str) -> set[Tamper]:
+        """The operator has seen the camera's tamper alert. A moved camera stays "moved" until then (its new
+        view is the normal one from now on); frozen and blinded end by themselves when the picture is back, so
+        they are left as they are. Returns what was cleared (told to the listeners as TAMPER_CLEARED)."""
+        watch = self._watches.get(camera_id)
+        if watch is None or Tamper.MOVED not in watch.tamper.active:
+            return set()
+        watch.tamper.acknowledge(Tamper.MOVED)
+        self._tell(MotionNotice(NoticeKind.TAMPER_CLEARED, camera_id, self.clock(), tamper=Tamper.MOVED))
+        return {Tamper.MOVED}
+
     def settings_of(self, camera_id: str) -> MotionSettings | None:
         """The settings the camera is watched with now (None: not watched)."""
         watch = self._watches.get(camera_id)

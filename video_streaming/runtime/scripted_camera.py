@@ -28,6 +28,7 @@ class MotionScript:
     width: int = 640
     height: int = 360
     fps: int = 25
+    bitrate_kbps: int = 1000  # constant: a camera's sub-stream sends a few hundred
     frozen: bool = False
     swing: bool = True
     clock: str = ""  # a label: burn the wall clock into the bottom of the picture, as the demo cameras do
@@ -43,7 +44,7 @@ class MotionScript:
 
 
 def scripted_camera_argv(publish_url: str, script: MotionScript, ffmpeg: str = "ffmpeg") -> list[str]:
-    w, h = script.width, script.height
+    w, h, rate = script.width, script.height, script.bitrate_kbps
     scene = [
         # Still texture: dark and bright slabs, so the picture has contrast (not "blinded").
         f"drawbox=x=0:y={h * 2 // 3}:w={w}:h={h // 3}:color=0x303030:t=fill",
@@ -87,7 +88,7 @@ def scripted_camera_argv(publish_url: str, script: MotionScript, ffmpeg: str = "
         "-f", "lavfi", "-i", graph.replace("[out]", ""),
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p",
         "-g", str(script.fps), "-keyint_min", str(script.fps), "-sc_threshold", "0",
-        "-b:v", "1000k", "-maxrate", "1000k", "-bufsize", "1000k",
+        "-b:v", f"{rate}k", "-maxrate", f"{rate}k", "-bufsize", f"{rate}k",
         "-f", "rtsp", "-rtsp_transport", "tcp", publish_url,
     ]  # fmt: skip
 

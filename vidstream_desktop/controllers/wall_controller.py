@@ -62,6 +62,7 @@ class WallController(QObject):
         grid.layout_changed.connect(self._refresh_stream_choice)
         grid.maximized_changed.connect(self._refresh_stream_choice)
         grid.tile_state_changed.connect(self._tiles_changed)
+        grid.tamper_acknowledged.connect(self.acknowledge_tamper)
         self._other_grids: list[CameraGrid] = []  # detached windows' grids (add_grid)
         self._showing_sub: dict[int, bool] = {}  # id(tile) -> whether it shows the sub-stream
         self._unplayable: dict[int, str] = {}  # id(tile) -> why no transport this VLC opens carries its codec
@@ -119,6 +120,7 @@ class WallController(QObject):
         grid.record_clicked.connect(lambda index: self._record_tile(grid.tile_at(index)))
         grid.snapshot_clicked.connect(lambda index: self._snapshot_tile(grid.tile_at(index)))
         grid.tile_state_changed.connect(self._tiles_changed)
+        grid.tamper_acknowledged.connect(self.acknowledge_tamper)
         grid.destroyed.connect(lambda *_: self._other_grids.remove(grid) if grid in self._other_grids else None)
 
     # ---- start-up and layout -----------------------------------------------------------------------
@@ -244,7 +246,8 @@ class WallController(QObject):
         self._unplayable.pop(id(tile), None)
         url = urls.get(transport.reads, "")
         tile.assign(camera_id, camera.name, url, transport)
-        tile.set_recording(self.core.is_recording(camera_id))
+        self._show_recording(camera_id)
+        tile.set_tamper(self.core.tampered(camera_id))
         self._save_wall()
 
     def _on_drop(self, index: int, camera_id: str) -> None:
@@ -297,9 +300,22 @@ class WallController(QObject):
     def _show_recording(self, camera_id: str) -> None:
         recording = self.core.is_recording(camera_id)
         paused = self.core.is_recording_paused(camera_id)
+        on_motion = not recording and self.core.is_recording_event(camera_id)
         for tile in self.tiles_showing(camera_id):
-            tile.set_recording(recording, paused)
+            tile.set_recording(recording, paused, event=on_motion)
         self.recording_changed.emit(camera_id, recording)
+
+    def show_tamper(self, camera_id: str) -> None:
+        kinds = self.core.tampered(camera_id)
+        for tile in self.tiles_showing(camera_id):
+            tile.set_tamper(kinds)
+
+    def acknowledge_tamper(self, camera_id: str) -> None:
+        """The operator clicked a tile's "moved" badge: the camera's new view becomes its normal one."""
+        if camera_id and self.core.acknowledge_tamper(camera_id):
+            self.message.emit(self.tr("{0}: alert acknowledged; its present view is now the normal one")
+                              .format(self._name(camera_id)))  # fmt: skip
+        self.show_tamper(camera_id)
 
     async def record_all(self) -> None:
         """Every camera at once: a camera that does not answer (its start waits for a timeout) delays no other,

@@ -59,6 +59,7 @@ class CameraGrid(QWidget):
     record_clicked = Signal(int)
     tile_state_changed = Signal()  # some tile went live, stalled, offline...
     snapshot_clicked = Signal(int)
+    tamper_acknowledged = Signal(str)  # camera id
 
     SPACING = 2
 
@@ -156,6 +157,7 @@ class CameraGrid(QWidget):
         tile.camera_dropped.connect(lambda camera_id: self.camera_dropped_on_tile.emit(self.index_of(tile), camera_id))
         tile.record_clicked.connect(lambda: self.record_clicked.emit(self.index_of(tile)))
         tile.snapshot_clicked.connect(lambda: self.snapshot_clicked.emit(self.index_of(tile)))
+        tile.tamper_acknowledged.connect(self.tamper_acknowledged)
         tile.player.state_changed.connect(lambda _state, _detail: self.tile_state_changed.emit())
         return tile
 

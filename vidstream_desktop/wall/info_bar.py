@@ -109,6 +109,7 @@ class TileInfoBar(QWidget):
     snapshot_clicked = Signal()
     mute_toggled = Signal(bool)
     maximize_clicked = Signal()
+    tamper_acknowledged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +130,13 @@ class TileInfoBar(QWidget):
         self.alarm_label.setObjectName("tileAlarm")
         self.alarm_label.setProperty("active", False)
         self.alarm_label.hide()
+        # A badge that is also a button: a moved camera's alert stays until the operator has looked at it.
+        self.tamper_button = QToolButton(self)
+        self.tamper_button.setObjectName("tileTamper")
+        self.tamper_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.tamper_button.setProperty("sticky", False)
+        self.tamper_button.hide()
+        self.tamper_button.clicked.connect(self._on_tamper_clicked)
         self.ptz_label = QLabel(self.tr("PTZ"), self)
         self.ptz_label.setObjectName("tilePtz")
         self.ptz_label.setToolTip(self.tr("PTZ camera: drag to pan and tilt, wheel to zoom"))
@@ -156,6 +164,7 @@ class TileInfoBar(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.state_label)
         layout.addWidget(self.alarm_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.tamper_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.rec_label)
         layout.addWidget(self.ptz_label, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -214,12 +223,18 @@ class TileInfoBar(QWidget):
         self._wanted[self.stats_label] = bool(text)
         self._fit()
 
-    def set_recording(self, recording: bool, paused: bool = False) -> None:
-        """`paused`: recording, but the camera dropped and nothing is being written until it is back."""
-        self.rec_label.setVisible(recording)
+    def set_recording(self, recording: bool, paused: bool = False, event: bool = False) -> None:
+        """`paused`: recording, but the camera dropped and nothing is being written until it is back. `event`:
+        a motion event's recording (the camera records on motion); the Record button still offers a start."""
+        self.rec_label.setVisible(recording or event)
         self.rec_label.setText(self.tr("❚❚ REC paused") if paused else self.tr("● REC"))
-        self.rec_label.setToolTip(self.tr("Recording paused: the camera sends nothing; it resumes by itself")
-                                  if paused else self.tr("Recording"))  # fmt: skip
+        if paused:
+            tip = self.tr("Recording paused: the camera sends nothing; it resumes by itself")
+        elif event:
+            tip = self.tr("Recording a motion event, from the seconds before it; it ends after the motion")
+        else:
+            tip = self.tr("Recording")
+        self.rec_label.setToolTip(tip)
         self.rec_label.setProperty("paused", paused)
         repolish(self.rec_label)
         self.record_button.setIcon(icon("stop" if recording else "record"))
@@ -233,6 +248,32 @@ class TileInfoBar(QWidget):
         self.alarm_label.setToolTip(self.tr("Alarm tile: a camera in motion is brought here") if chosen else "")
         repolish(self.alarm_label)
         self._fit()
+
+    def set_tamper(self, kinds: frozenset[str]) -> None:
+        """The camera's tamper conditions ("frozen", "blinded", "moved"); empty hides the badge. Frozen and
+        blinded end by themselves; "moved" stays until clicked (`tamper_acknowledged`)."""
+        words = {"frozen": self.tr("FROZEN"), "blinded": self.tr("BLINDED"), "moved": self.tr("MOVED")}
+        shown = [words[kind] for kind in ("moved", "blinded", "frozen") if kind in kinds]
+        self.tamper_button.setVisible(bool(shown))
+        self.tamper_button.setText("⚠ " + " ".join(shown) if shown else "")
+        sticky = "moved" in kinds
+        self.tamper_button.setProperty("sticky", sticky)
+        self.tamper_button.setCursor(Qt.CursorShape.PointingHandCursor if sticky else Qt.CursorShape.ArrowCursor)
+        if sticky:
+            tip = self.tr("The view changed at once: the camera may have been turned or moved. Check it, then "
+                          "click here: its new view becomes the normal one.")  # fmt: skip
+        else:
+            tip = self.tr("Tamper alert: it clears by itself when the picture is normal again.")
+        self.tamper_button.setToolTip(tip)
+        repolish(self.tamper_button)
+        self._fit()
+
+    def tamper_text(self) -> str:
+        return self.tamper_button.text() if self.tamper_button.isVisibleTo(self) else ""
+
+    def _on_tamper_clicked(self) -> None:
+        if self.tamper_button.property("sticky"):
+            self.tamper_acknowledged.emit()
 
     def set_ptz(self, steerable: bool) -> None:
         if self.ptz_label.isVisibleTo(self) != steerable:
@@ -293,7 +334,7 @@ class TileInfoBar(QWidget):
         margins = self._layout.contentsMargins()
         spacing = self._layout.spacing()
         used = margins.left() + margins.right() + NAME_MIN_WIDTH + len(self.tool_buttons) * TOOL_SIZE.width()
-        for fixed in (self.state_label, self.alarm_label, self.rec_label, self.ptz_label):
+        for fixed in (self.state_label, self.alarm_label, self.tamper_button, self.rec_label, self.ptz_label):
             if fixed.isVisibleTo(self) or fixed is self.state_label:
                 used += fixed.sizeHint().width() + spacing
         shown: list[QLabel] = []

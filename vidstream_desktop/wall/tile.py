@@ -52,6 +52,7 @@ class VideoTile(QFrame):
     maximize_clicked = Signal()
     double_clicked = Signal()
     camera_dropped = Signal(str)  # camera id
+    tamper_acknowledged = Signal(str)  # camera id: the operator clicked its "moved" badge
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class VideoTile(QFrame):
         self._caching_ms = 100
         self._recording = False
         self._paused = False
+        self._event_recording = False  # REC of a motion event (the camera records on motion)
         self._setting_up = False  # shown as connecting while the core provisions the stream (no player yet)
         self._problem: str | None = None  # a reason known from elsewhere, shown while not live
 
@@ -84,6 +86,7 @@ class VideoTile(QFrame):
         self.bar.snapshot_clicked.connect(self.snapshot_clicked)
         self.bar.maximize_clicked.connect(self.maximize_clicked)
         self.bar.mute_toggled.connect(self._on_mute_toggled)
+        self.bar.tamper_acknowledged.connect(lambda: self.tamper_acknowledged.emit(self._camera_id))
         self._show_state(PlayerState.STOPPED.value, "")
 
     # ----------------------------------------------------------------------------------------------
@@ -156,6 +159,7 @@ class VideoTile(QFrame):
     def clear(self) -> None:
         self._setting_up = False
         self.set_motion(False)
+        self.bar.set_tamper(frozenset())
         self.player.stop()
         self._camera_id = self._camera_name = self._url = ""
         self._transport = None
@@ -174,10 +178,16 @@ class VideoTile(QFrame):
         if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:
             self.player.play(self._url, self._transport, self._caching_ms)
 
-    def set_recording(self, recording: bool, paused: bool = False) -> None:
+    def set_recording(self, recording: bool, paused: bool = False, event: bool = False) -> None:
+        """`event`: not the operator's recording but a motion event's (REC shown; Record still starts one)."""
         self._recording, self._paused = recording, recording and paused
-        self.bar.set_recording(recording, self._paused)
+        self._event_recording = event and not recording
+        self.bar.set_recording(recording, self._paused, self._event_recording)
         self._offer_tools(self.player.state.value)
+
+    @property
+    def is_recording_event(self) -> bool:
+        return self._event_recording
 
     @property
     def is_recording_paused(self) -> bool:
@@ -188,6 +198,10 @@ class VideoTile(QFrame):
         if bool(self.property("motion")) != active:
             self.setProperty("motion", active)
             repolish(self)
+
+    def set_tamper(self, kinds: frozenset[str]) -> None:
+        """The camera's tamper conditions, as a badge in the bar (see TileInfoBar.set_tamper)."""
+        self.bar.set_tamper(kinds)
 
     @property
     def has_motion(self) -> bool:
