@@ -14,6 +14,7 @@ from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.ptz import PtzBindings, PtzCameras, PtzMouse, show_ptz_badges
 from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
 from vidstream_desktop.wall.tours import TourDialog, TourManager
+from vidstream_desktop.wall.zoom_mouse import ZoomMouse
 
 if TYPE_CHECKING:
     from vidstream_desktop.main_window import MainWindow
@@ -28,6 +29,7 @@ class ControlRoom(QObject):
         self.ptz = PtzCameras(PtzBindings(window.settings), self._camera_credentials,
                               lambda *target: build_onvif_service().ptz(*target))  # fmt: skip
         self.ptz_mouse = PtzMouse(self.ptz.control_for, window._spawn, window)
+        self.zoom_mouse = ZoomMouse(self.ptz.has_ptz, window)  # digital zoom in tiles and the recordings player
         window.grid.tile_state_changed.connect(lambda: show_ptz_badges(window.grid.all_tiles(), self.ptz.has_ptz))
         self.monitors = MonitorWindows(window.settings, window._show_camera_in, window.camera_list.camera_ids,
                                        self._actions_for_other_windows, window)  # fmt: skip

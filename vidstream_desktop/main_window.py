@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         rows.append((self.tr("Backspace / Esc"), self.tr("Correct / forget the typed number")))
         rows.append((self.tr("Drag / wheel in a PTZ camera's tile"), self.tr("Pan and tilt / zoom")))
         rows.append((self.tr("Arrow keys, held (maximised PTZ tile)"), self.tr("Pan and tilt")))
+        rows.append((self.tr("Wheel / drag in a picture (Ctrl on a PTZ tile)"),
+                     self.tr("Digital zoom / move the zoomed view")))  # fmt: skip
         return rows
 
     def _show_camera_in(self, tile: VideoTile, camera_id: str) -> None:

@@ -217,57 +217,57 @@ Salvar mesmo assim?</translation>
 <context>
     <name>ControlRoom</name>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="37"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="39"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="38"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="40"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="39"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="41"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="40"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="42"/>
         <source>PTZ presets of the focused tile…</source>
         <translation>Predefinições PTZ do quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="42"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="46"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="51"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="53"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="61"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="63"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="64"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="66"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="72"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="74"/>
         <source>The focused tile shows no PTZ camera</source>
         <translation>O quadro em foco não mostra uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="86"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="88"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
@@ -675,71 +675,71 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/live_player.py" line="189"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="271"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="314"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="276"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="319"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/wall/live_player.py" line="212"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="376"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="381"/>
         <source>the live relay cannot start: {0}</source>
         <translation>o retransmissor ao vivo não consegue iniciar: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="286"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="437"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="454"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="291"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="442"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="459"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="288"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="293"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="317"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="322"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="379"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="384"/>
         <source>offline: {0}; retrying in {1:.0f} s</source>
         <translation>offline: {0}; nova tentativa em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="390"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="395"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="392"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="397"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="439"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="444"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="461"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="466"/>
         <source>no new picture: the camera stopped sending</source>
         <translation>sem imagem nova: a câmera parou de enviar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="500"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="505"/>
         <source>packets lost: {0} in {1:.0f} s</source>
         <translation>pacotes perdidos: {0} em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="502"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="507"/>
         <source>decoder behind: {0} pictures dropped in {1:.0f} s</source>
         <translation>decodificador atrasado: {0} imagens descartadas em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="503"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="508"/>
         <source>showing {0:.0f} of the camera&apos;s {1:.0f} fps</source>
         <translation>exibindo {0:.0f} dos {1:.0f} fps da câmera</translation>
     </message>
@@ -758,7 +758,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="87"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="289"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
@@ -799,13 +799,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="149"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="352"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="354"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="150"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="398"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="400"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
@@ -910,57 +910,67 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="254"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <source>Wheel / drag in a picture (Ctrl on a PTZ tile)</source>
+        <translation>Roda / arrastar na imagem (Ctrl num quadro PTZ)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
+        <source>Digital zoom / move the zoomed view</source>
+        <translation>Zoom digital / mover a área ampliada</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="287"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="289"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="326"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="328"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="353"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="355"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="369"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="371"/>
         <source>Camera not changed</source>
         <translation>Câmera não alterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="399"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="401"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="418"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="420"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="418"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="420"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="427"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1146,62 +1156,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="126"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="127"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="131"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="132"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="133"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="134"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="134"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="135"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="136"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="137"/>
         <source>Previous frame (,)</source>
         <translation>Quadro anterior (,)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="138"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="139"/>
         <source>Play backwards, key frame by key frame (J)</source>
         <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="157"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="158"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="159"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="160"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="160"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="161"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="379"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="400"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="430"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="451"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="486"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="509"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -1654,104 +1664,104 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TileInfoBar</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="124"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="230"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="126"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="236"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="127"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="239"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="129"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="130"/>
         <source>ALARM</source>
         <translation>ALARME</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="140"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="141"/>
         <source>PTZ</source>
         <translation>PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="143"/>
         <source>PTZ camera: drag to pan and tilt, wheel to zoom</source>
         <translation>Câmera PTZ: arraste para girar e inclinar, roda para zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="154"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="156"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="159"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="161"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="230"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
         <source>❚❚ REC paused</source>
         <translation>❚❚ GRAV pausada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="232"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="235"/>
         <source>Recording paused: the camera sends nothing; it resumes by itself</source>
         <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="234"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="237"/>
         <source>Recording a motion event, from the seconds before it; it ends after the motion</source>
         <translation>Gravando um evento de movimento, desde os segundos antes dele; termina depois do movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="241"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="244"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="241"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="244"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="248"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="251"/>
         <source>Alarm tile: a camera in motion is brought here</source>
         <translation>Quadro de alarme: uma câmera em movimento é trazida para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
         <source>FROZEN</source>
         <translation>CONGELADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
         <source>BLINDED</source>
         <translation>CEGADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="255"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
         <source>MOVED</source>
         <translation>MOVIDA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="263"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="266"/>
         <source>The view changed at once: the camera may have been turned or moved. Check it, then click here: its new view becomes the normal one.</source>
         <translation>A imagem mudou de repente: a câmera pode ter sido virada ou movida. Verifique e clique aqui: a nova imagem passa a ser a normal.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="266"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="269"/>
         <source>Tamper alert: it clears by itself when the picture is normal again.</source>
         <translation>Alerta de sabotagem: some sozinho quando a imagem voltar ao normal.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="316"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="324"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="316"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="324"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>
@@ -1896,72 +1906,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="157"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="166"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="217"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="231"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="220"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="234"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="222"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="236"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="243"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="257"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="258"/>
         <source>DEGRADED</source>
         <translation>DEGRADADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="245"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="259"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="246"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="260"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="247"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="261"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="248"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="262"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="249"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="263"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="261"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="275"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="263"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="277"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="265"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="279"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>
@@ -1969,68 +1979,68 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="235"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="236"/>
         <source>cannot play over {0}: this VLC&apos;s {0} player cannot send the media server&apos;s login; choose another transport for the camera</source>
         <translation>não é possível reproduzir por {0}: o reprodutor {0} deste VLC não envia o login do servidor de mídia; escolha outro transporte para a câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="240"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="241"/>
         <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
         <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="260"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="261"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="282"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="283"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="286"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="329"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="330"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="289"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="316"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
         <source>{0}: alert acknowledged; its present view is now the normal one</source>
         <translation>{0}: alerta reconhecido; a imagem atual passa a ser a normal</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="347"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="348"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="350"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="376"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="377"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="378"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="379"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="380"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="381"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="382"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="383"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
@@ -2051,6 +2061,14 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/wall/keyboard.py" line="101"/>
         <source>No camera {0}: cameras are numbered 1 to {1}</source>
         <translation>Não há câmera {0}: as câmeras vão de 1 a {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ZoomOverview</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/zoom_view.py" line="121"/>
+        <source>Digital zoom {0}×: wheel to zoom, drag to move, zoom all the way out to leave</source>
+        <translation>Zoom digital {0}×: roda para aproximar, arraste para mover, afaste até o fim para sair</translation>
     </message>
 </context>
 <context>

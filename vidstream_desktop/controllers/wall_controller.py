@@ -61,6 +61,7 @@ class WallController(QObject):
         grid.layout_changed.connect(self._save_wall)
         grid.layout_changed.connect(self._refresh_stream_choice)
         grid.maximized_changed.connect(self._refresh_stream_choice)
+        grid.zoom_changed.connect(self._refresh_stream_choice)
         grid.tile_state_changed.connect(self._tiles_changed)
         grid.tamper_acknowledged.connect(self.acknowledge_tamper)
         self._other_grids: list[CameraGrid] = []  # detached windows' grids (add_grid)
@@ -185,11 +186,11 @@ class WallController(QObject):
     # ---- live ------------------------------------------------------------------------------------
 
     def wants_sub_stream(self, tile: VideoTile) -> bool:
-        """Small tiles show the camera's sub-stream; a maximised, single or big (1+N) tile the main one."""
+        """Small tiles show the camera's sub-stream; a maximised, single, big (1+N) or zoomed tile the main one."""
         # A tile of a wall on another monitor (wall/detached.py) is judged by its own grid.
         parent = tile.parentWidget()
         grid = parent if isinstance(parent, CameraGrid) else self.grid
-        if grid.maximized_tile is tile or len(grid.tiles()) == 1:
+        if grid.maximized_tile is tile or len(grid.tiles()) == 1 or tile.zoom.zoomed:
             return False
         return not (grid.layout_name.startswith("1+") and grid.index_of(tile) == 0)
 

@@ -36,6 +36,7 @@ from vidstream_desktop.recordings.model import format_duration, local_time
 from vidstream_desktop.resources import COLORS, icon
 from vidstream_desktop.wall.tile import VideoSurface
 from vidstream_desktop.wall.vlc_backend import attach_player_to_widget, retire_player, shared_instance
+from vidstream_desktop.wall.zoom_view import VideoZoom, ZoomOverview
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,10 @@ class PlayerPanel(QWidget):
         self.speed.currentIndexChanged.connect(lambda i: self.set_speed(float(self.speed.itemData(i))))
         self.mute_button = self._tool("mute", self.tr("Sound on / off"), self.toggle_mute)
         self.snapshot_button = self._tool("snapshot", self.tr("Save a snapshot"), lambda: self.snapshot())
+        # Digital zoom (wall/zoom_mouse.py), at the recording's full resolution; a new recording starts unzoomed.
+        self.zoom = VideoZoom(self._set_crop, self._video_size)
+        self.zoom_overview = ZoomOverview(self)
+        self.zoom.listeners.append(self.zoom_overview.show_view)
 
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 4, 2)
@@ -166,6 +171,7 @@ class PlayerPanel(QWidget):
             controls.addWidget(widget)
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.time_label)
+        controls.addWidget(self.zoom_overview)
         controls.addWidget(self.speed)
         controls.addWidget(self.mute_button)
         controls.addWidget(self.snapshot_button)
@@ -243,8 +249,23 @@ class PlayerPanel(QWidget):
 
     # ---- commands ----------------------------------------------------------------------------------
 
+    def _set_crop(self, geometry: str) -> None:
+        if self._player is not None:
+            self._player.video_set_crop_geometry(geometry or None)
+
+    def _video_size(self) -> tuple[int, int]:
+        if self._player is None:
+            return (0, 0)
+        try:
+            width, height = self._player.video_get_size(0)
+        except vlc.VLCException:
+            return (0, 0)
+        return (int(width), int(height))
+
     def load(self, items: list[PlaybackItem], title: str, index: int = 0, offset: float = 0.0) -> None:
         """Play `items` (one recording) from `offset` seconds into item `index`."""
+        if list(items) != self._items:
+            self.zoom.reset()
         self._items = list(items)
         self._title = title
         self.slider.setRange(0, int(self._clip_seconds() * 1000))
@@ -464,6 +485,8 @@ class PlayerPanel(QWidget):
     def _on_vlc_event(self, generation: int, name: str) -> None:
         if generation != self._generation or self._player is None:
             return
+        if name == "vout":
+            self.zoom.reapply()  # each segment's picture: the same view, in its own pixels
         if name in ("playing", "vout"):
             if self._pause_on_picture:
                 self._pause_once_landed()

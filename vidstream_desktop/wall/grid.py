@@ -60,6 +60,7 @@ class CameraGrid(QWidget):
     tile_state_changed = Signal()  # some tile went live, stalled, offline...
     snapshot_clicked = Signal(int)
     tamper_acknowledged = Signal(str)  # camera id
+    zoom_changed = Signal()  # a tile zoomed in or back out (digital zoom): it wants its main stream meanwhile
 
     SPACING = 2
 
@@ -158,6 +159,7 @@ class CameraGrid(QWidget):
         tile.record_clicked.connect(lambda: self.record_clicked.emit(self.index_of(tile)))
         tile.snapshot_clicked.connect(lambda: self.snapshot_clicked.emit(self.index_of(tile)))
         tile.tamper_acknowledged.connect(self.tamper_acknowledged)
+        tile.zoom_changed.connect(lambda _zoomed: self.zoom_changed.emit())
         tile.player.state_changed.connect(lambda _state, _detail: self.tile_state_changed.emit())
         return tile
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from vidstream_desktop.resources import icon
+from vidstream_desktop.wall.zoom_view import ZoomOverview, ZoomView
 
 BAR_HEIGHT = 24
 TOOL_SIZE = QSize(20, 20)
@@ -141,6 +142,7 @@ class TileInfoBar(QWidget):
         self.ptz_label.setObjectName("tilePtz")
         self.ptz_label.setToolTip(self.tr("PTZ camera: drag to pan and tilt, wheel to zoom"))
         self.ptz_label.hide()
+        self.zoom_overview = ZoomOverview(self)
         self.transport_label = QLabel(self)
         self.transport_label.setObjectName("tileTransport")
         self.stats_label = QLabel(self)
@@ -168,6 +170,7 @@ class TileInfoBar(QWidget):
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.rec_label)
         layout.addWidget(self.ptz_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.zoom_overview, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.transport_label, 0, Qt.AlignmentFlag.AlignVCenter)  # a badge, not a full-height box
         layout.addWidget(self.stats_label)
         layout.addWidget(self.clock_label)
@@ -275,6 +278,11 @@ class TileInfoBar(QWidget):
         if self.tamper_button.property("sticky"):
             self.tamper_acknowledged.emit()
 
+    def show_zoom(self, view: ZoomView) -> None:
+        """Digital zoom: the overview of where the zoomed view is, shown while zoomed."""
+        self.zoom_overview.show_view(view)
+        self._fit()
+
     def set_ptz(self, steerable: bool) -> None:
         if self.ptz_label.isVisibleTo(self) != steerable:
             self.ptz_label.setVisible(steerable)
@@ -334,7 +342,9 @@ class TileInfoBar(QWidget):
         margins = self._layout.contentsMargins()
         spacing = self._layout.spacing()
         used = margins.left() + margins.right() + NAME_MIN_WIDTH + len(self.tool_buttons) * TOOL_SIZE.width()
-        for fixed in (self.state_label, self.alarm_label, self.tamper_button, self.rec_label, self.ptz_label):
+        fixed_parts = (self.state_label, self.alarm_label, self.tamper_button, self.rec_label, self.ptz_label,
+                       self.zoom_overview)  # fmt: skip
+        for fixed in fixed_parts:
             if fixed.isVisibleTo(self) or fixed is self.state_label:
                 used += fixed.sizeHint().width() + spacing
         shown: list[QLabel] = []

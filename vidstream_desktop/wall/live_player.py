@@ -245,6 +245,11 @@ class LivePlayer(QObject):
         stats = self._read_stats()
         return int(stats.displayed_pictures) if stats is not None else 0
 
+    def set_crop(self, geometry: str) -> None:
+        """Digital zoom: show only this part of the picture ("WxH+X+Y" in video pixels; "" shows all of it)."""
+        if self._player is not None:
+            self._player.video_set_crop_geometry(geometry or None)
+
     def video_size(self) -> tuple[int, int]:
         if self._player is None:
             return (0, 0)

@@ -134,7 +134,8 @@ class PtzMouse(QObject):
         if isinstance(event, QWheelEvent):
             return self._wheel(tile, event)
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
-            ptz = self._ptz_for(tile.camera_id)
+            steer = not event.modifiers() & Qt.KeyboardModifier.ControlModifier  # Ctrl+drag: digital zoom
+            ptz = self._ptz_for(tile.camera_id) if steer else None
             self._origin = event.globalPosition() if ptz else None
             self._dragging = (tile, ptz) if ptz else None
             self._last = PtzVelocity()
@@ -160,7 +161,7 @@ class PtzMouse(QObject):
     def _wheel(self, tile: VideoTile, event: QWheelEvent) -> bool:
         ptz = self._ptz_for(tile.camera_id)
         steps = event.angleDelta().y()
-        if ptz is None or steps == 0:
+        if ptz is None or steps == 0 or event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # Ctrl: digital zoom
             return False
         self._spawn(ptz.nudge(PtzVelocity(zoom=WHEEL_ZOOM_SPEED if steps > 0 else -WHEEL_ZOOM_SPEED), WHEEL_STEP_S))
         return True

@@ -15,6 +15,7 @@ from vidstream_desktop.wall.info_bar import TileInfoBar, repolish
 from vidstream_desktop.wall.live_player import LivePlayer, PlayerState
 from vidstream_desktop.wall.mime import camera_id_from_mime, carries_camera
 from vidstream_desktop.wall.vlc_backend import Transport
+from vidstream_desktop.wall.zoom_view import VideoZoom, ZoomView
 
 
 class VideoSurface(QWidget):
@@ -53,6 +54,7 @@ class VideoTile(QFrame):
     double_clicked = Signal()
     camera_dropped = Signal(str)  # camera id
     tamper_acknowledged = Signal(str)  # camera id: the operator clicked its "moved" badge
+    zoom_changed = Signal(bool)  # zoomed in (digital zoom) or back to the whole picture
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,11 @@ class VideoTile(QFrame):
 
         self.player = LivePlayer(self.surface, self)
         self.player.state_changed.connect(self._show_state)
+        # Digital zoom (wall/zoom_mouse.py): kept while the tile shows the same camera, worked out again for
+        # each new picture (the main stream replaces the sub-stream while zoomed).
+        self.zoom = VideoZoom(self.player.set_crop, self.player.video_size)
+        self.zoom.listeners.append(self._on_zoom)
+        self.player.state_changed.connect(lambda state, _detail: self.zoom.reapply() if state == "live" else None)
         self.player.stats_updated.connect(self.set_stats)
 
         self.bar.record_clicked.connect(self.record_clicked)
@@ -137,6 +144,8 @@ class VideoTile(QFrame):
 
     def assign(self, camera_id: str, name: str, url: str, transport: Transport, caching_ms: int = 100) -> None:
         """Show camera `camera_id` read from `url`; replaces whatever the tile showed."""
+        if camera_id != self._camera_id:
+            self.zoom.reset()
         self._camera_id, self._camera_name = camera_id, name
         self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
         self._problem = None
@@ -160,6 +169,7 @@ class VideoTile(QFrame):
         self._setting_up = False
         self.set_motion(False)
         self.bar.set_tamper(frozenset())
+        self.zoom.reset()
         self.player.stop()
         self._camera_id = self._camera_name = self._url = ""
         self._transport = None
@@ -198,6 +208,10 @@ class VideoTile(QFrame):
         if bool(self.property("motion")) != active:
             self.setProperty("motion", active)
             repolish(self)
+
+    def _on_zoom(self, view: ZoomView) -> None:
+        self.bar.show_zoom(view)
+        self.zoom_changed.emit(view.zoomed)
 
     def set_tamper(self, kinds: frozenset[str]) -> None:
         """The camera's tamper conditions, as a badge in the bar (see TileInfoBar.set_tamper)."""
