@@ -26,7 +26,8 @@ def _md5(text: str) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def authorization(challenges: list[str], user: str, password: str, method: str, uri: str) -> str | None:
+def authorization(challenges: list[str], user: str, password: str, method: str, uri: str,
+                  cnonce: str | None = None) -> str | None:  # fmt: skip
     """The Authorization header answering the camera's WWW-Authenticate challenges (Digest preferred)."""
     digest = next((c for c in challenges if c.lower().startswith("digest")), None)
     if digest is not None:
@@ -35,7 +36,7 @@ def authorization(challenges: list[str], user: str, password: str, method: str, 
         ha1, ha2 = _md5(f"{user}:{realm}:{password}"), _md5(f"{method}:{uri}")
         fields = f'username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}"'
         if "auth" in params.get("qop", "").split(","):
-            cnonce = os.urandom(8).hex()
+            cnonce = cnonce or os.urandom(8).hex()
             response = _md5(f"{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}")
             return f'Digest {fields}, response="{response}", qop=auth, nc=00000001, cnonce="{cnonce}"'
         return f'Digest {fields}, response="{_md5(f"{ha1}:{nonce}:{ha2}")}"'
