@@ -154,10 +154,17 @@ class StreamingService:
         started = time.monotonic()
         # Our MediaMTX adapter can say why (its server's log, a web page, a silent port...); the seed's port cannot.
         source_error = getattr(self.mediamtx, "source_error", None)
+        refusal = getattr(self.mediamtx, "refusal", None)  # the camera's own no, where the log is not ours
+        asked = False
         while True:
             status = await self.mediamtx.get_stream_status(stream.path_name)
             if status.get("ready"):
                 return
+            if refusal is not None and not asked and time.monotonic() - started >= 1.0:
+                asked = True  # once: a camera that says no now says it again; MediaMTX keeps trying anyway
+                if (refused_now := await refusal(stream.source_url)) is not None:
+                    raise SourceUnavailable(f"the camera gives no media ({mask_url(stream.source_url)}): "
+                                            f"{mask_url(refused_now.reason)}", refused_now.hint)  # fmt: skip
             # MediaMTX tries again only 5 s after a failed pull: once it said why, waiting longer is waste.
             refused = source_error(stream.path_name) if source_error is not None else None
             if (refused is not None and time.monotonic() - started >= 1.0) or time.monotonic() >= deadline:

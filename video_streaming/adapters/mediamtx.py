@@ -9,6 +9,7 @@ from urllib.parse import quote
 import httpx
 
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
+from video_streaming.adapters.rtsp_describe import describe_refusal
 from video_streaming.adapters.source_probe import Diagnosis, connection_problem, diagnose_source
 from video_streaming.domain.camera import is_loopback_url, mask_url
 from video_streaming.domain.errors import (
@@ -172,7 +173,13 @@ class MediaMTXClientImpl(MediaMTXClient):
         diagnosis = await diagnose_source(source_url, timeout)
         if diagnosis is None and path_name is not None and (reason := self.source_error(path_name)) is not None:
             return Diagnosis(reason, "check the camera URL, its credentials and that it is on the network")
-        return diagnosis
+        # Where the log is not ours (an external server), the camera answers MediaMTX's own question.
+        return diagnosis or await describe_refusal(source_url)
+
+    async def refusal(self, source_url: str) -> Diagnosis | None:
+        """A camera's definite no (401, 403, 404 to a DESCRIBE), asked while a start waits, where this
+        machine does not read the server's log (which says it at once); None otherwise."""
+        return None if self.log is not None else await describe_refusal(source_url)
 
     @staticmethod
     async def reachability_problem(source_url: str) -> Diagnosis | None:
