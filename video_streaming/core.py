@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,6 +51,7 @@ from video_streaming.motion.detector import MotionSettings
 from video_streaming.motion.recording import MotionRecordingService
 from video_streaming.motion.service import MotionNotice, MotionService, NoticeKind
 from video_streaming.ports import ArchiveStorage
+from video_streaming.replay import FootagePart, recent_footage
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
 from video_streaming.service import StreamingService
@@ -622,6 +623,14 @@ class VidStreamCore:
 
     def is_recording(self, camera_id: str) -> bool:
         return camera_id in self.active_recordings
+
+    async def recent_footage(self, camera_id: str, seconds: float = 30.0) -> list[FootagePart]:
+        """This machine's footage of the camera's last `seconds` (instant replay), the file being written included."""
+        recording = self.active_recordings.get(camera_id)
+        folder = self.service.recording_dirs.get(recording.id) if recording is not None else None
+        now = datetime.now(UTC)
+        since = now - timedelta(seconds=seconds)
+        return await asyncio.to_thread(recent_footage, self.catalog, camera_id, since, now, folder)
 
     def is_recording_event(self, camera_id: str) -> bool:
         """A camera in motion mode is adding to an event recording now (not an operator's recording)."""

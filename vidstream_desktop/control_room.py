@@ -13,6 +13,8 @@ from video_streaming.domain.camera import parse_source_url
 from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.ptz import PtzBindings, PtzCameras, PtzMouse, show_ptz_badges
 from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
+from vidstream_desktop.wall.replay import InstantReplay
+from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.tours import TourDialog, TourManager
 from vidstream_desktop.wall.zoom_mouse import ZoomMouse
 
@@ -31,6 +33,8 @@ class ControlRoom(QObject):
         self.ptz_mouse = PtzMouse(self.ptz.control_for, window._spawn, window)
         self.zoom_mouse = ZoomMouse(self.ptz.has_ptz, window)  # digital zoom in tiles and the recordings player
         window.grid.tile_state_changed.connect(lambda: show_ptz_badges(window.grid.all_tiles(), self.ptz.has_ptz))
+        self._replay: InstantReplay | None = None  # made with the core (window.core)
+        window.grid.replay_clicked.connect(self.instant_replay)
         self.monitors = MonitorWindows(window.settings, window._show_camera_in, window.camera_list.camera_ids,
                                        self._actions_for_other_windows, window)  # fmt: skip
 
@@ -45,6 +49,8 @@ class ControlRoom(QObject):
                self.detach_layout, "Ctrl+D")  # fmt: skip
         action("detach_tile", self.tr("Focused tile to a window of its own"), "fullscreen", self.detach_tile,
                "Ctrl+Shift+D")  # fmt: skip
+        action("instant_replay", self.tr("Instant replay in the focused tile (again: back to live)"), "play",
+               lambda: self.instant_replay(self.window.keyboard.focused_tile), "Ctrl+I")  # fmt: skip
 
     def start_tile_tour(self) -> None:
         window = self.window
@@ -66,6 +72,16 @@ class ControlRoom(QObject):
         dialog = TourDialog(self.tr("Tour of saved layouts"), [(name, name) for name in names], window)
         if dialog.exec() == TourDialog.DialogCode.Accepted and wall is not None:
             self.tours.start(dialog.plan(), lambda name: window._spawn(wall.restore_named_layout(name)), window.grid)
+
+    def instant_replay(self, tile: VideoTile) -> None:
+        """Replay the tile's last 30 s in place, or go back to live if it replays."""
+        core = self.window.core
+        if core is None:
+            return
+        if self._replay is None:
+            self._replay = InstantReplay(core, self.window._spawn, self)
+            self._replay.message.connect(lambda text: self.window.statusBar().showMessage(text, 8000))
+        self._replay.toggle(tile)
 
     def open_ptz_presets(self) -> PtzPresetsDialog | None:
         tile = self.window.keyboard.focused_tile

@@ -217,57 +217,62 @@ Salvar mesmo assim?</translation>
 <context>
     <name>ControlRoom</name>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="39"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="43"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="40"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="41"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="45"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="42"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="46"/>
         <source>PTZ presets of the focused tile…</source>
         <translation>Predefinições PTZ do quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="48"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="46"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="50"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="53"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="52"/>
+        <source>Instant replay in the focused tile (again: back to live)</source>
+        <translation>Replay instantâneo no quadro em foco (de novo: volta ao vivo)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/control_room.py" line="59"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="63"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="69"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="66"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="72"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="74"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="90"/>
         <source>The focused tile shows no PTZ camera</source>
         <translation>O quadro em foco não mostra uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="88"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="104"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
@@ -659,6 +664,24 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/help_dialog.py" line="40"/>
         <source>The full text of every alert, to send to whoever supports this workstation</source>
         <translation>O texto completo de cada alerta, para enviar a quem dá suporte a esta estação</translation>
+    </message>
+</context>
+<context>
+    <name>InstantReplay</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/replay.py" line="93"/>
+        <source>{0}: nothing of the last {1} s is on this machine (it is not being recorded); record it to replay it</source>
+        <translation>{0}: nada dos últimos {1} s está nesta máquina (não está sendo gravada); grave-a para rever</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/replay.py" line="105"/>
+        <source>REPLAY</source>
+        <translation>REPLAY</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/replay.py" line="105"/>
+        <source>Replaying the last {0} s; back to live at the end</source>
+        <translation>Revendo os últimos {0} s; volta ao vivo no fim</translation>
     </message>
 </context>
 <context>
@@ -1604,6 +1627,19 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
 </context>
 <context>
+    <name>ReplayView</name>
+    <message>
+        <location filename="../../vidstream_desktop/wall/replay.py" line="53"/>
+        <source>Replay of {0} from {1}</source>
+        <translation>Replay de {0} desde {1}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/replay.py" line="55"/>
+        <source>Back to live</source>
+        <translation>Voltar ao vivo</translation>
+    </message>
+</context>
+<context>
     <name>ShareDialog</name>
     <message>
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="28"/>
@@ -1664,104 +1700,109 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>TileInfoBar</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="125"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="126"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="239"/>
         <source>● REC</source>
         <translation>● GRAV</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="127"/>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="239"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="128"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="245"/>
         <source>Recording</source>
         <translation>Gravando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="130"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="131"/>
         <source>ALARM</source>
         <translation>ALARME</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="141"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="142"/>
         <source>PTZ</source>
         <translation>PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="143"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="144"/>
         <source>PTZ camera: drag to pan and tilt, wheel to zoom</source>
         <translation>Câmera PTZ: arraste para girar e inclinar, roda para zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="156"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="157"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="161"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="162"/>
+        <source>Instant replay: the last 30 s here (Ctrl+I)</source>
+        <translation>Replay instantâneo: os últimos 30 s aqui (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="165"/>
         <source>Maximise / restore (double-click)</source>
         <translation>Maximizar / restaurar (clique duplo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="233"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="239"/>
         <source>❚❚ REC paused</source>
         <translation>❚❚ GRAV pausada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="235"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="241"/>
         <source>Recording paused: the camera sends nothing; it resumes by itself</source>
         <translation>Gravação pausada: a câmera não envia nada; ela continua sozinha</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="237"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="243"/>
         <source>Recording a motion event, from the seconds before it; it ends after the motion</source>
         <translation>Gravando um evento de movimento, desde os segundos antes dele; termina depois do movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="250"/>
         <source>Stop recording</source>
         <translation>Parar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="250"/>
         <source>Start recording</source>
         <translation>Iniciar gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="251"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="257"/>
         <source>Alarm tile: a camera in motion is brought here</source>
         <translation>Quadro de alarme: uma câmera em movimento é trazida para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="264"/>
         <source>FROZEN</source>
         <translation>CONGELADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="264"/>
         <source>BLINDED</source>
         <translation>CEGADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="258"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="264"/>
         <source>MOVED</source>
         <translation>MOVIDA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="266"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="272"/>
         <source>The view changed at once: the camera may have been turned or moved. Check it, then click here: its new view becomes the normal one.</source>
         <translation>A imagem mudou de repente: a câmera pode ter sido virada ou movida. Verifique e clique aqui: a nova imagem passa a ser a normal.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="269"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="275"/>
         <source>Tamper alert: it clears by itself when the picture is normal again.</source>
         <translation>Alerta de sabotagem: some sozinho quando a imagem voltar ao normal.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="324"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="330"/>
         <source>Unmute</source>
         <translation>Ativar som</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/info_bar.py" line="324"/>
+        <location filename="../../vidstream_desktop/wall/info_bar.py" line="330"/>
         <source>Mute</source>
         <translation>Silenciar</translation>
     </message>
@@ -1906,72 +1947,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="166"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="171"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="231"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="239"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="234"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="242"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="236"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="257"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="301"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="258"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="302"/>
         <source>DEGRADED</source>
         <translation>DEGRADADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="259"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="303"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="260"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="304"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="261"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="305"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="262"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="306"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="263"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="307"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="275"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="319"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="277"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="321"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="279"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="323"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>

@@ -399,7 +399,8 @@ class WallController(QObject):
         stalled, and the status bar must not call a camera online that the wall shows frozen."""
         online = 0
         for camera_id, stream in self.core.streams.items():
-            tiles = [tile for tile in self.tiles_showing(camera_id) if tile in self.grid.tiles()]
+            # A tile that replays shows no live picture: the camera is judged by its path meanwhile.
+            tiles = [t for t in self.tiles_showing(camera_id) if t in self.grid.tiles() and t.in_place is None]
             if tiles:
                 online += any(tile.state in ("live", "degraded") for tile in tiles)
             else:

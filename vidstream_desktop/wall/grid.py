@@ -60,6 +60,7 @@ class CameraGrid(QWidget):
     tile_state_changed = Signal()  # some tile went live, stalled, offline...
     snapshot_clicked = Signal(int)
     tamper_acknowledged = Signal(str)  # camera id
+    replay_clicked = Signal(object)  # the VideoTile whose replay button was clicked
     zoom_changed = Signal()  # a tile zoomed in or back out (digital zoom): it wants its main stream meanwhile
 
     SPACING = 2
@@ -160,6 +161,7 @@ class CameraGrid(QWidget):
         tile.snapshot_clicked.connect(lambda: self.snapshot_clicked.emit(self.index_of(tile)))
         tile.tamper_acknowledged.connect(self.tamper_acknowledged)
         tile.zoom_changed.connect(lambda _zoomed: self.zoom_changed.emit())
+        tile.replay_clicked.connect(lambda: self.replay_clicked.emit(tile))
         tile.player.state_changed.connect(lambda _state, _detail: self.tile_state_changed.emit())
         return tile
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QResizeEvent, QTransform
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from vidstream_desktop.resources import icon
@@ -110,6 +110,7 @@ class TileInfoBar(QWidget):
     snapshot_clicked = Signal()
     mute_toggled = Signal(bool)
     maximize_clicked = Signal()
+    replay_clicked = Signal()
     tamper_acknowledged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -156,10 +157,14 @@ class TileInfoBar(QWidget):
         self.snapshot_button.setToolTip(self.tr("Save a snapshot"))
         self.mute_button = _tool_button("tileMuteButton", self)
         self.mute_button.setCheckable(True)
+        self.replay_button = _tool_button("tileReplayButton", self)
+        self.replay_button.setIcon(QIcon(icon("play").pixmap(16, 16).transformed(QTransform().scale(-1, 1))))
+        self.replay_button.setToolTip(self.tr("Instant replay: the last 30 s here (Ctrl+I)"))
         self.maximize_button = _tool_button("tileMaximizeButton", self)
         self.maximize_button.setIcon(icon("maximize"))
         self.maximize_button.setToolTip(self.tr("Maximise / restore (double-click)"))
-        self.tool_buttons = (self.record_button, self.snapshot_button, self.mute_button, self.maximize_button)
+        self.tool_buttons = (self.record_button, self.snapshot_button, self.replay_button, self.mute_button,
+                             self.maximize_button)  # fmt: skip
 
         layout = self._layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 2, 0)
@@ -192,6 +197,7 @@ class TileInfoBar(QWidget):
         self.snapshot_button.clicked.connect(self.snapshot_clicked)
         self.mute_button.toggled.connect(self._on_mute_toggled)
         self.maximize_button.clicked.connect(self.maximize_clicked)
+        self.replay_button.clicked.connect(self.replay_clicked)
 
         clock = wall_clock()
         self.clock_label.setText(clock.text)
@@ -302,11 +308,11 @@ class TileInfoBar(QWidget):
     def tools_visible(self) -> bool:
         return all(button.isVisibleTo(self) for button in self.tool_buttons if self._usable[button])
 
-    def set_usable(self, record: bool, snapshot: bool, mute: bool) -> None:
+    def set_usable(self, record: bool, snapshot: bool, mute: bool, replay: bool = False) -> None:
         """Offer only the tools that can work now (no snapshot without a picture, no recording of a camera
-        whose stream could not be started)."""
+        whose stream could not be started, no replay of a camera that is not being recorded)."""
         for button, usable in ((self.record_button, record), (self.snapshot_button, snapshot),
-                               (self.mute_button, mute)):  # fmt: skip
+                               (self.mute_button, mute), (self.replay_button, replay)):  # fmt: skip
             self._usable[button] = usable
         self.set_tools_visible(self._tools_shown)
 

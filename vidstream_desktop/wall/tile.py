@@ -55,6 +55,8 @@ class VideoTile(QFrame):
     camera_dropped = Signal(str)  # camera id
     tamper_acknowledged = Signal(str)  # camera id: the operator clicked its "moved" badge
     zoom_changed = Signal(bool)  # zoomed in (digital zoom) or back to the whole picture
+    replay_clicked = Signal()
+    in_place_closed = Signal(QWidget)  # what was shown in place of the live picture is taken away: dispose of it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +73,7 @@ class VideoTile(QFrame):
         self._event_recording = False  # REC of a motion event (the camera records on motion)
         self._setting_up = False  # shown as connecting while the core provisions the stream (no player yet)
         self._problem: str | None = None  # a reason known from elsewhere, shown while not live
+        self._in_place: QWidget | None = None  # shown instead of the live picture (instant replay)
 
         self.surface = VideoSurface(self)
         self.bar = TileInfoBar(self)
@@ -92,6 +95,7 @@ class VideoTile(QFrame):
         self.bar.record_clicked.connect(self.record_clicked)
         self.bar.snapshot_clicked.connect(self.snapshot_clicked)
         self.bar.maximize_clicked.connect(self.maximize_clicked)
+        self.bar.replay_clicked.connect(self.replay_clicked)
         self.bar.mute_toggled.connect(self._on_mute_toggled)
         self.bar.tamper_acknowledged.connect(lambda: self.tamper_acknowledged.emit(self._camera_id))
         self._show_state(PlayerState.STOPPED.value, "")
@@ -146,6 +150,7 @@ class VideoTile(QFrame):
         """Show camera `camera_id` read from `url`; replaces whatever the tile showed."""
         if camera_id != self._camera_id:
             self.zoom.reset()
+        self.back_to_live(resume=False)  # a new stream for the tile: it shows it live
         self._camera_id, self._camera_name = camera_id, name
         self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
         self._problem = None
@@ -166,6 +171,7 @@ class VideoTile(QFrame):
         self._show_state(PlayerState.CONNECTING.value, self.tr("setting up the stream"))
 
     def clear(self) -> None:
+        self.back_to_live(resume=False)
         self._setting_up = False
         self.set_motion(False)
         self.bar.set_tamper(frozenset())
@@ -184,7 +190,9 @@ class VideoTile(QFrame):
         self.player.stop()
 
     def resume(self) -> None:
-        """Reconnect a suspended tile to its camera."""
+        """Reconnect a suspended tile to its camera (not while it replays: it goes live when that ends)."""
+        if self._in_place is not None:
+            return
         if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:
             self.player.play(self._url, self._transport, self._caching_ms)
 
@@ -252,7 +260,43 @@ class VideoTile(QFrame):
         self.player.set_muted(muted)
         self.mute_toggled.emit(muted)
 
+    # ----------------------------------------------------------------------------------------------
+    # In place of the live picture (instant replay)
+
+    @property
+    def in_place(self) -> QWidget | None:
+        return self._in_place
+
+    def show_in_place(self, widget: QWidget, state_text: str, tooltip: str) -> None:
+        """Show `widget` where the live picture is; the live stream stops meanwhile, its camera stays."""
+        self.back_to_live(resume=False)
+        self.player.stop()
+        self._in_place = widget
+        self.surface.hide()
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, widget, 1)
+        widget.show()
+        self.bar.set_state("replay", state_text, tooltip)
+        self.bar.set_stats_text("")
+
+    def back_to_live(self, resume: bool = True) -> None:
+        """Take the widget shown in place away (the caller disposes of it) and play the live stream again."""
+        widget, self._in_place = self._in_place, None
+        if widget is not None:
+            widget.hide()
+            layout = self.layout()
+            if layout is not None:
+                layout.removeWidget(widget)
+            self.surface.show()
+            self._show_state(self.player.state.value, self.player.detail)
+            self.in_place_closed.emit(widget)
+        if resume:
+            self.resume()
+
     def _show_state(self, state: str, detail: str) -> None:
+        if self._in_place is not None:
+            return  # the footer says REPLAY until the tile is back to live
         texts = {
             PlayerState.LIVE.value: self.tr("LIVE"),
             PlayerState.DEGRADED.value: self.tr("DEGRADED"),
@@ -288,7 +332,7 @@ class VideoTile(QFrame):
         # A stream the core could not start cannot be recorded either; a recording can always be stopped.
         recordable = self._recording or bool(self._url) or state == PlayerState.CONNECTING.value
         self.bar.set_usable(record=recordable, snapshot=state in (PlayerState.LIVE.value, PlayerState.DEGRADED.value),
-                             mute=picture)  # fmt: skip
+                             mute=picture, replay=self._recording or self._event_recording)  # fmt: skip
 
     # ----------------------------------------------------------------------------------------------
     # Mouse and drops
