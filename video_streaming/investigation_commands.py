@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from video_streaming.adapters.overlay import burn_overlay
-from video_streaming.evidence import default_key_path, export_evidence, fingerprint, signing_key, verify_evidence
+from video_streaming.evidence import (
+    EvidenceExport,
+    default_key_path,
+    export_evidence,
+    fingerprint,
+    signing_key,
+    verify_evidence,
+)
 
 
 def add_investigation_commands(commands: Any, parse_time: Any) -> None:
@@ -62,6 +72,19 @@ async def bookmark_command(core: Any, args: argparse.Namespace) -> int:
     raise AssertionError(args.action)
 
 
+async def export_signed(
+    core: Any, camera_ids: list[str], start: datetime, end: datetime, destination: Path,
+    progress: Callable[[int, int], None] | None = None, cancel: threading.Event | None = None, *,
+    overlay: bool = False, actor: str = "operator",
+) -> EvidenceExport:  # fmt: skip
+    """The signed evidence export of the CLI and the recordings browser: this workstation's key, its download
+    cache, and the burnt-in copy when asked (progress 0..1000 per camera)."""
+    data_dir = core.catalog.path.parent
+    return await export_evidence(core, camera_ids, start, end, destination, progress, cancel,
+                                 key_path=default_key_path(data_dir), cache_dir=data_dir / "cache" / "segments",
+                                 actor=actor, overlay=burn_overlay if overlay else None)  # fmt: skip
+
+
 async def evidence_export_command(core: Any, args: argparse.Namespace) -> int:
     """Progress to stderr (a percentage over all cameras), then the package and its key's fingerprint."""
     shown = -1
@@ -73,10 +96,8 @@ async def evidence_export_command(core: Any, args: argparse.Namespace) -> int:
             shown = percent
             print(f"\rexporting {len(args.camera)} camera(s): {percent:3d} %", end="", file=sys.stderr, flush=True)
 
-    data_dir = core.catalog.path.parent
-    result = await export_evidence(core, args.camera, args.start, args.end, args.destination, progress,
-                                   key_path=default_key_path(data_dir), cache_dir=data_dir / "cache" / "segments",
-                                   actor="cli", overlay=burn_overlay if args.overlay else None)  # fmt: skip
+    result = await export_signed(core, args.camera, args.start, args.end, Path(args.destination), progress,
+                                 overlay=args.overlay, actor="cli")  # fmt: skip
     print(file=sys.stderr)
     for name in result.without_footage:
         print(f"warning: {name} recorded nothing in the range (listed in the manifest)", file=sys.stderr)

@@ -17,27 +17,27 @@
 <context>
     <name>BookmarkDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="173"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="261"/>
         <source>Bookmark</source>
         <translation>Marcador</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="175"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="263"/>
         <source>e.g. Forklift at the loading dock</source>
         <translation>ex.: Empilhadeira na doca de carga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="177"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="265"/>
         <source>What happened, case number, who asked…</source>
         <translation>O que aconteceu, número do caso, quem pediu…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="180"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="268"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="181"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="269"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
@@ -349,26 +349,44 @@ Salvar mesmo assim?</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/downloads.py" line="83"/>
+        <source>{0} %</source>
+        <translation>{0} %</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="86"/>
         <source>{done} of {total}</source>
         <translation>{done} de {total}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="85"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="84"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="88"/>
         <source>Preparing…</source>
         <translation>Preparando…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="89"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
+        <source>Signed {name}: {files} file(s), {size}</source>
+        <translation>Assinado {name}: {files} arquivo(s), {size}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="95"/>
+        <source>{path}
+signed by {key}; check it with `vidstream verify`</source>
+        <translation>{path}
+assinado por {key}; confira com `vidstream verify`</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="100"/>
         <source>Saved {name} ({size})</source>
         <translation>Salvo {name} ({size})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="103"/>
         <source>1 lost part left out</source>
         <translation>1 parte perdida deixada de fora</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="92"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="103"/>
         <source>%n lost parts left out</source>
         <translation>
             <numerusform>%n partes perdidas deixadas de fora</numerusform>
@@ -376,7 +394,7 @@ Salvar mesmo assim?</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="96"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="107"/>
         <source>Cancelled. Resume continues where it stopped.</source>
         <translation>Cancelado. Retomar continua de onde parou.</translation>
     </message>
@@ -384,12 +402,12 @@ Salvar mesmo assim?</translation>
 <context>
     <name>DownloadsList</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="117"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="128"/>
         <source>Downloads</source>
         <translation>Downloads</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/downloads.py" line="119"/>
+        <location filename="../../vidstream_desktop/recordings/downloads.py" line="130"/>
         <source>Downloads and exports appear here.</source>
         <translation>Downloads e exportações aparecem aqui.</translation>
     </message>
@@ -413,44 +431,117 @@ Salvar mesmo assim?</translation>
     </message>
 </context>
 <context>
-    <name>ExportDialog</name>
+    <name>EvidenceDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="83"/>
-        <source>Export a time range</source>
-        <translation>Exportar um intervalo de tempo</translation>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="148"/>
+        <source>Export evidence</source>
+        <translation>Exportar evidências</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="95"/>
-        <source>Segments are joined without re-encoding: the clip begins at the key frame before the start (players start at the start itself).</source>
-        <translation>Os segmentos são unidos sem recodificação: o clipe começa no quadro-chave anterior ao início (os players começam no próprio início).</translation>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="163"/>
+        <source>As one ZIP file</source>
+        <translation>Como um único arquivo ZIP</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="102"/>
-        <source>Camera</source>
-        <translation>Câmera</translation>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="164"/>
+        <source>Also a copy with the camera name and time burnt in (re-encoded)</source>
+        <translation>Também uma cópia com o nome da câmera e a hora gravados na imagem (recodificada)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="103"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="165"/>
+        <source>One MP4 per camera, not re-encoded, with a manifest of their SHA-256 sums signed by this workstation&apos;s key; `vidstream verify` checks it.</source>
+        <translation>Um MP4 por câmera, sem recodificar, com um manifesto das somas SHA-256 assinado pela chave desta estação; `vidstream verify` o confere.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="172"/>
+        <source>Cameras</source>
+        <translation>Câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="173"/>
         <source>From</source>
         <translation>De</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="104"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="174"/>
         <source>To</source>
         <translation>Até</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="105"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="175"/>
         <source>Save in</source>
         <translation>Salvar em</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="107"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="176"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="178"/>
         <source>Export</source>
         <translation>Exportar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="124"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="206"/>
+        <source>Tick at least one camera.</source>
+        <translation>Marque ao menos uma câmera.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="208"/>
+        <source>The end must come after the start.</source>
+        <translation>O fim deve vir depois do início.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="210"/>
+        <source>Give the package a name (no slashes).</source>
+        <translation>Dê um nome ao pacote (sem barras).</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="212"/>
+        <source>{0} exists already: choose another name.</source>
+        <translation>{0} já existe: escolha outro nome.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="87"/>
+        <source>Export a time range</source>
+        <translation>Exportar um intervalo de tempo</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="99"/>
+        <source>Segments are joined without re-encoding: the clip begins at the key frame before the start (players start at the start itself).</source>
+        <translation>Os segmentos são unidos sem recodificação: o clipe começa no quadro-chave anterior ao início (os players começam no próprio início).</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="106"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="107"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="108"/>
+        <source>To</source>
+        <translation>Até</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="109"/>
+        <source>Save in</source>
+        <translation>Salvar em</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="111"/>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="128"/>
         <source>The end must come after the start.</source>
         <translation>O fim deve vir depois do início.</translation>
     </message>
@@ -511,12 +602,12 @@ Salvar mesmo assim?</translation>
 <context>
     <name>FolderField</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="53"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="57"/>
         <source>Browse…</source>
         <translation>Procurar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="65"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="69"/>
         <source>Save in</source>
         <translation>Salvar em</translation>
     </message>
@@ -1285,27 +1376,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="276"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="269"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="276"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="271"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="278"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="273"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="280"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="282"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -1313,27 +1404,37 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="314"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="321"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="319"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="326"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="328"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="335"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="369"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="344"/>
+        <source>Evidence: {count} camera(s), {start} – {end}</source>
+        <translation>Evidências: {count} câmera(s), {start} – {end}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="385"/>
+        <source>Signed {path}</source>
+        <translation>Assinado {path}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="395"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="374"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="400"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1432,106 +1533,116 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="134"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="135"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="135"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="136"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="166"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="501"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="530"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="503"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="532"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="504"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
+        <source>Evidence…</source>
+        <translation>Evidências…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="173"/>
+        <source>Several cameras over one time range, signed: a package whose every changed byte `vidstream verify` finds</source>
+        <translation>Várias câmeras num mesmo intervalo, assinadas: um pacote em que `vidstream verify` acha cada byte alterado</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="175"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="534"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="176"/>
         <source>Bookmark…</source>
         <translation>Marcar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="173"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="177"/>
         <source>Name and keep this recording: retention leaves it until the bookmark is removed</source>
         <translation>Nomear e guardar esta gravação: a retenção a mantém até o marcador ser removido</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="175"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="179"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="176"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="180"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="222"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="227"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="269"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="282"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="287"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="279"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="288"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="293"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="333"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="362"/>
         <source>{camera}, {start} to {end}</source>
         <translation>{camera}, de {start} a {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="340"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
         <source>Not bookmarked</source>
         <translation>Não marcado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="344"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="373"/>
         <source>Bookmarked “{0}”</source>
         <translation>Marcado “{0}”</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="346"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="375"/>
         <source>(%n archived segment(s) under a legal hold)</source>
         <translation>
             <numerusform></numerusform>
@@ -1539,22 +1650,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="357"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="386"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="363"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="392"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="377"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="377"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1562,48 +1673,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="379"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="408"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="381"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="410"/>
         <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
         <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="392"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="401"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="421"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="394"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="423"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="397"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="426"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="405"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="464"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="493"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="484"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="513"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="484"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="513"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1611,17 +1722,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="502"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="531"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="506"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="533"/>
+        <source>Export evidence…</source>
+        <translation>Exportar evidências…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="536"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="518"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="548"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -1642,57 +1758,57 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>ShareDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="28"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="32"/>
         <source>1 hour</source>
         <translation>1 hora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="29"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="33"/>
         <source>6 hours</source>
         <translation>6 horas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="30"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="34"/>
         <source>1 day</source>
         <translation>1 dia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="31"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="35"/>
         <source>3 days</source>
         <translation>3 dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="32"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="36"/>
         <source>7 days</source>
         <translation>7 dias</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="134"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="222"/>
         <source>Share a link</source>
         <translation>Compartilhar um link</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="138"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="226"/>
         <source>The part being played (one link)</source>
         <translation>A parte em reprodução (um link)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="139"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="227"/>
         <source>The whole recording (one link per part)</source>
         <translation>A gravação inteira (um link por parte)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="142"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="230"/>
         <source>A link to {what} that anyone holding it can open until it expires. Links last at most 7 days.</source>
         <translation>Um link para {what} que qualquer pessoa com ele pode abrir até expirar. Links duram no máximo 7 dias.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="146"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="234"/>
         <source>Valid for</source>
         <translation>Válido por</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="148"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="236"/>
         <source>Copy link</source>
         <translation>Copiar link</translation>
     </message>

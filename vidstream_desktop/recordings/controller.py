@@ -24,7 +24,9 @@ from video_streaming.catalog import RecordingRow, SegmentRow, SegmentState
 from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
+from video_streaming.evidence import EvidenceExport
 from video_streaming.export import ExportResult, download_recording, export_range
+from video_streaming.investigation_commands import export_signed
 from video_streaming.thumbnails import ThumbnailCache
 from vidstream_desktop.recordings.model import RecordingQuery
 
@@ -92,6 +94,11 @@ class DownloadJob:
     done_bytes: int = 0
     total_bytes: int = 0
     result: ExportResult | None = None
+    # A signed evidence package of several cameras (export_evidence): its target, and what was written.
+    camera_ids: tuple[str, ...] = ()
+    destination: Path | None = None
+    overlay: bool = False
+    evidence: EvidenceExport | None = None
     error_kind: str = ""
     error: str = ""
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -329,6 +336,17 @@ class RecordingsController(QObject):
         job = DownloadJob(str(next(self._job_ids)), title, folder, camera_id=camera_id, start=start, end=end)
         return self._start(job)
 
+    def export_evidence(
+        self, camera_ids: list[str], start: datetime, end: datetime, destination: Path, overlay: bool = False
+    ) -> DownloadJob:
+        """Several cameras over one range into one signed package (a folder, or a ZIP by its name)."""
+        begin, finish = f"{start.astimezone():%Y-%m-%d %H:%M:%S}", f"{end.astimezone():%H:%M:%S}"
+        title = self.tr("Evidence: {count} camera(s), {start} – {end}").format(count=len(camera_ids), start=begin,
+                                                                             end=finish)  # fmt: skip
+        job = DownloadJob(str(next(self._job_ids)), title, destination.parent, start=start, end=end,
+                          camera_ids=tuple(camera_ids), destination=destination, overlay=overlay)  # fmt: skip
+        return self._start(job)
+
     def cancel(self, job_id: str) -> None:
         if (job := self.jobs.get(job_id)) is not None and job.state is JobState.RUNNING:
             job.cancel.set()
@@ -358,7 +376,14 @@ class RecordingsController(QObject):
             self.download_changed.emit(job)
 
         try:
-            if job.recording_id is not None:
+            if job.destination is not None:
+                assert job.start is not None and job.end is not None
+                job.evidence = await export_signed(
+                    self.core, list(job.camera_ids), job.start, job.end, job.destination, progress, job.cancel,
+                    overlay=job.overlay,
+                )
+                self.status.emit(self.tr("Signed {path}").format(path=job.evidence.path))
+            elif job.recording_id is not None:
                 job.result = await download_recording(self.core, job.recording_id, job.folder, progress, job.cancel,
                                                       cache_dir=self.cache_dir / "segments")  # fmt: skip
             else:
@@ -366,7 +391,8 @@ class RecordingsController(QObject):
                 job.result = await export_range(self.core, job.camera_id, job.start, job.end, job.folder, progress,
                                                 job.cancel, cache_dir=self.cache_dir / "segments")  # fmt: skip
             job.state = JobState.DONE
-            self.status.emit(self.tr("Saved {path}").format(path=job.result.path))
+            if job.result is not None:
+                self.status.emit(self.tr("Saved {path}").format(path=job.result.path))
         except VidStreamError as error:
             job.state = JobState.CANCELLED if error.kind == "cancelled" else JobState.FAILED
             job.error_kind, job.error = error.kind, str(error)

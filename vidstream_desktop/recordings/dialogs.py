@@ -1,12 +1,14 @@
-"""Small dialogs of the recordings browser: export a time range, share a link, name a bookmark."""
+"""Small dialogs of the recordings browser: export a time range, export signed evidence, share a link, name a
+bookmark."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QStandardPaths
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, QStandardPaths, Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -124,6 +128,90 @@ class ExportDialog(QDialog):
             self.problem.setText(self.tr("The end must come after the start."))
             return
         self.accept()
+
+
+class EvidenceDialog(QDialog):
+    """Cameras (ticked), from, to and where: a signed evidence package (a folder, or one ZIP), optionally with a
+    copy of each camera's footage that has its name and the time burnt in (re-encoded; the copies without
+    stay the evidence)."""
+
+    def __init__(
+        self,
+        cameras: list[tuple[str, str]],
+        chosen: list[str],
+        start: datetime,
+        end: datetime,
+        folder: Path,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export evidence"))
+        self.cameras = QListWidget(self)
+        self.cameras.setObjectName("evidenceCameras")
+        for identifier, name in cameras:
+            item = QListWidgetItem(name, self.cameras)
+            item.setData(Qt.ItemDataRole.UserRole, identifier)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if identifier in chosen else Qt.CheckState.Unchecked)
+        self.start = QDateTimeEdit(to_qdatetime(start), self)
+        self.end = QDateTimeEdit(to_qdatetime(end), self)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+            edit.setCalendarPopup(True)
+        self.folder = FolderField(folder, self)
+        self.name = QLineEdit(f"evidence-{start.astimezone():%Y%m%d-%H%M%S}", self)
+        self.as_zip = QCheckBox(self.tr("As one ZIP file"), self)
+        self.overlay = QCheckBox(self.tr("Also a copy with the camera name and time burnt in (re-encoded)"), self)
+        note = QLabel(self.tr("One MP4 per camera, not re-encoded, with a manifest of their SHA-256 sums signed by "
+                              "this workstation's key; `vidstream verify` checks it."), self)  # fmt: skip
+        note.setWordWrap(True)
+        note.setObjectName("dialogNote")
+        self.problem = QLabel(self)
+        self.problem.setObjectName("dialogProblem")
+        form = QFormLayout()
+        form.addRow(self.tr("Cameras"), self.cameras)
+        form.addRow(self.tr("From"), self.start)
+        form.addRow(self.tr("To"), self.end)
+        form.addRow(self.tr("Save in"), self.folder)
+        form.addRow(self.tr("Name"), self.name)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Export"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.as_zip)
+        layout.addWidget(self.overlay)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+    def chosen_cameras(self) -> list[str]:
+        items = (self.cameras.item(row) for row in range(self.cameras.count()))
+        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items
+                if item.checkState() == Qt.CheckState.Checked]  # fmt: skip
+
+    def values(self) -> tuple[list[str], datetime, datetime, Path, bool]:
+        """(camera ids, start, end, the package's path, with the burnt-in copies)."""
+        name = self.name.text().strip()
+        if self.as_zip.isChecked() and not name.lower().endswith(".zip"):
+            name += ".zip"
+        return (self.chosen_cameras(), from_qdatetime(self.start.dateTime()), from_qdatetime(self.end.dateTime()),
+                self.folder.folder / name, self.overlay.isChecked())  # fmt: skip
+
+    def _accept(self) -> None:
+        cameras, start, end, target, _ = self.values()
+        if not cameras:
+            self.problem.setText(self.tr("Tick at least one camera."))
+        elif end <= start:
+            self.problem.setText(self.tr("The end must come after the start."))
+        elif not self.name.text().strip() or "/" in self.name.text():
+            self.problem.setText(self.tr("Give the package a name (no slashes)."))
+        elif target.exists():
+            self.problem.setText(self.tr("{0} exists already: choose another name.").format(target.name))
+        else:
+            self.accept()
 
 
 class ShareDialog(QDialog):

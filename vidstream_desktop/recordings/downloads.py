@@ -79,10 +79,21 @@ class DownloadRow(QFrame):
         running = job.state is JobState.RUNNING
         if job.total_bytes:
             self.bar.setValue(int(1000 * min(job.done_bytes / job.total_bytes, 1.0)))
-        if running:
+        if running and job.destination is not None:  # an evidence package counts its progress per camera
+            self.detail.setText(self.tr("{0} %").format(job.done_bytes * 100 // max(job.total_bytes, 1))
+                                if job.total_bytes else self.tr("Preparing…"))  # fmt: skip
+        elif running:
             self.detail.setText(self.tr("{done} of {total}").format(
                 done=format_size(job.done_bytes), total=format_size(job.total_bytes)) if job.total_bytes
                 else self.tr("Preparing…"))  # fmt: skip
+        elif job.state is JobState.DONE and job.evidence is not None:
+            self.bar.setValue(1000)
+            self._folder = job.evidence.path.parent
+            self.detail.setText(self.tr("Signed {name}: {files} file(s), {size}").format(
+                name=elide_middle(job.evidence.path.name, 30), files=job.evidence.files,
+                size=format_size(job.evidence.size)))  # fmt: skip
+            self.detail.setToolTip(self.tr("{path}\nsigned by {key}; check it with `vidstream verify`").format(
+                path=job.evidence.path, key=job.evidence.fingerprint))  # fmt: skip
         elif job.state is JobState.DONE and job.result is not None:
             self.bar.setValue(1000)
             self._folder = job.result.path.parent

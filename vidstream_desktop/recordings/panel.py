@@ -35,6 +35,7 @@ from video_streaming.domain.clock import utc_now
 from vidstream_desktop.recordings.controller import DEFAULT_SHARE_SECONDS, DownloadJob, RecordingsController
 from vidstream_desktop.recordings.dialogs import (
     BookmarkDialog,
+    EvidenceDialog,
     ExportDialog,
     ShareDialog,
     default_download_folder,
@@ -168,6 +169,9 @@ class RecordingsPanel(QWidget):
         self.download_button.setToolTip(self.tr("Save the whole recording as one MP4 file"))
         self.export_button = QPushButton(self.tr("Export range…"), self)
         self.export_button.setToolTip(self.tr("Save a camera's footage between two moments as one MP4 file"))
+        self.evidence_button = QPushButton(self.tr("Evidence…"), self)
+        self.evidence_button.setToolTip(self.tr("Several cameras over one time range, signed: a package whose "
+                                                "every changed byte `vidstream verify` finds"))  # fmt: skip
         self.share_button = QPushButton(self.tr("Share link…"), self)
         self.bookmark_button = QPushButton(self.tr("Bookmark…"), self)
         self.bookmark_button.setToolTip(self.tr("Name and keep this recording: retention leaves it until the "
@@ -178,8 +182,8 @@ class RecordingsPanel(QWidget):
         actions = QHBoxLayout()
         actions.setContentsMargins(0, 0, 0, 0)
         actions.setSpacing(6)
-        for button in (self.play_button, self.download_button, self.export_button, self.share_button,
-                       self.bookmark_button):  # fmt: skip
+        for button in (self.play_button, self.download_button, self.export_button, self.evidence_button,
+                       self.share_button, self.bookmark_button):  # fmt: skip
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
@@ -213,6 +217,7 @@ class RecordingsPanel(QWidget):
         self.play_button.clicked.connect(self.play_selected)
         self.download_button.clicked.connect(lambda: self.download_selected())
         self.export_button.clicked.connect(lambda: self.export_dialog())
+        self.evidence_button.clicked.connect(lambda: self.evidence_dialog())
         self.bookmark_button.clicked.connect(lambda: self.bookmark_selected())
         self.share_button.clicked.connect(lambda: self.share_selected())
         self.delete_button.clicked.connect(lambda: self.delete_selected())
@@ -306,6 +311,30 @@ class RecordingsPanel(QWidget):
     def export_range(self, camera_id: str, start: datetime, end: datetime, folder: Path) -> DownloadJob:
         self.download_folder = folder
         return self.controller.export(camera_id, start, end, folder)
+
+    def export_evidence(
+        self, camera_ids: list[str], start: datetime, end: datetime, destination: Path, overlay: bool = False
+    ) -> DownloadJob:
+        self.download_folder = destination.parent
+        return self.controller.export_evidence(camera_ids, start, end, destination, overlay)
+
+    def evidence_dialog(self) -> DownloadJob | None:
+        """The cameras of the timeline in view (the playing or selected one ticked), around the playhead."""
+        row = self.selected_row()
+        moment = self.player.current_time()
+        if moment is not None:
+            start, end = moment - timedelta(minutes=1), moment + timedelta(minutes=1)
+        elif row is not None:
+            start, end = row.started_at, row.ended_at or utc_now()
+        else:
+            end = utc_now()
+            start = end - timedelta(minutes=5)
+        chosen = [c for c in (self._playing_camera, row.camera_id if row else None) if c]
+        dialog = EvidenceDialog(self._cameras, chosen, start, end, self.download_folder, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        cameras, begin, finish, target, overlay = dialog.values()
+        return self.export_evidence(cameras, begin, finish, target, overlay)
 
     def export_dialog(self) -> DownloadJob | None:
         row = self.selected_row()
@@ -501,6 +530,7 @@ class RecordingsPanel(QWidget):
         menu.addAction(icon("play"), self.tr("Play"), self.play_selected)
         menu.addAction(icon("download"), self.tr("Download…"), lambda: self.download_selected())
         menu.addAction(self.tr("Export range…"), lambda: self.export_dialog())
+        menu.addAction(self.tr("Export evidence…"), lambda: self.evidence_dialog())
         menu.addAction(self.tr("Share link…"), lambda: self.share_selected())
         menu.addSeparator()
         menu.addAction(icon("remove"), self.tr("Delete…"), self.delete_selected)
