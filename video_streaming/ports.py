@@ -201,13 +201,20 @@ class RelayStatus:
 class LiveRelay(abc.ABC):
     """One live stream relayed from the media server to a local player, supervised until closed."""
 
-    port: int
     audio: bool  # whether the camera's sound is relayed too
 
     @property
     @abc.abstractmethod
     def player_url(self) -> str:
-        """What the local player opens."""
+        """What the local player opens: a channel no other local account can read."""
+
+    @abc.abstractmethod
+    def attach_player(self) -> None:
+        """A player starts reading `player_url` (one at a time)."""
+
+    @abc.abstractmethod
+    def detach_player(self) -> None:
+        """That player is gone: until the next one, what the relay sends is dropped, not kept for it."""
 
     @property
     @abc.abstractmethod
@@ -224,7 +231,7 @@ class LiveRelay(abc.ABC):
 
     @abc.abstractmethod
     def wait_closed(self, timeout: float) -> bool:
-        """True once the relay process is gone and its port released."""
+        """True once the relay process is gone and its channel removed."""
 
 
 class LiveRelays(abc.ABC):

@@ -114,6 +114,7 @@ class LivePlayer(QObject):
         self.last_probe: ProbeResult | None = None
         self._player: Any = None
         self._media: Any = None
+        self._reading: LiveRelay | None = None  # the relay the current player reads, if any
         self._events: Any = None  # python-vlc keeps callbacks on this object: hold it while attached
         self._generation = 0
         self._target: StreamTarget | None = None
@@ -296,6 +297,9 @@ class LivePlayer(QObject):
         player = instance.media_player_new()
         attach_player_to_widget(player, self._surface)
         relay = self._feed.relay
+        if relay is not None:
+            relay.attach_player()  # detached again when this player is retired (_release_player)
+        self._reading = relay
         media = instance.media_new(relay.player_url if relay is not None else target.url)
         for option in media_options(target.transport, target.caching_ms):
             media.add_option(option)
@@ -333,6 +337,11 @@ class LivePlayer(QObject):
         player, events = self._player, self._events
         self._player = self._media = self._events = None
         self._generation += 1  # late events of the old player are ignored
+        reading, self._reading = self._reading, None
+        if reading is not None:
+            # What the relay sends until the next player is dropped: a FIFO nobody reads would fill, and
+            # the next player would start seconds behind the camera.
+            reading.detach_player()
         if player is None:
             return
         for vlc_name in WATCHED_EVENTS:
@@ -430,7 +439,7 @@ class LivePlayer(QObject):
             received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
             # libvlc's RTMP (avformat) and HLS inputs report no bytes for ~7.5 s while opening (measured in
             # bench/): only SRT's silence means nobody publishes.
-            # The relay's datagrams start within ~0.5 s when the camera sends: its silence means the same.
+            # The relay's first bytes come within ~0.5 s when the camera sends: its silence means the same.
             srt = self._target_transport() in (Transport.SRT, Transport.RELAY)
             silent_limit = self.SILENT_CONNECT_TIMEOUT_S if srt else 15.0
             if not received and waited > silent_limit:
