@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from video_streaming.adapters.ffmpeg import input_script
-from video_streaming.adapters.live_relay import relay_argv, source_options
+from video_streaming.adapters.live_relay import MPEG_TS, relay_argv, relay_format, source_options
 from video_streaming.live_transports import carries
 from vidstream_desktop.wall.live_health import StatsSample, judge
 
@@ -37,9 +37,16 @@ def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_h
     assert argv[argv.index("-max_interleave_delta") + 1] == "1"
 
 
-def test_the_relay_carries_what_mpeg_ts_carries() -> None:
-    assert carries("relay", "H264") and carries("relay", "H265")
-    assert not carries("relay", "M-JPEG")
+def test_the_relay_carries_what_mpeg_ts_carries_and_m_jpeg_as_multipart_jpeg() -> None:
+    assert carries("relay", "H264") and carries("relay", "H265") and carries("relay", "M-JPEG")
+    assert not carries("relay", "AV1")
+    assert relay_format("H264") is MPEG_TS and relay_format(None) is MPEG_TS
+    mjpeg = relay_format("M-JPEG")
+    assert mjpeg.container == "mjpeg" and not mjpeg.carries_audio
+    argv = relay_argv("ffmpeg", 7, audio=True, fmt=mjpeg)
+    assert argv[argv.index("-f", argv.index("-i")) + 1] == "mpjpeg" and argv[-1] == "pipe:1"
+    assert argv[argv.index("-c:v") + 1] == "copy"
+    assert "0:a:0?" not in argv and "-c:a" not in argv  # multipart JPEG has no room for sound
 
 
 def samples(seconds: float, fps: float = 25, lost_per_s: float = 0, damaged: int = 0) -> list[StatsSample]:

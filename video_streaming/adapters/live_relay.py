@@ -26,6 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import FAST_PROBE, SCRIPT_PROTOCOLS, input_script
@@ -77,14 +78,39 @@ def source_options(audio: bool) -> list[str]:
     return relay_probe(audio) + ([] if audio else ["-allowed_media_types", "video"])
 
 
-def relay_argv(ffmpeg: str, script_fd: int, audio: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class RelayFormat:
+    """What the relay muxes into its channel: `container` names it for the player (LiveRelay.container)."""
+
+    container: str
+    output: tuple[str, ...]
+    carries_audio: bool
+
+
+MPEG_TS = RelayFormat("ts", RELAY_OUTPUT, carries_audio=True)
+# ffmpeg's MPEG-TS muxer has no stream type for M-JPEG (it writes "private data" no player reads). Multipart
+# JPEG (`mpjpeg`, what M-JPEG cameras serve over HTTP) writes each frame with its boundary after it, and
+# libvlc's mjpeg demuxer stamps each frame as it arrives (a live source). Measured into libvlc through the
+# FIFO (640x360@25 M-JPEG barcode camera, 2 runs): mpjpeg and raw `-f mjpeg` 110-194 ms behind the camera,
+# first picture 1.1 s after the start; NUT (libvlc's avformat demuxer) as late but its first picture after
+# 2.0-2.3 s; Matroska showed nothing.
+MJPEG_PARTS = RelayFormat("mjpeg", ("-f", "mpjpeg", "-flush_packets", "1"), carries_audio=False)
+
+
+def relay_format(video_codec: str | None) -> RelayFormat:
+    """The container for a camera whose video the media server calls `video_codec` (None: not known)."""
+    return MJPEG_PARTS if video_codec == "M-JPEG" else MPEG_TS
+
+
+def relay_argv(ffmpeg: str, script_fd: int, audio: bool = False, fmt: RelayFormat = MPEG_TS) -> list[str]:
     """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`), the
-    output goes to stdout (the channel's FIFO)."""
+    output goes to stdout (the channel's FIFO). Sound only where the container has room for it."""
+    audio = audio and fmt.carries_audio
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
         *relay_probe(audio),
         "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
-        *(WITH_AUDIO if audio else VIDEO_ONLY), *RELAY_OUTPUT, RELAY_DESTINATION,
+        *(WITH_AUDIO if audio else VIDEO_ONLY), *fmt.output, RELAY_DESTINATION,
     ]  # fmt: skip
 
 
@@ -101,11 +127,14 @@ class FFmpegLiveRelay(LiveRelay):
 
     def __init__(
         self, ffmpeg: str, source_url: str, folder: Path, on_status: StatusListener | None = None,
-        audio: bool = False,
+        audio: bool = False, fmt: RelayFormat = MPEG_TS,
     ) -> None:  # fmt: skip
         self._ffmpeg = ffmpeg
         self._source_url = source_url
-        self.audio = audio
+        self.audio = audio and fmt.carries_audio
+        self._format = fmt
+        self.container = fmt.container
+        self.carries_audio = fmt.carries_audio
         self._on_status = on_status
         self._channel = RelayChannel(folder)
         self.name = f"live-relay-{next(_serial)}"
@@ -200,7 +229,7 @@ class FFmpegLiveRelay(LiveRelay):
                     # PR_SET_PDEATHSIG is tied to the thread that forks: this one, which lives until ffmpeg
                     # has been reaped, so the signal comes exactly when the whole app goes.
                     self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
-                        relay_argv(self._ffmpeg, script_fd, self.audio),
+                        relay_argv(self._ffmpeg, script_fd, self.audio, self._format),
                         pass_fds=(script_fd,),
                         stdin=subprocess.DEVNULL,
                         stdout=self._channel.write_fd,
@@ -242,14 +271,18 @@ class FFmpegLiveRelays(LiveRelays):
         """ffmpeg is there, and so are FIFOs (POSIX): without a private channel there is no relay."""
         return bool(self._ffmpeg) and hasattr(os, "mkfifo")
 
-    def open(self, source_url: str, on_status: StatusListener | None = None, audio: bool = False) -> LiveRelay:
-        """Start relaying `source_url` (rtsp://, the read login may be in it) into a fresh private channel."""
+    def open(
+        self, source_url: str, on_status: StatusListener | None = None, audio: bool = False,
+        video_codec: str | None = None,
+    ) -> LiveRelay:  # fmt: skip
+        """Start relaying `source_url` (rtsp://, the read login may be in it) into a fresh private channel, in a
+        container that carries `video_codec`."""
         if not self.available:
             raise FileNotFoundError("ffmpeg was not found: the live relay needs it")
         with self._lock:
             if self._folder is None or not self._folder.is_dir():
                 self._folder = private_channel_folder()
-            relay = FFmpegLiveRelay(self._ffmpeg, source_url, self._folder, on_status, audio)
+            relay = FFmpegLiveRelay(self._ffmpeg, source_url, self._folder, on_status, audio, relay_format(video_codec))
             self._relays = {r for r in self._relays if not r.closed}
             self._relays.add(relay)
         return relay

@@ -77,6 +77,7 @@ class StreamTarget:
     url: str
     transport: Transport
     caching_ms: int
+    video_codec: str | None = None  # as the media server names it ("H264", "M-JPEG"); None: not known
 
 
 class LivePlayer(QObject):
@@ -169,8 +170,8 @@ class LivePlayer(QObject):
         """The delay the next reconnect will wait."""
         return self._backoff_s
 
-    def play(self, url: str, transport: Transport, caching_ms: int = 100) -> None:
-        self._target = StreamTarget(url, Transport(transport), caching_ms)
+    def play(self, url: str, transport: Transport, caching_ms: int = 100, video_codec: str | None = None) -> None:
+        self._target = StreamTarget(url, Transport(transport), caching_ms, video_codec)
         self._backoff_s = self.BACKOFF_INITIAL_S
         self._reconnect_timer.stop()
         self._close_relay()
@@ -206,8 +207,9 @@ class LivePlayer(QObject):
         return self._feed.relay
 
     def _open_relay(self, url: str) -> bool:
+        codec = self._target.video_codec if self._target is not None else None
         try:
-            self._feed.open(url, audio=not self._muted)
+            self._feed.open(url, audio=not self._muted, video_codec=codec)
         except OSError as error:
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
@@ -223,7 +225,7 @@ class LivePlayer(QObject):
             self._player.audio_set_mute(muted)
         target = self._target
         relay = self._feed.relay
-        if not muted and target is not None and relay is not None and not relay.audio:
+        if not muted and target is not None and relay is not None and not relay.audio and relay.carries_audio:
             # A muted tile's relay carries no sound: the first unmute starts one that does (a brief reconnect).
             self._close_relay()
             self._release_player()
@@ -301,7 +303,7 @@ class LivePlayer(QObject):
             relay.attach_player()  # detached again when this player is retired (_release_player)
         self._reading = relay
         media = instance.media_new(relay.player_url if relay is not None else target.url)
-        for option in media_options(target.transport, target.caching_ms):
+        for option in media_options(target.transport, target.caching_ms, relay.container if relay else None):
             media.add_option(option)
         player.set_media(media)
         player.audio_set_mute(self._muted)

@@ -149,12 +149,15 @@ def opens_with_login(transport: Transport, url: str) -> bool:
     return transport is not Transport.HLS or not urlsplit(url).password
 
 
-def media_options(transport: Transport, caching_ms: int) -> list[str]:
-    """libvlc media options for a live read over `transport` with `caching_ms` of network buffer."""
+def media_options(transport: Transport, caching_ms: int, relay_container: str | None = None) -> list[str]:
+    """libvlc media options for a live read over `transport` with `caching_ms` of network buffer; a relay
+    says what it writes (`LiveRelay.container`: "ts" or "mjpeg")."""
     caching = max(0, int(caching_ms))
     if transport is Transport.RELAY:
-        # libvlc's file access reads the relay's FIFO (stream://) and takes its delay from file-caching.
-        return [f":file-caching={RELAY_CACHING_MS}", ":demux=ts", ":avcodec-threads=1"]
+        # libvlc's file access reads the relay's FIFO (stream://) and takes its delay from file-caching; the
+        # demuxer is named, not probed (a probe on a live FIFO waits for data). libvlc's demuxer names
+        # happen to match the containers' ("ts"; "mjpeg" also reads multipart JPEG).
+        return [f":file-caching={RELAY_CACHING_MS}", f":demux={relay_container or 'ts'}", ":avcodec-threads=1"]
     if transport is Transport.HLS:
         caching = max(caching, HLS_MIN_CACHING_MS)
     options = [f":network-caching={caching}"]
