@@ -80,6 +80,33 @@ def test_a_relayed_mjpeg_tile_is_live_and_its_picture_moves(qtbot, themed, media
     assert relay.wait_closed(5) and wait_for_retired_players(5)
 
 
+def test_an_mjpeg_camera_that_drops_comes_back_on_the_same_relay(  # type: ignore[no-untyped-def]
+    qtbot, themed, mediamtx, mjpeg_camera,  # noqa: F811
+) -> None:  # fmt: skip
+    # A restarted ffmpeg writes a new multipart stream into the same FIFO, after whatever part of a frame the
+    # killed one left: libvlc's mjpeg demuxer finds the next boundary and the picture moves again.
+    tile = VideoTile()
+    qtbot.addWidget(tile)
+    tile.resize(480, 380)
+    tile.show()
+    qtbot.waitExposed(tile)
+    tile.assign("mj", "Dock", mediamtx.endpoints.rtsp_url("mj"), Transport.RELAY, video_codec="M-JPEG")
+    wait_state(qtbot, tile, "live", timeout_s=20)
+    relay = tile.player.relay
+    assert relay is not None
+    first_pid = relay.pid
+    mjpeg_camera.stop()
+    wait_state(qtbot, tile, "offline", timeout_s=10)
+    mjpeg_camera.start()
+    wait_path_ready(mediamtx, "mj")
+    wait_state(qtbot, tile, "live", timeout_s=30)
+    assert tile.player.relay is relay and relay.pid not in (None, first_pid), "the same relay, a new ffmpeg"
+    moving = distinct_pictures(qtbot, tile, 5, 3.0)
+    assert moving >= 5, f"only {moving} different pictures on screen in 3 s after the camera came back"
+    tile.clear()
+    assert relay.wait_closed(5) and wait_for_retired_players(5)
+
+
 def test_the_wall_plays_an_mjpeg_camera_over_the_relay(  # type: ignore[no-untyped-def]
     qasync_loop: qasync.QEventLoop, window: MainWindow, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
     minio: S3Target, mjpeg_camera: FieldPublisher,
