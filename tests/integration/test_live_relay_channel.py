@@ -12,6 +12,7 @@ import os
 import select
 import signal
 import stat
+import subprocess
 import termios
 import time
 from collections.abc import Iterator
@@ -194,3 +195,25 @@ def test_what_arrives_while_no_player_reads_is_dropped(  # type: ignore[no-untyp
         assert relay.pid == pid, "ffmpeg ran on all along"
     finally:
         os.close(reader)
+
+
+def test_channel_folders_left_by_a_killed_app_are_removed(  # type: ignore[no-untyped-def]
+    mediamtx: MediaMTXServer, camera: SyntheticCamera, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    abandoned = tmp_path / f"vidstream-relay-{gone.pid}-x1"  # as a SIGKILLed app leaves it: its FIFOs inside
+    abandoned.mkdir(mode=0o700)
+    os.mkfifo(abandoned / "relay-0.ts", 0o600)
+    running_app = tmp_path / f"vidstream-relay-{os.getppid()}-x2"  # a process that is still there
+    running_app.mkdir(mode=0o700)
+    relays = FFmpegLiveRelays()
+    relay = relays.open(mediamtx.endpoints.rtsp_url("cam1"))
+    try:
+        assert channel_path(relay).parent.parent == tmp_path
+        assert not abandoned.exists() and running_app.exists()
+    finally:
+        assert relays.close_all(5)
+    left = sorted(p.name for p in tmp_path.glob("vidstream-relay-*"))
+    assert left == [running_app.name], "ours is removed at close too"

@@ -26,6 +26,7 @@ import os
 import secrets
 import select
 import shutil
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -42,12 +43,37 @@ DRAIN_CHUNK = 188 * 348
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux's value; Python has the name from 3.10
 
 
+FOLDER_PREFIX = "vidstream-relay-"
+
+
 def private_channel_folder() -> Path:
     """A new folder of this account's (0700, random name) for the process's relay FIFOs: in the login's
-    runtime folder where there is one (itself 0700, on tmpfs), else the temporary folder."""
+    runtime folder where there is one (itself 0700, on tmpfs), else the temporary folder. Its name carries
+    the process id, so the folders that killed processes left behind are removed here."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
-    base = runtime if runtime and os.path.isdir(runtime) else None
-    return Path(tempfile.mkdtemp(prefix="vidstream-relay-", dir=base))  # mkdtemp makes it 0700
+    base = Path(runtime if runtime and os.path.isdir(runtime) else tempfile.gettempdir())
+    remove_abandoned_folders(base)
+    return Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=base))  # mkdtemp makes it 0700
+
+
+def remove_abandoned_folders(base: Path) -> None:
+    """Our channel folders whose process is gone (a crash or SIGKILL skips the clean-up at exit)."""
+    for folder in base.glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
+        with contextlib.suppress(OSError, ValueError):
+            info = folder.lstat()  # not followed: a link someone planted in /tmp is left alone
+            if info.st_uid == os.geteuid() and stat.S_ISDIR(info.st_mode) and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process by now: not ours to judge
+    return True
 
 
 def remove_channel_folder(folder: Path) -> None:
