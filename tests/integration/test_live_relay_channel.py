@@ -134,11 +134,14 @@ def test_only_this_account_can_open_the_channel(  # type: ignore[no-untyped-def]
     written_to = os.stat(f"/proc/{pid}/fd/1")  # ffmpeg's stdout is that FIFO, nothing else
     assert (written_to.st_dev, written_to.st_ino) == (fifo.st_dev, fifo.st_ino)
 
-    # Another account gets at it neither by its name nor through ffmpeg's descriptor.
+    # Another account gets at it neither by its name nor through ffmpeg's descriptor: to watch, or to write
+    # pictures of its own into the tile.
     for target in (str(path), f"/proc/{pid}/fd/1"):
-        attempt = as_other_user(["timeout", "5", "head", "-c", "188", target])
-        assert attempt.returncode != 0 and not attempt.stdout, (target, attempt)
-        assert "Permission denied" in attempt.stderr, (target, attempt.stderr)
+        watch = as_other_user(["timeout", "5", "head", "-c", "188", target])
+        assert watch.returncode != 0 and not watch.stdout, (target, watch)
+        assert "Permission denied" in watch.stderr, (target, watch.stderr)
+        spoof = as_other_user(["timeout", "5", "tee", target], input="G" * 188)
+        assert spoof.returncode != 0 and "Permission denied" in spoof.stderr, (target, spoof.stderr)
     listing = as_other_user(["ls", str(path.parent)])
     assert listing.returncode != 0 and "relay-" not in listing.stdout
 
