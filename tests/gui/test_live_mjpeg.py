@@ -80,6 +80,27 @@ def test_a_relayed_mjpeg_tile_is_live_and_its_picture_moves(qtbot, themed, media
     assert relay.wait_closed(5) and wait_for_retired_players(5)
 
 
+def test_a_relay_not_told_the_codec_finds_mjpeg_itself_and_the_tile_plays(  # type: ignore[no-untyped-def]
+    qtbot, themed, mediamtx, mjpeg_camera,  # noqa: F811
+) -> None:  # fmt: skip
+    # As for a site's camera, whose codec the core does not know: the first run writes MPEG-TS, ffmpeg says
+    # the M-JPEG track became "private data", and the relay and then the player switch to multipart JPEG.
+    tile = VideoTile()
+    qtbot.addWidget(tile)
+    tile.resize(480, 380)
+    tile.show()
+    qtbot.waitExposed(tile)
+    tile.assign("mj", "Dock", mediamtx.endpoints.rtsp_url("mj"), Transport.RELAY)
+    relay = tile.player.relay
+    assert relay is not None and relay.container == "ts"
+    wait_state(qtbot, tile, "live", timeout_s=20)
+    assert relay.container == "mjpeg" and tile.player.relay is relay
+    moving = distinct_pictures(qtbot, tile, 5, 3.0)
+    assert moving >= 5, f"only {moving} different pictures on screen in 3 s"
+    tile.clear()
+    assert relay.wait_closed(5) and wait_for_retired_players(5)
+
+
 def test_an_mjpeg_camera_that_drops_comes_back_on_the_same_relay(  # type: ignore[no-untyped-def]
     qtbot, themed, mediamtx, mjpeg_camera,  # noqa: F811
 ) -> None:  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from video_streaming.adapters.ffmpeg import input_script
-from video_streaming.adapters.live_relay import MPEG_TS, relay_argv, relay_format, source_options
+from video_streaming.adapters.live_relay import MPEG_TS, relay_argv, relay_format, source_options, uncarried_mjpeg
 from video_streaming.live_transports import carries
 from vidstream_desktop.wall.live_health import StatsSample, judge
 
@@ -47,6 +47,10 @@ def test_the_relay_carries_what_mpeg_ts_carries_and_m_jpeg_as_multipart_jpeg() -
     assert argv[argv.index("-f", argv.index("-i")) + 1] == "mpjpeg" and argv[-1] == "pipe:1"
     assert argv[argv.index("-c:v") + 1] == "copy"
     assert "0:a:0?" not in argv and "-c:a" not in argv  # multipart JPEG has no room for sound
+    # What ffmpeg 5.1 says when MPEG-TS gets M-JPEG: how a relay not told the codec finds it.
+    assert uncarried_mjpeg("[mpegts @ 0x55] Stream 0, codec mjpeg, is muxed as a private data stream and may not "
+                           "be recognized upon reading.")  # fmt: skip
+    assert not uncarried_mjpeg("[mpegts @ 0x55] Stream 1, codec opus, is muxed as a private data stream")
 
 
 def samples(seconds: float, fps: float = 25, lost_per_s: float = 0, damaged: int = 0) -> list[StatsSample]:

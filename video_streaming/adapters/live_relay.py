@@ -102,6 +102,12 @@ def relay_format(video_codec: str | None) -> RelayFormat:
     return MJPEG_PARTS if video_codec == "M-JPEG" else MPEG_TS
 
 
+def uncarried_mjpeg(line: str) -> bool:
+    """ffmpeg's warning when MPEG-TS got an M-JPEG track: the relay then learns the codec it was not told (a
+    site's camera, say) and writes multipart JPEG from its next run."""
+    return "codec mjpeg" in line and "private data stream" in line
+
+
 def relay_argv(ffmpeg: str, script_fd: int, audio: bool = False, fmt: RelayFormat = MPEG_TS) -> list[str]:
     """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`), the
     output goes to stdout (the channel's FIFO). Sound only where the container has room for it."""
@@ -216,6 +222,10 @@ class FFmpegLiveRelay(LiveRelay):
             self._channel.join(1.0)
             self._set_status(RelayStatus(RelayState.CLOSED, "", self.runs))
 
+    def _switch_format(self, fmt: RelayFormat) -> None:
+        self._format, self.container, self.carries_audio = fmt, fmt.container, fmt.carries_audio
+        self.audio = self.audio and fmt.carries_audio
+
     def _run_once(self) -> deque[str] | None:
         """Run ffmpeg until it exits; its last lines of stderr. None when it cannot be started at all."""
         script_fd, writer = os.pipe()
@@ -252,6 +262,10 @@ class FFmpegLiveRelay(LiveRelay):
             line = raw.decode("utf-8", "replace").strip()
             if line:
                 tail.append(line)
+            if self._format is MPEG_TS and uncarried_mjpeg(line):
+                self._switch_format(MJPEG_PARTS)
+                tail.append("the camera sends M-JPEG: relayed as multipart JPEG")
+                process.kill()  # this run's picture reaches no player; the player follows `container`
         process.wait()
         process.stderr.close()
         return tail

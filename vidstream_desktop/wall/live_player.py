@@ -116,6 +116,7 @@ class LivePlayer(QObject):
         self._player: Any = None
         self._media: Any = None
         self._reading: LiveRelay | None = None  # the relay the current player reads, if any
+        self._reading_container = ""  # and what that player was told it carries
         self._events: Any = None  # python-vlc keeps callbacks on this object: hold it while attached
         self._generation = 0
         self._target: StreamTarget | None = None
@@ -301,6 +302,7 @@ class LivePlayer(QObject):
         relay = self._feed.relay
         if relay is not None:
             relay.attach_player()  # detached again when this player is retired (_release_player)
+            self._reading_container = relay.container
         self._reading = relay
         media = instance.media_new(relay.player_url if relay is not None else target.url)
         for option in media_options(target.transport, target.caching_ms, relay.container if relay else None):
@@ -385,6 +387,9 @@ class LivePlayer(QObject):
             self._release_player()
             self._reconnect_timer.stop()
             self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(status.detail))
+        elif status.state is RelayState.RUNNING and self._player is not None and self._reading is not None \
+                and self._reading.container != self._reading_container:  # fmt: skip
+            self._connect()  # the relay found the camera's codec for itself (uncarried_mjpeg): another demuxer
         elif status.state is RelayState.RESTARTING and self._state in (PlayerState.CONNECTING, PlayerState.OFFLINE):
             # The relay's own words say more than "no picture": "404 Not Found", "Connection refused"...
             self._set_state(self._state, self.tr("offline: {0}; retrying in {1:.0f} s").format(
