@@ -1,6 +1,6 @@
 """1. Glass-to-glass latency of live tiles, side by side with plain cvlc and a tuned ffplay.
 
-The wall's default path (MediaMTX RTSP -> one ffmpeg relay per tile -> MPEG-TS on loopback UDP -> libvlc)
+The wall's default path (MediaMTX RTSP -> one ffmpeg relay per tile -> MPEG-TS in a private FIFO -> libvlc)
 is measured against the former default (libvlc reading MediaMTX's SRT) in the same run, at 1 and 16 tiles,
 and so is the first picture after a click (assignment -> barcode readable on screen), for both paths.
 
@@ -53,7 +53,7 @@ def plan(quick: bool, transports: list[str]) -> list[Variant]:
     v: list[Variant] = []
     counts = (1, 16) if quick else (1, 4, 16)
     for n in counts:
-        v.append(Variant(f"tile-relay-{n}", "VideoTile, ffmpeg relay RTSP -> UDP (default)", "tile", "relay", n))
+        v.append(Variant(f"tile-relay-{n}", "VideoTile, ffmpeg relay RTSP -> FIFO (default)", "tile", "relay", n))
         v.append(Variant(f"tile-srt-{n}", "VideoTile, SRT (former default)", "tile", "srt", n))
         v.append(Variant(f"cvlc-100-{n}", "cvlc --network-caching=100, SRT", "cvlc-100", "srt", n))
         v.append(Variant(f"ffplay-rtsp-{n}", "ffplay tuned, RTSP", "ffplay", "rtsp", n))

@@ -398,5 +398,5 @@ def build_onvif_service(timeout: float = 10.0) -> OnvifCameraService:
 
 
 def build_live_relays(ffmpeg: str = "ffmpeg") -> LiveRelays:
-    """The wall's live relays: ffmpeg from the media server's RTSP to a loopback port per tile."""
+    """The wall's live relays: ffmpeg from the media server's RTSP into a private FIFO per tile."""
     return FFmpegLiveRelays(ffmpeg)

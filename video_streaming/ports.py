@@ -201,13 +201,22 @@ class RelayStatus:
 class LiveRelay(abc.ABC):
     """One live stream relayed from the media server to a local player, supervised until closed."""
 
-    port: int
     audio: bool  # whether the camera's sound is relayed too
+    container: str  # what the channel carries: "ts" (MPEG-TS) or "mjpeg" (multipart JPEG, for M-JPEG cameras)
+    carries_audio: bool  # whether that container has room for sound at all
 
     @property
     @abc.abstractmethod
     def player_url(self) -> str:
-        """What the local player opens."""
+        """What the local player opens: a channel no other local account can read."""
+
+    @abc.abstractmethod
+    def attach_player(self) -> None:
+        """A player starts reading `player_url` (one at a time)."""
+
+    @abc.abstractmethod
+    def detach_player(self) -> None:
+        """That player is gone: until the next one, what the relay sends is dropped, not kept for it."""
 
     @property
     @abc.abstractmethod
@@ -224,7 +233,7 @@ class LiveRelay(abc.ABC):
 
     @abc.abstractmethod
     def wait_closed(self, timeout: float) -> bool:
-        """True once the relay process is gone and its port released."""
+        """True once the relay process is gone and its channel removed."""
 
 
 class LiveRelays(abc.ABC):
@@ -236,10 +245,12 @@ class LiveRelays(abc.ABC):
 
     @abc.abstractmethod
     def open(
-        self, source_url: str, on_status: Callable[[RelayStatus], None] | None = None, audio: bool = False
-    ) -> LiveRelay:
+        self, source_url: str, on_status: Callable[[RelayStatus], None] | None = None, audio: bool = False,
+        video_codec: str | None = None,
+    ) -> LiveRelay:  # fmt: skip
         """Start relaying `source_url` (which may carry the server's read login); returns at once. Video only
-        unless `audio`: a wall of muted tiles needs no sound, and sound must never hold a picture back."""
+        unless `audio`: a wall of muted tiles needs no sound, and sound must never hold a picture back.
+        `video_codec` (the media server's name, e.g. "M-JPEG") picks a container that can carry it."""
 
     @abc.abstractmethod
     def active(self) -> list[LiveRelay]: ...

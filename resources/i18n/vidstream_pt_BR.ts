@@ -778,82 +778,82 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="178"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="181"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="184"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="187"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="189"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="276"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="319"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="192"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="280"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="327"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="212"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="381"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="216"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="394"/>
         <source>the live relay cannot start: {0}</source>
         <translation>o retransmissor ao vivo não consegue iniciar: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="291"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="442"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="459"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="295"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="458"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="475"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="293"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="297"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="322"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="384"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="400"/>
         <source>offline: {0}; retrying in {1:.0f} s</source>
         <translation>offline: {0}; nova tentativa em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="395"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="411"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="397"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="413"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="444"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="460"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="466"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="482"/>
         <source>no new picture: the camera stopped sending</source>
         <translation>sem imagem nova: a câmera parou de enviar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="505"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="521"/>
         <source>packets lost: {0} in {1:.0f} s</source>
         <translation>pacotes perdidos: {0} em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="507"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="523"/>
         <source>decoder behind: {0} pictures dropped in {1:.0f} s</source>
         <translation>decodificador atrasado: {0} imagens descartadas em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="508"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="524"/>
         <source>showing {0:.0f} of the camera&apos;s {1:.0f} fps</source>
         <translation>exibindo {0:.0f} dos {1:.0f} fps da câmera</translation>
     </message>
@@ -2063,72 +2063,72 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="171"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="177"/>
         <source>setting up the stream</source>
         <translation>preparando o fluxo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="239"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="245"/>
         <source>{fps} fps</source>
         <translation>{fps} fps</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="242"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="248"/>
         <source>{mbps} Mb/s</source>
         <translation>{mbps} Mb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="244"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="250"/>
         <source>{kbps} kb/s</source>
         <translation>{kbps} kb/s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="301"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="307"/>
         <source>LIVE</source>
         <translation>AO VIVO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="302"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="308"/>
         <source>DEGRADED</source>
         <translation>DEGRADADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="303"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="309"/>
         <source>STALLED</source>
         <translation>PARADA</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="304"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="310"/>
         <source>CONNECTING</source>
         <translation>CONECTANDO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="305"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="311"/>
         <source>OFFLINE</source>
         <translation>OFFLINE</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="306"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="312"/>
         <source>ERROR</source>
         <translation>ERRO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="307"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="313"/>
         <source>STOPPED</source>
         <translation>PARADO</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="319"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="325"/>
         <source>Drag a camera here</source>
         <translation>Arraste uma câmera para cá</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="321"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="327"/>
         <source>Connecting to {0}…</source>
         <translation>Conectando a {0}…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/tile.py" line="323"/>
+        <location filename="../../vidstream_desktop/wall/tile.py" line="329"/>
         <source>Camera offline</source>
         <translation>Câmera offline</translation>
     </message>

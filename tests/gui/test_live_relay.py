@@ -1,5 +1,5 @@
-"""The wall's default live path: MediaMTX's RTSP through one supervised ffmpeg relay per tile to libvlc on a
-loopback UDP port. Real MediaMTX, ffmpeg and libvlc under Xvfb: pixels on screen, a camera that drops and
+"""The wall's default live path: MediaMTX's RTSP through one supervised ffmpeg relay per tile to libvlc through
+a private FIFO. Real MediaMTX, ffmpeg and libvlc under Xvfb: pixels on screen, a camera that drops and
 returns, retiring tiles, a killed app, and the DEGRADED state of a picture that is not current."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -28,6 +28,7 @@ from tests.gui.test_wall import (  # noqa: F401 - themed is a fixture
     themed,
     wait_state,
 )
+from video_streaming.ports import LiveRelay
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.wall.grid import CameraGrid
@@ -43,7 +44,7 @@ RETIRE_LIMIT_S = 0.2
 @pytest.fixture(autouse=True)
 def relay_available() -> None:
     if Transport.RELAY not in detect_transports():
-        missing_prerequisite("the live relay needs ffmpeg and libvlc's udp and ts plugins")
+        missing_prerequisite("the live relay needs ffmpeg and libvlc's file and ts plugins")
 
 
 def alive(pid: int) -> bool:
@@ -103,7 +104,7 @@ def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, media
         wait_state(qtbot, tile, "live", timeout_s=30)
     relays = [tile.player.relay for tile in tiles]
     assert all(relay is not None and relay.pid for relay in relays)
-    assert len({relay.port for relay in relays if relay is not None}) == 16, "two tiles were given one port"
+    assert len({relay.player_url for relay in relays if relay is not None}) == 16, "two tiles share a channel"
     # Every tile shows a picture that changes. On two loaded cores a tile can miss its pictures for up to a
     # second (measured at load average 11: the SRT path too; such a tile turns DEGRADED): each gets 3 s.
     frozen = [tile.camera_id for tile in tiles if not changes_within(qtbot, tile, 3.0)]
@@ -122,7 +123,7 @@ def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall
     wait_state(qtbot, tile, "live")
     relay = tile.player.relay
     assert relay is not None
-    first_pid, port = relay.pid, relay.port
+    first_pid, channel = relay.pid, relay.player_url
 
     camera.stop()
     wait_state(qtbot, tile, "offline", timeout_s=10)
@@ -131,7 +132,7 @@ def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall
     wait_path_ready(mediamtx, "cam1")
     wait_state(qtbot, tile, "live", timeout_s=30)
     assert changes_within(qtbot, tile, 3.0), "a moving picture again"
-    assert tile.player.relay is relay and relay.port == port, "the tile keeps its relay and port"
+    assert tile.player.relay is relay and relay.player_url == channel, "the tile keeps its relay and channel"
     assert relay.pid is not None and relay.pid != first_pid, "the relay's ffmpeg was started again"
     assert first_pid is not None and not alive(first_pid)
 
@@ -212,13 +213,26 @@ def test_no_relay_outlives_the_wall_when_it_is_killed(mediamtx, camera, tmp_path
 
 def broken_ts_packets(count: int) -> bytes:
     """MPEG-TS packets on the video PID (0x100, ffmpeg's first) whose continuity counters skip: what a
-    player sees when datagrams are lost."""
+    player sees when packets are lost."""
     packets = []
     for index in range(count):
         counter = (index * 3) % 16  # every packet skips two
         header = bytes([0x47, 0x01, 0x00, 0x10 | counter])
         packets.append(header + bytes([0xFF]) * 184)
     return b"".join(packets)
+
+
+def inject(relay: LiveRelay, packets: bytes, times: int) -> None:
+    """Write `packets` into the relay's channel, as this account can (no other can: test_live_relay_channel).
+    A write under PIPE_BUF lands whole, though it may split a larger one of ffmpeg's: more damage, as lost
+    packets do."""
+    path = unquote(urlsplit(relay.player_url).path)
+    descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        for _ in range(times):
+            os.write(descriptor, packets)
+    finally:
+        os.close(descriptor)
 
 
 def test_lost_packets_turn_a_live_tile_degraded_with_the_reason_then_live_again(  # type: ignore[no-untyped-def]
@@ -237,9 +251,7 @@ def test_lost_packets_turn_a_live_tile_degraded_with_the_reason_then_live_again(
 
     relay = tile.player.relay
     assert relay is not None
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
-        for _ in range(5):
-            sender.sendto(broken_ts_packets(7), ("127.0.0.1", relay.port))
+    inject(relay, broken_ts_packets(7), times=5)
     wait_state(qtbot, tile, "degraded", timeout_s=5)  # the next read of the stats, or a stalled moment later
     assert tile.is_degraded
     assert tile.player.degradation is not None and tile.player.degradation.kind == "packets"
@@ -404,9 +416,7 @@ def test_the_app_plays_over_the_relay_and_its_status_bar_counts_a_degraded_tile(
         await asyncio.sleep(LivePlayer.JUDGE_AFTER_LIVE_S + 0.5)
         relay = tile.player.relay
         assert relay is not None
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
-            for _ in range(5):
-                sender.sendto(broken_ts_packets(7), ("127.0.0.1", relay.port))
+        inject(relay, broken_ts_packets(7), times=5)
         await until(lambda: tile.state == "degraded", 5, "the tile is degraded")
         await until(lambda: window.health_bar.degraded.isVisible(), 2, "the status bar counts it")
         assert "Degraded 1" in window.health_bar.degraded.text()

@@ -471,7 +471,7 @@ def test_info_bar_fits_narrow_tiles_without_clipping_and_ticks(qtbot, themed) ->
 
 def test_detect_transports_matches_the_installed_plugins() -> None:
     transports = detect_transports()
-    assert transports[0] is Transport.RELAY, "ffmpeg and libvlc's udp and ts plugins make the relay"
+    assert transports[0] is Transport.RELAY, "ffmpeg and libvlc's file and ts plugins make the relay"
     assert Transport.SRT in transports, "vlc-plugin-access-extra provides SRT"
     plugin_dir = find_plugin_dir()
     assert plugin_dir is not None

@@ -57,11 +57,11 @@ def test_mediamtx_log_gives_the_last_reason_unless_the_path_came_online_since(tm
     assert "refused the credentials" in describe_source_error("bad status code: 401 (Unauthorized)")
 
 
-def test_mjpeg_is_carried_over_rtsp_only() -> None:
+def test_mjpeg_is_carried_over_rtsp_only_and_so_by_the_relay() -> None:
     assert video_codec(["M-JPEG"]) == "M-JPEG" and video_codec(["G711"]) is None
     assert not carries("srt", "M-JPEG") and not carries("hls", "M-JPEG") and carries("rtsp", "M-JPEG")
     assert carries("srt", "H264") and carries("srt", None)
-    assert transports_carrying("M-JPEG") == ["rtsp"]
+    assert transports_carrying("M-JPEG") == ["rtsp", "relay"]  # the relay reads RTSP
 
 
 async def test_a_camera_that_fails_is_retried_with_back_off_until_it_starts(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Live relay into a local player: ffmpeg `-c copy` from the media server's RTSP (interleaved over TCP) to
-MPEG-TS on a loopback UDP port that one player listens on. One relay per visible tile.
+MPEG-TS in a private FIFO that one player reads (relay_channel: no other local account can open it, and the
+relay opens no socket but its RTSP connection). One relay per visible tile.
 
 Why a relay: Debian's libvlc has no RTSP client, and MediaMTX's SRT listener adds a fixed 120 ms of SRT
 latency plus a PCR 100 ms behind the DTS. Measured with `python -m bench latency` (640x360@25 H.264):
@@ -15,18 +16,21 @@ command line.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import FAST_PROBE, SCRIPT_PROTOCOLS, input_script
+from video_streaming.adapters.relay_channel import RelayChannel, private_channel_folder, remove_channel_folder
 from video_streaming.domain.camera import mask_url
 from video_streaming.ports import LiveRelay, LiveRelays, RelayState, RelayStatus
 from video_streaming.private_files import child_environment
@@ -34,12 +38,8 @@ from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
-# 7 TS packets: the usual MPEG-TS-over-UDP datagram, well under loopback's MTU.
-TS_DATAGRAM_BYTES = 1316
-# ffmpeg's send buffer; the player's receive buffer is its own (libvlc asks the kernel for 512 KiB,
-# capped by net.core.rmem_max): a 1080p key frame of ~300 KB must fit while the player's thread sleeps.
-SEND_BUFFER_BYTES = 1 << 20
+# ffmpeg writes to its stdout, which is the channel's FIFO.
+RELAY_DESTINATION = "pipe:1"
 
 # Output side of the relay (measured into libvlc, see the module docstring): the muxer's default 0.7 s
 # mux delay and 100 ms PCR period are both time the player waits; a PES of unbounded length keeps a
@@ -62,7 +62,7 @@ WITH_AUDIO: tuple[str, ...] = (
 
 
 # The media server's SDP names the codecs and carries their parameters: a relay that only copies the video
-# need not look at the stream first (~0.15 s sooner, measured as the first datagram). Sound is encoded, and
+# need not look at the stream first (~0.15 s sooner, measured as the first byte out). Sound is encoded, and
 # its encoder wants the decoded format: the recorder's short probe.
 VIDEO_PROBE: tuple[str, ...] = ("-fflags", "nobuffer", "-analyzeduration", "0", "-probesize", "32")
 
@@ -78,35 +78,50 @@ def source_options(audio: bool) -> list[str]:
     return relay_probe(audio) + ([] if audio else ["-allowed_media_types", "video"])
 
 
-def relay_argv(ffmpeg: str, port: int, script_fd: int, audio: bool = False) -> list[str]:
-    """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`)."""
-    output = f"udp://{LOOPBACK}:{port}?pkt_size={TS_DATAGRAM_BYTES}&buffer_size={SEND_BUFFER_BYTES}"
+@dataclass(frozen=True)
+class RelayFormat:
+    """What the relay muxes into its channel: `container` names it for the player (LiveRelay.container)."""
+
+    container: str
+    output: tuple[str, ...]
+    carries_audio: bool
+
+
+MPEG_TS = RelayFormat("ts", RELAY_OUTPUT, carries_audio=True)
+# ffmpeg's MPEG-TS muxer has no stream type for M-JPEG (it writes "private data" no player reads). Multipart
+# JPEG (`mpjpeg`, what M-JPEG cameras serve over HTTP) writes each frame with its boundary after it, and
+# libvlc's mjpeg demuxer stamps each frame as it arrives (a live source). Measured into libvlc through the
+# FIFO (640x360@25 M-JPEG barcode camera, 2 runs): mpjpeg and raw `-f mjpeg` 110-194 ms behind the camera,
+# first picture 1.1 s after the start; NUT (libvlc's avformat demuxer) as late but its first picture after
+# 2.0-2.3 s; Matroska showed nothing.
+MJPEG_PARTS = RelayFormat("mjpeg", ("-f", "mpjpeg", "-flush_packets", "1"), carries_audio=False)
+
+
+def relay_format(video_codec: str | None) -> RelayFormat:
+    """The container for a camera whose video the media server calls `video_codec` (None: not known)."""
+    return MJPEG_PARTS if video_codec == "M-JPEG" else MPEG_TS
+
+
+def uncarried_mjpeg(line: str) -> bool:
+    """ffmpeg's warning when MPEG-TS got an M-JPEG track: the relay then learns the codec it was not told (a
+    site's camera, say) and writes multipart JPEG from its next run."""
+    return "codec mjpeg" in line and "private data stream" in line
+
+
+def relay_argv(ffmpeg: str, script_fd: int, audio: bool = False, fmt: RelayFormat = MPEG_TS) -> list[str]:
+    """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`), the
+    output goes to stdout (the channel's FIFO). Sound only where the container has room for it."""
+    audio = audio and fmt.carries_audio
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
         *relay_probe(audio),
         "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
-        *(WITH_AUDIO if audio else VIDEO_ONLY), *RELAY_OUTPUT, output,
+        *(WITH_AUDIO if audio else VIDEO_ONLY), *fmt.output, RELAY_DESTINATION,
     ]  # fmt: skip
 
 
 StatusListener = Callable[[RelayStatus], None]
-
-
-def reserve_udp_port(host: str = LOOPBACK) -> socket.socket:
-    """A loopback UDP port that stays ours while the returned socket is open, with no race: the kernel
-    picks a free port and the socket keeps it bound. The socket is connected to the discard port, so it
-    never receives the relay's datagrams, and it allows address reuse, so the player (libvlc sets
-    SO_REUSEADDR on its sockets) can bind the same port beside it. Anything else, including ffmpeg's own
-    sending sockets, is kept off the port until the relay is closed."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, 0))
-        sock.connect((host, 9))
-    except OSError:
-        sock.close()
-        raise
-    return sock
+_serial = itertools.count(1)
 
 
 class FFmpegLiveRelay(LiveRelay):
@@ -117,26 +132,36 @@ class FFmpegLiveRelay(LiveRelay):
     STABLE_AFTER_S = 10.0  # a run this long was a working relay: the next failure starts the back-off afresh
 
     def __init__(
-        self, ffmpeg: str, source_url: str, on_status: StatusListener | None = None, audio: bool = False
-    ) -> None:
+        self, ffmpeg: str, source_url: str, folder: Path, on_status: StatusListener | None = None,
+        audio: bool = False, fmt: RelayFormat = MPEG_TS,
+    ) -> None:  # fmt: skip
         self._ffmpeg = ffmpeg
         self._source_url = source_url
-        self.audio = audio
+        self.audio = audio and fmt.carries_audio
+        self._format = fmt
+        self.container = fmt.container
+        self.carries_audio = fmt.carries_audio
         self._on_status = on_status
-        self._reservation = reserve_udp_port()
-        self.port: int = self._reservation.getsockname()[1]
+        self._channel = RelayChannel(folder)
+        self.name = f"live-relay-{next(_serial)}"
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._process: subprocess.Popen[bytes] | None = None
         self._status = RelayStatus(RelayState.STARTING)
         self.runs = 0
-        self._thread = threading.Thread(target=self._supervise, name=f"live-relay-{self.port}", daemon=True)
+        self._thread = threading.Thread(target=self._supervise, name=self.name, daemon=True)
         self._thread.start()
 
     @property
     def player_url(self) -> str:
-        """What the player opens: it listens on the reserved port for the relay's datagrams."""
-        return f"udp://@{LOOPBACK}:{self.port}"
+        """What the player opens: the channel's FIFO, by its random name in a 0700 folder."""
+        return self._channel.player_url
+
+    def attach_player(self) -> None:
+        self._channel.attach_player()
+
+    def detach_player(self) -> None:
+        self._channel.detach_player()
 
     @property
     def status(self) -> RelayStatus:
@@ -153,7 +178,7 @@ class FFmpegLiveRelay(LiveRelay):
 
     def close(self) -> None:
         """Stop for good, without waiting: ffmpeg is killed at once (a `-c copy` relay has nothing to
-        finish), and the supervising thread reaps it and gives the port back."""
+        finish), and the supervising thread reaps it and removes the channel."""
         with self._lock:
             self._closing.set()
             process = self._process
@@ -162,7 +187,7 @@ class FFmpegLiveRelay(LiveRelay):
                 process.kill()
 
     def wait_closed(self, timeout: float) -> bool:
-        """For tests and shutdown: True once ffmpeg is reaped and the port released."""
+        """For tests and shutdown: True once ffmpeg is reaped and the channel removed."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
@@ -187,14 +212,19 @@ class FFmpegLiveRelay(LiveRelay):
                 if time.monotonic() - started > self.STABLE_AFTER_S:
                     backoff = self.BACKOFF_INITIAL_S
                 reason = mask_url(tail[-1]) if tail else "ffmpeg exited"
-                log.debug("relay on port %d exited (%s); again in %.1f s", self.port, reason, backoff)
+                log.debug("%s exited (%s); again in %.1f s", self.name, reason, backoff)
                 self._set_status(RelayStatus(RelayState.RESTARTING, reason, self.runs, backoff))
                 if self._closing.wait(backoff):
                     break
                 backoff = min(backoff * 2, self.BACKOFF_MAX_S)
         finally:
-            self._reservation.close()
+            self._channel.close()
+            self._channel.join(1.0)
             self._set_status(RelayStatus(RelayState.CLOSED, "", self.runs))
+
+    def _switch_format(self, fmt: RelayFormat) -> None:
+        self._format, self.container, self.carries_audio = fmt, fmt.container, fmt.carries_audio
+        self.audio = self.audio and fmt.carries_audio
 
     def _run_once(self) -> deque[str] | None:
         """Run ffmpeg until it exits; its last lines of stderr. None when it cannot be started at all."""
@@ -209,10 +239,10 @@ class FFmpegLiveRelay(LiveRelay):
                     # PR_SET_PDEATHSIG is tied to the thread that forks: this one, which lives until ffmpeg
                     # has been reaped, so the signal comes exactly when the whole app goes.
                     self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
-                        relay_argv(self._ffmpeg, self.port, script_fd, self.audio),
+                        relay_argv(self._ffmpeg, script_fd, self.audio, self._format),
                         pass_fds=(script_fd,),
                         stdin=subprocess.DEVNULL,
-                        stdout=subprocess.DEVNULL,
+                        stdout=self._channel.write_fd,
                         stderr=subprocess.PIPE,
                         env=child_environment(),
                         start_new_session=True,
@@ -232,6 +262,10 @@ class FFmpegLiveRelay(LiveRelay):
             line = raw.decode("utf-8", "replace").strip()
             if line:
                 tail.append(line)
+            if self._format is MPEG_TS and uncarried_mjpeg(line):
+                self._switch_format(MJPEG_PARTS)
+                tail.append("the camera sends M-JPEG: relayed as multipart JPEG")
+                process.kill()  # this run's picture reaches no player; the player follows `container`
         process.wait()
         process.stderr.close()
         return tail
@@ -244,17 +278,25 @@ class FFmpegLiveRelays(LiveRelays):
         self._ffmpeg = shutil.which(ffmpeg) or ""
         self._relays: set[FFmpegLiveRelay] = set()
         self._lock = threading.Lock()
+        self._folder: Path | None = None  # the FIFOs' 0700 folder, made with the first relay
 
     @property
     def available(self) -> bool:
-        return bool(self._ffmpeg)
+        """ffmpeg is there, and so are FIFOs (POSIX): without a private channel there is no relay."""
+        return bool(self._ffmpeg) and hasattr(os, "mkfifo")
 
-    def open(self, source_url: str, on_status: StatusListener | None = None, audio: bool = False) -> LiveRelay:
-        """Start relaying `source_url` (rtsp://, the read login may be in it) to a fresh loopback port."""
-        if not self._ffmpeg:
+    def open(
+        self, source_url: str, on_status: StatusListener | None = None, audio: bool = False,
+        video_codec: str | None = None,
+    ) -> LiveRelay:  # fmt: skip
+        """Start relaying `source_url` (rtsp://, the read login may be in it) into a fresh private channel, in a
+        container that carries `video_codec`."""
+        if not self.available:
             raise FileNotFoundError("ffmpeg was not found: the live relay needs it")
-        relay = FFmpegLiveRelay(self._ffmpeg, source_url, on_status, audio)
         with self._lock:
+            if self._folder is None or not self._folder.is_dir():
+                self._folder = private_channel_folder()
+            relay = FFmpegLiveRelay(self._ffmpeg, source_url, self._folder, on_status, audio, relay_format(video_codec))
             self._relays = {r for r in self._relays if not r.closed}
             self._relays.add(relay)
         return relay
@@ -270,4 +312,9 @@ class FFmpegLiveRelays(LiveRelays):
         for relay in relays:
             relay.close()
         deadline = time.monotonic() + timeout
-        return all(relay.wait_closed(max(0.0, deadline - time.monotonic())) for relay in relays)
+        closed = all(relay.wait_closed(max(0.0, deadline - time.monotonic())) for relay in relays)
+        with self._lock:
+            if closed and self._folder is not None and not self._relays:
+                remove_channel_folder(self._folder)
+                self._folder = None
+        return closed

@@ -219,8 +219,8 @@ class WallController(QObject):
                 self.core.keep_camera(camera_id)  # retried with back-off; the tile opens once it is up
             return
         transport = self.transport_for(camera_id)
-        # MediaMTX carries some codecs over some protocols only (M-JPEG: RTSP alone), and libvlc's HLS cannot
-        # send a login: pick a transport this VLC opens that carries the camera to it.
+        # MediaMTX carries some codecs over some protocols only (M-JPEG: RTSP, so the relay), and libvlc's HLS
+        # cannot send a login: pick a transport this VLC opens that carries the camera to it.
         codec = await self.core.live_video_codec(camera_id, sub_stream=sub)
         urls = self.core.live_urls(camera_id, sub_stream=sub)
 
@@ -246,7 +246,7 @@ class WallController(QObject):
             transport = usable[0]
         self._unplayable.pop(id(tile), None)
         url = urls.get(transport.reads, "")
-        tile.assign(camera_id, camera.name, url, transport)
+        tile.assign(camera_id, camera.name, url, transport, video_codec=codec)
         self._show_recording(camera_id)
         tile.set_tamper(self.core.tampered(camera_id))
         self._save_wall()

@@ -77,6 +77,7 @@ class StreamTarget:
     url: str
     transport: Transport
     caching_ms: int
+    video_codec: str | None = None  # as the media server names it ("H264", "M-JPEG"); None: not known
 
 
 class LivePlayer(QObject):
@@ -114,6 +115,8 @@ class LivePlayer(QObject):
         self.last_probe: ProbeResult | None = None
         self._player: Any = None
         self._media: Any = None
+        self._reading: LiveRelay | None = None  # the relay the current player reads, if any
+        self._reading_container = ""  # and what that player was told it carries
         self._events: Any = None  # python-vlc keeps callbacks on this object: hold it while attached
         self._generation = 0
         self._target: StreamTarget | None = None
@@ -168,8 +171,8 @@ class LivePlayer(QObject):
         """The delay the next reconnect will wait."""
         return self._backoff_s
 
-    def play(self, url: str, transport: Transport, caching_ms: int = 100) -> None:
-        self._target = StreamTarget(url, Transport(transport), caching_ms)
+    def play(self, url: str, transport: Transport, caching_ms: int = 100, video_codec: str | None = None) -> None:
+        self._target = StreamTarget(url, Transport(transport), caching_ms, video_codec)
         self._backoff_s = self.BACKOFF_INITIAL_S
         self._reconnect_timer.stop()
         self._close_relay()
@@ -205,8 +208,9 @@ class LivePlayer(QObject):
         return self._feed.relay
 
     def _open_relay(self, url: str) -> bool:
+        codec = self._target.video_codec if self._target is not None else None
         try:
-            self._feed.open(url, audio=not self._muted)
+            self._feed.open(url, audio=not self._muted, video_codec=codec)
         except OSError as error:
             self._release_player()
             self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(error))
@@ -222,7 +226,7 @@ class LivePlayer(QObject):
             self._player.audio_set_mute(muted)
         target = self._target
         relay = self._feed.relay
-        if not muted and target is not None and relay is not None and not relay.audio:
+        if not muted and target is not None and relay is not None and not relay.audio and relay.carries_audio:
             # A muted tile's relay carries no sound: the first unmute starts one that does (a brief reconnect).
             self._close_relay()
             self._release_player()
@@ -301,8 +305,12 @@ class LivePlayer(QObject):
         player = instance.media_player_new()
         attach_player_to_widget(player, self._surface)
         relay = self._feed.relay
+        if relay is not None:
+            relay.attach_player()  # detached again when this player is retired (_release_player)
+            self._reading_container = relay.container
+        self._reading = relay
         media = instance.media_new(relay.player_url if relay is not None else target.url)
-        for option in media_options(target.transport, target.caching_ms):
+        for option in media_options(target.transport, target.caching_ms, relay.container if relay else None):
             media.add_option(option)
         player.set_media(media)
         player.audio_set_mute(self._muted)
@@ -338,6 +346,11 @@ class LivePlayer(QObject):
         player, events = self._player, self._events
         self._player = self._media = self._events = None
         self._generation += 1  # late events of the old player are ignored
+        reading, self._reading = self._reading, None
+        if reading is not None:
+            # What the relay sends until the next player is dropped: a FIFO nobody reads would fill, and
+            # the next player would start seconds behind the camera.
+            reading.detach_player()
         if player is None:
             return
         for vlc_name in WATCHED_EVENTS:
@@ -379,6 +392,9 @@ class LivePlayer(QObject):
             self._release_player()
             self._reconnect_timer.stop()
             self._set_state(PlayerState.ERROR, self.tr("the live relay cannot start: {0}").format(status.detail))
+        elif status.state is RelayState.RUNNING and self._player is not None and self._reading is not None \
+                and self._reading.container != self._reading_container:  # fmt: skip
+            self._connect()  # the relay found the camera's codec for itself (uncarried_mjpeg): another demuxer
         elif status.state is RelayState.RESTARTING and self._state in (PlayerState.CONNECTING, PlayerState.OFFLINE):
             # The relay's own words say more than "no picture": "404 Not Found", "Connection refused"...
             self._set_state(self._state, self.tr("offline: {0}; retrying in {1:.0f} s").format(
@@ -435,7 +451,7 @@ class LivePlayer(QObject):
             received = stats is not None and (stats.read_bytes > 0 or stats.demux_read_bytes > 0)
             # libvlc's RTMP (avformat) and HLS inputs report no bytes for ~7.5 s while opening (measured in
             # bench/): only SRT's silence means nobody publishes.
-            # The relay's datagrams start within ~0.5 s when the camera sends: its silence means the same.
+            # The relay's first bytes come within ~0.5 s when the camera sends: its silence means the same.
             srt = self._target_transport() in (Transport.SRT, Transport.RELAY)
             silent_limit = self.SILENT_CONNECT_TIMEOUT_S if srt else 15.0
             if not received and waited > silent_limit:

@@ -27,12 +27,13 @@ class RelayFeed(QObject):
     def relay(self) -> LiveRelay | None:
         return self._relay
 
-    def open(self, url: str, audio: bool) -> LiveRelay:
+    def open(self, url: str, audio: bool, video_codec: str | None = None) -> LiveRelay:
         """Close the current relay, if any, and start one for `url`. OSError when it cannot start."""
         self.close()
         token = object()
         self._token = token
-        self._relay = (self._relays or shared_relays()).open(url, self._listener(token), audio=audio)
+        relays = self._relays or shared_relays()
+        self._relay = relays.open(url, self._listener(token), audio=audio, video_codec=video_codec)
         return self._relay
 
     def close(self) -> None:

@@ -68,6 +68,7 @@ class VideoTile(QFrame):
         self._transport: Transport | None = None
         self._url = ""
         self._caching_ms = 100
+        self._video_codec: str | None = None
         self._recording = False
         self._paused = False
         self._event_recording = False  # REC of a motion event (the camera records on motion)
@@ -146,18 +147,23 @@ class VideoTile(QFrame):
     # ----------------------------------------------------------------------------------------------
     # Commands
 
-    def assign(self, camera_id: str, name: str, url: str, transport: Transport, caching_ms: int = 100) -> None:
-        """Show camera `camera_id` read from `url`; replaces whatever the tile showed."""
+    def assign(
+        self, camera_id: str, name: str, url: str, transport: Transport, caching_ms: int = 100,
+        video_codec: str | None = None,
+    ) -> None:  # fmt: skip
+        """Show camera `camera_id` read from `url`; replaces whatever the tile showed. `video_codec` (as the
+        media server names it, None when not known) lets the relay pick a container that carries it."""
         if camera_id != self._camera_id:
             self.zoom.reset()
         self.back_to_live(resume=False)  # a new stream for the tile: it shows it live
         self._camera_id, self._camera_name = camera_id, name
         self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
+        self._video_codec = video_codec
         self._problem = None
         self._setting_up = False
         self.bar.set_name(name)
         self.bar.set_transport(self._transport.label)
-        self.player.play(url, self._transport, caching_ms)
+        self.player.play(url, self._transport, caching_ms, video_codec)
 
     def show_connecting(self, camera_id: str, name: str) -> None:
         """Say at once which camera is coming, while its stream is still being set up (that can take seconds,
@@ -194,7 +200,7 @@ class VideoTile(QFrame):
         if self._in_place is not None:
             return
         if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:
-            self.player.play(self._url, self._transport, self._caching_ms)
+            self.player.play(self._url, self._transport, self._caching_ms, self._video_codec)
 
     def set_recording(self, recording: bool, paused: bool = False, event: bool = False) -> None:
         """`event`: not the operator's recording but a motion event's (REC shown; Record still starts one)."""

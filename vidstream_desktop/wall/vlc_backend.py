@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 class Transport(StrEnum):
     """How a tile reads a camera from MediaMTX. Declared in the order of lowest live delay."""
 
-    RELAY = "relay"  # MediaMTX's RTSP through a local ffmpeg relay (live_relay) to MPEG-TS on loopback UDP
+    RELAY = "relay"  # MediaMTX's RTSP through a local ffmpeg relay (live_relay) to MPEG-TS in a private FIFO
     SRT = "srt"
     RTSP = "rtsp"
     RTMP = "rtmp"
@@ -58,7 +58,7 @@ DEFAULT_ORDER: tuple[Transport, ...] = (Transport.RELAY, Transport.SRT, Transpor
 
 # Every plugin a transport needs, by file stem (libvlc's module file names are the same on all platforms).
 REQUIRED_PLUGINS: dict[Transport, tuple[str, ...]] = {
-    Transport.RELAY: ("libudp_plugin", "libts_plugin"),
+    Transport.RELAY: ("libfilesystem_plugin", "libts_plugin"),
     Transport.SRT: ("libaccess_srt_plugin",),
     Transport.RTSP: ("liblive555_plugin",),
     Transport.RTMP: ("libavio_plugin",),
@@ -149,11 +149,15 @@ def opens_with_login(transport: Transport, url: str) -> bool:
     return transport is not Transport.HLS or not urlsplit(url).password
 
 
-def media_options(transport: Transport, caching_ms: int) -> list[str]:
-    """libvlc media options for a live read over `transport` with `caching_ms` of network buffer."""
+def media_options(transport: Transport, caching_ms: int, relay_container: str | None = None) -> list[str]:
+    """libvlc media options for a live read over `transport` with `caching_ms` of network buffer; a relay
+    says what it writes (`LiveRelay.container`: "ts" or "mjpeg")."""
     caching = max(0, int(caching_ms))
     if transport is Transport.RELAY:
-        return [f":network-caching={RELAY_CACHING_MS}", ":avcodec-threads=1"]
+        # libvlc's file access reads the relay's FIFO (stream://) and takes its delay from file-caching; the
+        # demuxer is named, not probed (a probe on a live FIFO waits for data). libvlc's demuxer names
+        # happen to match the containers' ("ts"; "mjpeg" also reads multipart JPEG).
+        return [f":file-caching={RELAY_CACHING_MS}", f":demux={relay_container or 'ts'}", ":avcodec-threads=1"]
     if transport is Transport.HLS:
         caching = max(caching, HLS_MIN_CACHING_MS)
     options = [f":network-caching={caching}"]
