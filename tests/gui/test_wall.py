@@ -30,11 +30,13 @@ from vidstream_desktop.wall.mime import CAMERA_MIME_TYPE
 from vidstream_desktop.wall.srt_probe import ProbeOutcome, load_libsrt, probe_srt
 from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.vlc_backend import (
+    RELAY_CACHING_MS,
     Transport,
     detect_transports,
     find_plugin_dir,
     media_options,
     players_still_stopping,
+    relay_frame_wait_ms,
     wait_for_retired_players,
 )
 
@@ -506,3 +508,8 @@ def test_media_options_per_transport() -> None:
     assert media_options(Transport.RTSP, 50) == [":network-caching=50", ":rtsp-tcp"]
     assert media_options(Transport.RTMP, 100) == [":network-caching=100"]
     assert media_options(Transport.HLS, 100)[0] == ":network-caching=1500"
+    # The relay: its own cache, and for a slow camera two frame intervals more (see RELAY_LOW_FPS).
+    assert media_options(Transport.RELAY, 100, "ts")[0] == f":file-caching={RELAY_CACHING_MS}"
+    slow = media_options(Transport.RELAY, 100, "ts", relay_frame_wait_ms(5.0))
+    assert slow[0] == f":file-caching={RELAY_CACHING_MS + 400}"
+    assert [relay_frame_wait_ms(fps) for fps in (0.0, 2.0, 10.0, 12.5, 25.0)] == [0, 1000, 200, 0, 0]

@@ -32,6 +32,7 @@ from vidstream_desktop.wall.vlc_backend import (
     attach_player_to_widget,
     detect_transports,
     media_options,
+    relay_frame_wait_ms,
     retire_player,
     shared_instance,
 )
@@ -130,6 +131,7 @@ class LivePlayer(QObject):
         self._first_picture_at: float | None = None  # of the current connection
         self._pictures_at_first = 0
         self._frame_samples: deque[StatsSample] = deque(maxlen=10)  # two seconds of watchdog reads
+        self._frame_wait_ms = 0  # see _needs_frame_wait
         self._health_samples: deque[StatsSample] = deque(maxlen=10)  # the same, once the picture is judged
         self._live_since = 0.0
         self._last_trouble = 0.0
@@ -173,6 +175,7 @@ class LivePlayer(QObject):
 
     def play(self, url: str, transport: Transport, caching_ms: int = 100, video_codec: str | None = None) -> None:
         self._target = StreamTarget(url, Transport(transport), caching_ms, video_codec)
+        self._frame_wait_ms = 0  # a slow camera's extra relay cache, learnt from its first seconds of play
         self._backoff_s = self.BACKOFF_INITIAL_S
         self._reconnect_timer.stop()
         self._close_relay()
@@ -310,7 +313,8 @@ class LivePlayer(QObject):
             self._reading_container = relay.container
         self._reading = relay
         media = instance.media_new(relay.player_url if relay is not None else target.url)
-        for option in media_options(target.transport, target.caching_ms, relay.container if relay else None):
+        container = relay.container if relay else None
+        for option in media_options(target.transport, target.caching_ms, container, self._frame_wait_ms):
             media.add_option(option)
         player.set_media(media)
         player.audio_set_mute(self._muted)
@@ -462,6 +466,8 @@ class LivePlayer(QObject):
         showing = (PlayerState.LIVE, PlayerState.DEGRADED, PlayerState.STALLED)
         if self._state not in showing or stats is None:
             return
+        if self._needs_frame_wait():
+            return  # reconnecting with the cache this slow camera needs
         counts = (int(stats.decoded_video), int(stats.displayed_pictures))
         if counts != self._last_frame_counts:
             self._last_frame_counts = counts
@@ -494,6 +500,19 @@ class LivePlayer(QObject):
             fps = (last.displayed - first.displayed) / (last.at - first.at)
             # libvlc reports bitrates in bytes per microsecond: times 8000 gives kbit/s.
             self.stats_updated.emit(max(fps, 0.0), max(float(stats.demux_bitrate) * 8000, 0.0))
+
+    def _needs_frame_wait(self) -> bool:
+        """A relayed camera this slow has every frame dropped as late with the fast path's cache (see
+        RELAY_LOW_FPS): open it again, once, with one more frame interval of cache."""
+        if self._target_transport() is not Transport.RELAY or self._frame_wait_ms:
+            return False
+        wait = relay_frame_wait_ms(self.camera_fps())
+        if not wait:
+            return False
+        self._frame_wait_ms = wait
+        log.info("relayed camera at %.1f fps: reopened with %d ms more cache", self.camera_fps(), wait)
+        self._connect()
+        return True
 
     def camera_fps(self) -> float:
         """The frame rate the stream declares (0 when it declares none)."""

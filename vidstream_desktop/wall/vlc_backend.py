@@ -72,6 +72,13 @@ SRT_LATENCY_MS = 20
 # Frame-threaded decoding would hold two more frames, so relayed tiles decode on one thread (a wall's
 # small tiles read sub-streams; one core decodes several 640x360 streams).
 RELAY_CACHING_MS = 60
+# A camera at this many frames a second or fewer gets two more frame intervals of relay cache. libvlc 3's H.264
+# packetizer hands a frame on only when the next one begins, so each frame reaches the clock one interval
+# late, and a big frame then still has to be decoded and scaled: with 60 ms of cache every frame of a 5 or
+# 6 fps stream was dropped as late (measured: 35 of 75 lost in 5 s, the screen never changed while decoding
+# went on), 7 fps lost most, 8 fps and up none; 1080p at 5 fps still lost 27 of 61 with one more interval
+# (200 ms) and none with two (400 ms).
+RELAY_LOW_FPS = 10.0
 SRT_POLL_TIMEOUT_MS = 100
 # HLS delivers whole segments: a sub-second cache only makes the player starve between them.
 HLS_MIN_CACHING_MS = 1500
@@ -149,15 +156,23 @@ def opens_with_login(transport: Transport, url: str) -> bool:
     return transport is not Transport.HLS or not urlsplit(url).password
 
 
-def media_options(transport: Transport, caching_ms: int, relay_container: str | None = None) -> list[str]:
+def relay_frame_wait_ms(camera_fps: float) -> int:
+    """The relay cache a camera of `camera_fps` needs beyond RELAY_CACHING_MS (0: none; see RELAY_LOW_FPS)."""
+    return 0 if camera_fps <= 0 or camera_fps > RELAY_LOW_FPS else int(2000 / camera_fps + 0.999)
+
+
+def media_options(
+    transport: Transport, caching_ms: int, relay_container: str | None = None, frame_wait_ms: int = 0
+) -> list[str]:
     """libvlc media options for a live read over `transport` with `caching_ms` of network buffer; a relay
-    says what it writes (`LiveRelay.container`: "ts" or "mjpeg")."""
+    says what it writes (`LiveRelay.container`: "ts" or "mjpeg") and a slow camera adds `frame_wait_ms`."""
     caching = max(0, int(caching_ms))
     if transport is Transport.RELAY:
         # libvlc's file access reads the relay's FIFO (stream://) and takes its delay from file-caching; the
         # demuxer is named, not probed (a probe on a live FIFO waits for data). libvlc's demuxer names
         # happen to match the containers' ("ts"; "mjpeg" also reads multipart JPEG).
-        return [f":file-caching={RELAY_CACHING_MS}", f":demux={relay_container or 'ts'}", ":avcodec-threads=1"]
+        return [f":file-caching={RELAY_CACHING_MS + max(frame_wait_ms, 0)}", f":demux={relay_container or 'ts'}",
+                ":avcodec-threads=1"]  # fmt: skip
     if transport is Transport.HLS:
         caching = max(caching, HLS_MIN_CACHING_MS)
     options = [f":network-caching={caching}"]
