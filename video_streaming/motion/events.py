@@ -91,7 +91,8 @@ class TamperWatch:
             changes += self._set(
                 Tamper.FROZEN, self._same_since is not None and at - self._same_since >= self.frozen_after
             )
-        dull = float(frame.std()) < self.blinded_contrast
+        # Every other pixel of every other row: the same contrast for a featureless picture, a quarter of the work.
+        dull = float(frame[::2, ::2].std(dtype=np.float32)) < self.blinded_contrast
         self._dull_since = (self._dull_since or at) if dull else None
         changes += self._set(
             Tamper.BLINDED, self._dull_since is not None and at - self._dull_since >= self.blinded_after
