@@ -166,3 +166,4 @@ def test_the_camera_dialog_draws_masks_in_its_motion_tab(qtbot) -> None:  # type
     plain = CameraDialog(_no_probe, ["srt"], initial)
     qtbot.addWidget(plain)
     assert plain.tabs is None and plain.form().motion is None
+    dialog.hide()  # nothing is painted once the test's still frame is gone
