@@ -13,6 +13,7 @@ import qasync
 from PySide6.QtGui import QImage
 
 from tests.fixtures.core import CoreFactory
+from tests.fixtures.environment import missing_prerequisite
 from tests.fixtures.field_cameras import FieldCamera, FieldPublisher
 from tests.fixtures.qt import run
 from tests.fixtures.servers import S3Target, wait_path_ready
@@ -31,7 +32,7 @@ MJPEG = FieldCamera(video="mjpeg", width=320, height=240)  # RTP/JPEG sizes are 
 @pytest.fixture(autouse=True)
 def relay_available() -> None:
     if Transport.RELAY not in detect_transports():
-        pytest.skip("the live relay needs ffmpeg and libvlc's file and ts plugins")
+        missing_prerequisite("the live relay needs ffmpeg and libvlc's file and ts plugins (make setup installs them)")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.fixtures.environment import missing_prerequisite
 from tests.fixtures.local_user import as_other_user
 from tests.fixtures.waiting import until_sync
 from video_streaming.adapters.live_relay import FFmpegLiveRelay, FFmpegLiveRelays
@@ -34,7 +35,7 @@ TS_PACKET = 188
 def relays() -> Iterator[FFmpegLiveRelays]:
     opened = FFmpegLiveRelays()
     if not opened.available:
-        pytest.skip("the live relay needs ffmpeg")
+        missing_prerequisite("the live relay needs ffmpeg (make setup installs it)")
     yield opened
     assert opened.close_all(5), "a relay did not end within 5 s"
 

@@ -320,15 +320,8 @@ class RecordingsPanel(QWidget):
 
     def evidence_dialog(self) -> DownloadJob | None:
         """The cameras of the timeline in view (the playing or selected one ticked), around the playhead."""
-        row = self.selected_row()
-        moment = self.player.current_time()
-        if moment is not None:
-            start, end = moment - timedelta(minutes=1), moment + timedelta(minutes=1)
-        elif row is not None:
-            start, end = row.started_at, row.ended_at or utc_now()
-        else:
-            end = utc_now()
-            start = end - timedelta(minutes=5)
+        row, moment = self.selected_row(), self.player.current_time()
+        start, end = self._range_to_offer(row, moment)
         chosen = [c for c in (self._playing_camera, row.camera_id if row else None) if c]
         dialog = EvidenceDialog(self._cameras, chosen, start, end, self.download_folder, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -336,16 +329,19 @@ class RecordingsPanel(QWidget):
         cameras, begin, finish, target, overlay = dialog.values()
         return self.export_evidence(cameras, begin, finish, target, overlay)
 
-    def export_dialog(self) -> DownloadJob | None:
-        row = self.selected_row()
-        moment = self.player.current_time()
+    def _range_to_offer(self, row: RecordingRow | None, moment: datetime | None) -> tuple[datetime, datetime]:
+        """What an export dialog starts with: a minute each side of the playhead, else the selected recording,
+        else the last five minutes."""
         if moment is not None:
-            start, end = moment - timedelta(minutes=1), moment + timedelta(minutes=1)
-        elif row is not None:
-            start, end = row.started_at, row.ended_at or utc_now()
-        else:
-            end = utc_now()
-            start = end - timedelta(minutes=5)
+            return moment - timedelta(minutes=1), moment + timedelta(minutes=1)
+        if row is not None:
+            return row.started_at, row.ended_at or utc_now()
+        end = utc_now()
+        return end - timedelta(minutes=5), end
+
+    def export_dialog(self) -> DownloadJob | None:
+        row, moment = self.selected_row(), self.player.current_time()
+        start, end = self._range_to_offer(row, moment)
         camera = self._playing_camera if moment is not None else (row.camera_id if row else None)
         dialog = ExportDialog(self._cameras, camera, start, end, self.download_folder, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -35,7 +35,12 @@ from vidstream_desktop.recordings.controller import PlaybackItem
 from vidstream_desktop.recordings.model import format_duration, local_time
 from vidstream_desktop.resources import COLORS, icon
 from vidstream_desktop.wall.tile import VideoSurface
-from vidstream_desktop.wall.vlc_backend import attach_player_to_widget, retire_player, shared_instance
+from vidstream_desktop.wall.vlc_backend import (
+    attach_player_to_widget,
+    player_video_size,
+    retire_player,
+    shared_instance,
+)
 from vidstream_desktop.wall.zoom_view import VideoZoom, ZoomOverview
 
 log = logging.getLogger(__name__)
@@ -254,13 +259,7 @@ class PlayerPanel(QWidget):
             self._player.video_set_crop_geometry(geometry or None)
 
     def _video_size(self) -> tuple[int, int]:
-        if self._player is None:
-            return (0, 0)
-        try:
-            width, height = self._player.video_get_size(0)
-        except vlc.VLCException:
-            return (0, 0)
-        return (int(width), int(height))
+        return player_video_size(self._player)
 
     def load(self, items: list[PlaybackItem], title: str, index: int = 0, offset: float = 0.0) -> None:
         """Play `items` (one recording) from `offset` seconds into item `index`."""

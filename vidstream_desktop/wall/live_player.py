@@ -32,6 +32,7 @@ from vidstream_desktop.wall.vlc_backend import (
     attach_player_to_widget,
     detect_transports,
     media_options,
+    player_video_size,
     relay_frame_wait_ms,
     retire_player,
     shared_instance,
@@ -258,13 +259,7 @@ class LivePlayer(QObject):
             self._player.video_set_crop_geometry(geometry or None)
 
     def video_size(self) -> tuple[int, int]:
-        if self._player is None:
-            return (0, 0)
-        try:
-            width, height = self._player.video_get_size(0)
-        except vlc.VLCException:
-            return (0, 0)
-        return (int(width), int(height))
+        return player_video_size(self._player)
 
     # ----------------------------------------------------------------------------------------------
     # Connection lifecycle

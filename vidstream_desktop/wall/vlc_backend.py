@@ -133,6 +133,17 @@ def shared_instance() -> Any:
     return _instance
 
 
+def player_video_size(player: Any) -> tuple[int, int]:
+    """The decoded picture's size in pixels ((0, 0) without a player or before a picture)."""
+    if player is None:
+        return (0, 0)
+    try:
+        width, height = player.video_get_size(0)
+    except vlc.VLCException:
+        return (0, 0)
+    return (int(width), int(height))
+
+
 def attach_player_to_widget(player: Any, widget: QWidget, platform: str = sys.platform) -> None:
     """Make `player` draw into `widget`'s native window and leave mouse and keys to Qt."""
     handle = int(widget.winId())
