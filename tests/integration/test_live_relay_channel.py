@@ -22,7 +22,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.fixtures.environment import missing_prerequisite
+from tests.fixtures.field_cameras import FieldCamera, FieldPublisher
 from tests.fixtures.local_user import as_other_user
+from tests.fixtures.servers import wait_path_ready
 from tests.fixtures.waiting import until_sync
 from video_streaming.adapters.live_relay import FFmpegLiveRelay, FFmpegLiveRelays
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
@@ -221,3 +223,34 @@ def test_channel_folders_left_by_a_killed_app_are_removed(  # type: ignore[no-un
         assert relays.close_all(5)
     left = sorted(p.name for p in tmp_path.glob("vidstream-relay-*"))
     assert left == [running_app.name], "ours is removed at close too"
+
+
+def test_every_player_of_an_mjpeg_relay_reads_its_stream_from_the_first_boundary(  # type: ignore[no-untyped-def]
+    relays, mediamtx: MediaMTXServer, tmp_path: Path,
+) -> None:  # fmt: skip
+    # libvlc's mjpeg demuxer opens multipart JPEG only at a boundary, which ffmpeg writes once at the start of
+    # its run: a player that comes after another one, or after the channel dropped the start, gets a new run.
+    publisher = FieldPublisher(FieldCamera(video="mjpeg", width=320, height=240), mediamtx.endpoints.rtsp_url("mj"),
+                               tmp_path)  # fmt: skip
+    publisher.start()
+    try:
+        wait_path_ready(mediamtx, "mj")
+        relay = relays.open(mediamtx.endpoints.rtsp_url("mj"), video_codec="M-JPEG")
+        assert isinstance(relay, FFmpegLiveRelay) and relay.container == "mjpeg"
+        relay.attach_player()
+        reader = os.open(channel_path(relay), os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            first_run = running(relay)
+            first = read_for(reader, 1.0)
+            assert first.startswith(b"--") and b"Content-type: image/jpeg" in first, first[:80]
+            relay.detach_player()  # the next frames are dropped: the stream goes on mid-way
+            written = bytes_written(first_run)
+            until_sync(lambda: bytes_written(first_run) - written > 20 * 1024, 10, "ffmpeg writes 20 KB unread")
+            relay.attach_player()
+            second = read_for(reader, 1.5)
+            assert second.startswith(b"--"), second[:80]
+            assert relay.pid not in (None, first_run), "a new run for the new player"
+        finally:
+            os.close(reader)
+    finally:
+        publisher.stop()

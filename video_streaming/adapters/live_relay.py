@@ -149,6 +149,9 @@ class FFmpegLiveRelay(LiveRelay):
         self._process: subprocess.Popen[bytes] | None = None
         self._status = RelayStatus(RelayState.STARTING)
         self.runs = 0
+        self._run_read = False  # a player has read the current run (multipart only: see attach_player)
+        self._run_dropped_mark = 0  # the channel's dropped_bytes when the current run started
+        self._restart_at_once = False  # the run was ended for a new player: no back-off, no RESTARTING
         self._thread = threading.Thread(target=self._supervise, name=self.name, daemon=True)
         self._thread.start()
 
@@ -158,7 +161,29 @@ class FFmpegLiveRelay(LiveRelay):
         return self._channel.player_url
 
     def attach_player(self) -> None:
-        self._channel.attach_player()
+        with self._lock:  # the supervising thread starts each run under this lock, after what is done here
+            if self._format is MJPEG_PARTS:
+                self._multipart_from_its_start()
+            self._channel.attach_player()
+
+    def _multipart_from_its_start(self) -> None:
+        """libvlc's mjpeg demuxer opens a multipart stream only at a boundary, and ffmpeg writes the first one
+        once, at the start of its run (then one after each frame): a player that joins a run another player
+        read, or whose start the channel drained, would fail to open for as long as that run lasts. Such a
+        run is ended (SIGKILL: ~ms), what it left in the FIFO dropped, and the next one starts at once. Called
+        with the lock held."""
+        process = self._process
+        running = process is not None and process.poll() is None
+        joined = self._run_read or self._channel.dropped_bytes != self._run_dropped_mark
+        self._run_read = True
+        if running and joined and process is not None:
+            self._restart_at_once = True
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=2.0)
+        if not running or joined:
+            self._channel.discard()  # a frame cut short by the kill, or an ended run's last frames
 
     def detach_player(self) -> None:
         self._channel.detach_player()
@@ -209,6 +234,9 @@ class FFmpegLiveRelay(LiveRelay):
                 tail = self._run_once()
                 if tail is None or self._closing.is_set():
                     break
+                if self._restart_at_once:
+                    self._restart_at_once = False
+                    continue
                 if time.monotonic() - started > self.STABLE_AFTER_S:
                     backoff = self.BACKOFF_INITIAL_S
                 reason = mask_url(tail[-1]) if tail else "ffmpeg exited"
@@ -238,6 +266,8 @@ class FFmpegLiveRelay(LiveRelay):
                 try:
                     # PR_SET_PDEATHSIG is tied to the thread that forks: this one, which lives until ffmpeg
                     # has been reaped, so the signal comes exactly when the whole app goes.
+                    self._run_read = self._channel.players > 0
+                    self._run_dropped_mark = self._channel.dropped_bytes
                     self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
                         relay_argv(self._ffmpeg, script_fd, self.audio, self._format),
                         pass_fds=(script_fd,),

@@ -99,12 +99,18 @@ class RelayChannel:
         self._state = threading.Condition()
         self._players = 0
         self._closed = False
+        self.dropped_bytes = 0  # what the drainer (and discard) threw away, over the channel's life
         self._drainer = threading.Thread(target=self._drain, name=f"relay-drain-{self.path.name}", daemon=True)
         self._drainer.start()
 
     @property
     def player_url(self) -> str:
         return "stream://" + quote(str(self.path))  # libvlc decodes it as a file URL's path
+
+    @property
+    def players(self) -> int:
+        """How many players read (attached and not yet detached)."""
+        return self._players
 
     def attach_player(self) -> None:
         """A player is about to read: stop dropping what arrives."""
@@ -116,6 +122,13 @@ class RelayChannel:
         with self._state:
             self._players = max(0, self._players - 1)
             self._state.notify_all()
+
+    def discard(self) -> None:
+        """Throw away what waits in the FIFO now (the writer must be stopped first, or this races it)."""
+        with self._state, contextlib.suppress(BlockingIOError):
+            # Under the lock: the drainer closes its reading end only after close(), which needs the lock.
+            while not self._closed and (chunk := os.read(self._drain_fd, DRAIN_CHUNK)):
+                self.dropped_bytes += len(chunk)
 
     def close(self) -> None:
         """No player can open it any more; the drainer closes the reading end and ends (at once: with no
@@ -150,8 +163,10 @@ class RelayChannel:
                     if self._players or not events:
                         continue
                 try:
-                    if not os.read(self._drain_fd, DRAIN_CHUNK):
+                    chunk = os.read(self._drain_fd, DRAIN_CHUNK)
+                    if not chunk:
                         return  # no writer at all: closed
+                    self.dropped_bytes += len(chunk)
                 except BlockingIOError:
                     pass  # a player that is still stopping read it first
         finally:
