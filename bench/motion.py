@@ -7,7 +7,9 @@ real MediaMTX, read by the real ffmpeg reader at 320x180@5 fps grey (and a sub-s
 320x180@5 at 256 kb/s, which the detector reads when a camera has one); CPU of the reader's ffmpeg and of this
 process (the numpy detector and the event loop) over a window; the delay from the scripted motion start
 (MediaMTX's readyTime + script time) to the service's "started" notice. Motion mode: the bytes a camera that
-records on motion keeps against a continuous recording of the same stream.
+records on motion keeps against a continuous recording of the same stream. Highlight: the app's window on the
+real core, the scripted camera on a tile; the time from the scripted motion start to the tile's border lit on
+screen (a row of pixels read from the X server every 4 ms, bench/motion_wall.py).
 """
 
 from __future__ import annotations
@@ -230,6 +232,43 @@ async def bench_motion_mode(ctx: BenchContext, seconds: float) -> dict[str, Any]
     }  # fmt: skip
 
 
+def bench_highlight(ctx: BenchContext, seconds: float) -> dict[str, Any]:
+    """Motion start (script time) to the tile's border lit on screen, in the app's window on the real core (a
+    child process: bench/motion_wall.py); also split at the detector's notice."""
+    import json
+    import subprocess
+    import sys
+
+    period = 8.0
+    moves = [(period * k + 6.0, period * k + 8.0) for k in range(int((seconds - 6.0) // period))]
+    work = ctx.tmp("motion-wall")
+    options = {"work": str(work), "moves": moves, "seconds": seconds}
+    done = subprocess.run([sys.executable, "-m", "bench.motion_wall", json.dumps(options)], capture_output=True,
+                          text=True, timeout=seconds + 120, check=False)  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"bench.motion_wall failed ({done.returncode}): {done.stderr[-2000:]}")
+    result = json.loads(lines[-1])
+    starts = [result["origin"] + start for start, _ in moves]
+    started_notices = [at for kind, at in result["notices"] if kind == "started"]
+
+    def after(moment: float, times: list[float]) -> float | None:
+        later = [t - moment for t in times if moment <= t < moment + period / 2]
+        return min(later) if later else None
+
+    to_lit = [d for d in (after(start, result["lit_at"]) for start in starts) if d is not None]
+    to_notice = [d for d in (after(start, started_notices) for start in starts) if d is not None]
+    notice_to_lit = [d for d in (after(at, result["lit_at"]) for at in started_notices) if d is not None]
+    ctx.say(f"motion start to lit tile: p50 {np.median(to_lit) * 1000:.0f} ms over {len(to_lit)} of {len(starts)} "
+            f"scripted movements" if to_lit else "the tile never lit")  # fmt: skip
+    return {
+        "movements": len(starts), "lit": len(to_lit), "border_samples": result["samples"],
+        "motion_start_to_lit_tile_s": summary(to_lit) if to_lit else None,
+        "motion_start_to_notice_s": summary(to_notice) if to_notice else None,
+        "notice_to_lit_tile_s": summary(notice_to_lit) if notice_to_lit else None,
+    }
+
+
 def run(ctx: BenchContext) -> dict[str, Any]:
     random.seed(1)
     search = bench_search(ctx)
@@ -238,6 +277,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     sixteen = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16))
     sixteen_sub = asyncio.run(bench_detection(ctx, 15.0 if ctx.quick else 30.0, cameras=16, sub_stream=True))
     mode = asyncio.run(bench_motion_mode(ctx, 60.0 if ctx.quick else 180.0))
+    highlight = bench_highlight(ctx, 40.0 if ctx.quick else 90.0)
     # Sharing the wall's decode with the detector: the most it could save a camera is its reader's whole decode
     # (the detector's numpy part stays), and only while the camera is on screen (detection runs for all). Getting
     # frames out of libvlc would cost its own copies and scaling, so this is an upper bound, not a saving.
@@ -252,4 +292,4 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     return {"search": search, "detection_one_camera": detection, "detection_one_sub_stream": sub,
             "decode_sharing": sharing,
             "detection_16_cameras": sixteen, "detection_16_sub_streams": sixteen_sub,
-            "motion_mode_recording": mode}  # fmt: skip
+            "motion_mode_recording": mode, "tile_highlight": highlight}  # fmt: skip
