@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from video_streaming.core import Health, VidStreamCore
 from video_streaming.domain.camera import Camera, RecordingMode
 from video_streaming.domain.errors import VidStreamError
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
+from vidstream_desktop.bookmarks_panel import BookmarkControls, dock_bookmarks
 from vidstream_desktop.camera_dialog import CameraDialog, CameraForm
 from vidstream_desktop.control_room import ControlRoom
 from vidstream_desktop.controllers.wall_controller import WallController
@@ -73,8 +75,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.cameras_dock = dock
         # Names such as "Warehouse · Loading dock" must stay readable however the wall is laid out.
-        self.camera_list.setMinimumWidth(170)  # room for both tabs below it: "Cameras" and "Events"
-        self.resizeDocks([dock], [210], Qt.Orientation.Horizontal)
+        self.camera_list.setMinimumWidth(250)  # room for the tabs below it: "Cameras", "Events", "Bookmarks"
+        self.resizeDocks([dock], [260], Qt.Orientation.Horizontal)
         self.health_bar = HealthBar(self.statusBar())
         self.alert_label = ElidedLabel()
         self.alert_label.setObjectName("alertLine")
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.alerts_button)
         self.actions_by_name: dict[str, QAction] = {}
         self.motion: MotionControls | None = None  # made once a core is attached
+        self.bookmarks: BookmarkControls | None = None  # the same
         self.control_room = ControlRoom(self)
         self.tours, self.ptz, self.monitors = self.control_room.tours, self.control_room.ptz, self.control_room.monitors
         self._hidden_for_full_screen: list[tuple[QWidget, bool]] = []
@@ -244,7 +247,15 @@ class MainWindow(QMainWindow):
         self.monitors.window_opened.connect(self.wall.add_grid)
         self.monitors.restore([str(camera.id) for camera in core.cameras()])
         self.motion = MotionControls(self, core, self.wall)
+        self.bookmarks = dock_bookmarks(self, core)
         return self.wall
+
+    def play_recorded(self, camera_id: str, moment: datetime) -> None:
+        """The recordings browser plays `camera_id` from `moment` (an event's, a bookmark's)."""
+        panel = self.recordings_panel
+        if panel is not None and hasattr(panel, "play_at"):
+            self.tabs.setCurrentWidget(panel)
+            panel.play_at(camera_id, moment)
 
     def _attach_recordings(self, core: VidStreamCore) -> None:
         try:
@@ -436,6 +447,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.monitors.shut_all()
+        if self.bookmarks is not None:
+            self.bookmarks.close()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         super().closeEvent(event)

@@ -95,7 +95,5 @@ class MotionControls(QObject):
         self.window._spawn(self.core.start_motion(str(camera.id)))
 
     def _play_event(self, camera_id: str, moment: object) -> None:
-        panel = getattr(self.window, "recordings_panel", None)
-        if panel is not None and isinstance(moment, datetime):
-            self.window.tabs.setCurrentWidget(panel)
-            panel.play_at(camera_id, moment)
+        if isinstance(moment, datetime):
+            self.window.play_recorded(camera_id, moment)

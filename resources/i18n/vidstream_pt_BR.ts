@@ -15,6 +15,19 @@
     </message>
 </context>
 <context>
+    <name>BookmarkControls</name>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="209"/>
+        <source>Not removed: {0}</source>
+        <translation>Não removido: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="213"/>
+        <source>Removed “{0}”</source>
+        <translation>“{0}” removido</translation>
+    </message>
+</context>
+<context>
     <name>BookmarkDialog</name>
     <message>
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="261"/>
@@ -40,6 +53,64 @@
         <location filename="../../vidstream_desktop/recordings/dialogs.py" line="269"/>
         <source>Note</source>
         <translation>Nota</translation>
+    </message>
+</context>
+<context>
+    <name>BookmarksPanel</name>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="55"/>
+        <source>Search names and notes</source>
+        <translation>Buscar em nomes e notas</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="63"/>
+        <source>Play</source>
+        <translation>Reproduzir</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="64"/>
+        <source>Play the first camera of the bookmark from its start</source>
+        <translation>Reproduzir a primeira câmera do marcador desde o início</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="65"/>
+        <source>Remove…</source>
+        <translation>Remover…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="66"/>
+        <source>Remove the bookmark: retention may then delete its footage</source>
+        <translation>Remover o marcador: a retenção poderá então apagar as gravações</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="91"/>
+        <source>Remove bookmark</source>
+        <translation>Remover marcador</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="92"/>
+        <source>Remove “{0}”? Its footage is then no longer kept from retention.</source>
+        <translation>Remover “{0}”? As gravações deixam de ser protegidas da retenção.</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="114"/>
+        <source>Made by {0}</source>
+        <translation>Criado por {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="120"/>
+        <source>{0} bookmark(s)</source>
+        <translation>{0} marcador(es)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="122"/>
+        <source>No bookmark&apos;s name or note contains “{0}”</source>
+        <translation>Nenhum marcador tem “{0}” no nome ou na nota</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="124"/>
+        <source>No bookmarks yet: select a recording and choose “Bookmark…”</source>
+        <translation>Nenhum marcador ainda: selecione uma gravação e escolha “Marcar…”</translation>
     </message>
 </context>
 <context>
@@ -778,82 +849,82 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>LivePlayer</name>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="181"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="185"/>
         <source>no stream address</source>
         <translation>sem endereço de stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="187"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="191"/>
         <source>this VLC cannot open {transport} streams</source>
         <translation>este VLC não abre streams {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="192"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="280"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="327"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="196"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="278"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="326"/>
         <source>connecting over {transport}</source>
         <translation>conectando via {transport}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="216"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="394"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="220"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="393"/>
         <source>the live relay cannot start: {0}</source>
         <translation>o retransmissor ao vivo não consegue iniciar: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="295"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="458"/>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="475"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="293"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="457"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="476"/>
         <source>offline: camera not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="297"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="295"/>
         <source>offline: server not reachable</source>
         <translation>offline: servidor inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="330"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="329"/>
         <source>VLC could not start the stream</source>
         <translation>O VLC não conseguiu iniciar o stream</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="400"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="399"/>
         <source>offline: {0}; retrying in {1:.0f} s</source>
         <translation>offline: {0}; nova tentativa em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="411"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="410"/>
         <source>offline: the stream could not be opened</source>
         <translation>offline: o stream não pôde ser aberto</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="413"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="412"/>
         <source>offline: the stream ended</source>
         <translation>offline: o stream terminou</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="460"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="459"/>
         <source>offline: no picture within {seconds:.0f} s</source>
         <translation>offline: nenhuma imagem em {seconds:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="482"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="483"/>
         <source>no new picture: the camera stopped sending</source>
         <translation>sem imagem nova: a câmera parou de enviar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="521"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="535"/>
         <source>packets lost: {0} in {1:.0f} s</source>
         <translation>pacotes perdidos: {0} em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="523"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="537"/>
         <source>decoder behind: {0} pictures dropped in {1:.0f} s</source>
         <translation>decodificador atrasado: {0} imagens descartadas em {1:.0f} s</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/wall/live_player.py" line="524"/>
+        <location filename="../../vidstream_desktop/wall/live_player.py" line="538"/>
         <source>showing {0:.0f} of the camera&apos;s {1:.0f} fps</source>
         <translation>exibindo {0:.0f} dos {1:.0f} fps da câmera</translation>
     </message>
@@ -861,230 +932,230 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="64"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="66"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="67"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="69"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="87"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="289"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="89"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="95"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="97"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="118"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="133"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="138"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="143"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="145"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="354"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="365"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="150"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="400"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="411"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="163"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="164"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="176"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="177"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="178"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Wheel / drag in a picture (Ctrl on a PTZ tile)</source>
         <translation>Roda / arrastar na imagem (Ctrl num quadro PTZ)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Digital zoom / move the zoomed view</source>
         <translation>Zoom digital / mover a área ampliada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="256"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="267"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="289"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="328"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="339"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="355"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="366"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="371"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="382"/>
         <source>Camera not changed</source>
         <translation>Câmera não alterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="401"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="420"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="420"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="429"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1270,62 +1341,62 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>PlayerPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="127"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="132"/>
         <source>No recording selected</source>
         <translation>Nenhuma gravação selecionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="132"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="137"/>
         <source>Pick a recording, or click the timeline</source>
         <translation>Escolha uma gravação ou clique na linha do tempo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="134"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="139"/>
         <source>Play / pause (Space)</source>
         <translation>Reproduzir / pausar (Espaço)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="135"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="140"/>
         <source>Next frame (.)</source>
         <translation>Próximo quadro (.)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="137"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="142"/>
         <source>Previous frame (,)</source>
         <translation>Quadro anterior (,)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="139"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="144"/>
         <source>Play backwards, key frame by key frame (J)</source>
         <translation>Reproduzir para trás, de quadro-chave em quadro-chave (J)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="158"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="163"/>
         <source>Playback speed</source>
         <translation>Velocidade de reprodução</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="160"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="165"/>
         <source>Sound on / off</source>
         <translation>Som liga / desliga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="161"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="166"/>
         <source>Save a snapshot</source>
         <translation>Salvar uma captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="400"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="399"/>
         <source>The snapshot could not be saved</source>
         <translation>Não foi possível salvar a captura</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="451"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="450"/>
         <source>VLC could not open this recording</source>
         <translation>O VLC não conseguiu abrir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/player.py" line="509"/>
+        <location filename="../../vidstream_desktop/recordings/player.py" line="508"/>
         <source>This part of the recording cannot be played</source>
         <translation>Esta parte da gravação não pode ser reproduzida</translation>
     </message>
@@ -1544,7 +1615,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="530"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="526"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
@@ -1560,7 +1631,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="532"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="528"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
@@ -1581,7 +1652,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/recordings/panel.py" line="175"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="534"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="530"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
@@ -1627,22 +1698,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="362"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
         <source>{camera}, {start} to {end}</source>
         <translation>{camera}, de {start} a {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
         <source>Not bookmarked</source>
         <translation>Não marcado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="373"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
         <source>Bookmarked “{0}”</source>
         <translation>Marcado “{0}”</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="375"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
         <source>(%n archived segment(s) under a legal hold)</source>
         <translation>
             <numerusform></numerusform>
@@ -1650,22 +1721,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="386"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="382"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="392"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="388"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="402"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="402"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1673,48 +1744,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="408"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="404"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="410"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
         <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
         <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="421"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="417"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="426"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="423"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="419"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="426"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="422"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="434"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="493"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="489"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="513"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="509"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="513"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="509"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1722,22 +1793,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="531"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="527"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="533"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="529"/>
         <source>Export evidence…</source>
         <translation>Exportar evidências…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="536"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="532"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="548"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="544"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -2226,6 +2297,14 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <location filename="../../vidstream_desktop/wall/zoom_view.py" line="121"/>
         <source>Digital zoom {0}×: wheel to zoom, drag to move, zoom all the way out to leave</source>
         <translation>Zoom digital {0}×: roda para aproximar, arraste para mover, afaste até o fim para sair</translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="221"/>
+        <source>Bookmarks</source>
+        <translation>Marcadores</translation>
     </message>
 </context>
 <context>
