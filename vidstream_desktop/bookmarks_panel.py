@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -26,13 +27,16 @@ from PySide6.QtWidgets import (
 
 from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.bookmark import Bookmark
+from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import VidStreamError
+from vidstream_desktop.recordings.dialogs import BookmarkDialog
 
 if TYPE_CHECKING:
     from vidstream_desktop.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 BOOKMARK_ROLE = Qt.ItemDataRole.UserRole  # the Bookmark shown by the row
+WALL_SPAN = timedelta(minutes=5)  # what "Bookmark the wall…" offers: what just happened
 SEARCH_PAUSE_MS = 250  # typing pauses this long before the catalog is asked: one search per word, not per key
 LISTED = 500
 
@@ -50,6 +54,7 @@ class BookmarksPanel(QWidget):
     search_changed = Signal(str)
     play_requested = Signal(object)  # Bookmark
     remove_requested = Signal(object)  # Bookmark
+    wall_bookmark_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,12 +72,17 @@ class BookmarksPanel(QWidget):
         self.play_button.setToolTip(self.tr("Play the first camera of the bookmark from its start"))
         self.remove_button = QPushButton(self.tr("Remove…"), self)
         self.remove_button.setToolTip(self.tr("Remove the bookmark: retention may then delete its footage"))
+        self.wall_button = QPushButton(self.tr("Bookmark the wall…"), self)
+        self.wall_button.setObjectName("bookmarkWall")
+        self.wall_button.setToolTip(self.tr("Bookmark every camera on the wall over a time range (the last five "
+                                            "minutes unless changed)"))  # fmt: skip
         buttons = QHBoxLayout()
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.wall_button)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
@@ -87,6 +97,7 @@ class BookmarksPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._enable())
         self.play_button.clicked.connect(lambda: self._ask(self.play_requested))
         self.remove_button.clicked.connect(lambda: self._ask(self.remove_requested))
+        self.wall_button.clicked.connect(self.wall_bookmark_requested)
         self._enable()
 
     def confirm_removal(self, bookmark: Bookmark) -> bool:
@@ -151,19 +162,21 @@ class BookmarkControls(QObject):
 
     def __init__(
         self, core: VidStreamCore, panel: BookmarksPanel, play: Callable[[str, datetime], None],
-        confirm: Callable[[Bookmark], bool], parent: QObject | None = None,
+        confirm: Callable[[Bookmark], bool], wall_cameras: Callable[[], list[str]], parent: QObject | None = None,
     ) -> None:  # fmt: skip
         super().__init__(parent)
         self.core = core
         self.panel = panel
         self.play = play
         self.confirm = confirm
+        self.wall_cameras = wall_cameras
         self.searches = 0  # searches answered (a test waits for the one it caused)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._query = ""
         panel.search_changed.connect(self.search)
         panel.play_requested.connect(self._play)
         panel.remove_requested.connect(self._remove)
+        panel.wall_bookmark_requested.connect(lambda: self.bookmark_wall())
         self._changed.connect(lambda: self.search(self._query), Qt.ConnectionType.QueuedConnection)
         core.change_listeners.append(self._on_core_change)
 
@@ -177,10 +190,11 @@ class BookmarkControls(QObject):
         for task in self._tasks:
             task.cancel()
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     def search(self, text: str) -> None:
         self._query = text
@@ -200,6 +214,36 @@ class BookmarkControls(QObject):
     def _play(self, bookmark: Bookmark) -> None:
         if bookmark.camera_ids:
             self.play(bookmark.camera_ids[0], bookmark.start)
+
+    def bookmark_wall(
+        self, name: str | None = None, note: str = "", span: tuple[datetime, datetime] | None = None
+    ) -> asyncio.Task[None] | None:  # fmt: skip
+        """Bookmark every camera on the wall over `span`; without a `name`, ask for it, the note and the range
+        (the last five minutes to start with)."""
+        cameras = list(dict.fromkeys(self.wall_cameras()))
+        if not cameras:
+            self.panel.tell(self.tr("No camera on the wall to bookmark"))
+            return None
+        if name is None:
+            end = utc_now().replace(microsecond=0)
+            names = ", ".join(self._camera_name(camera_id) for camera_id in cameras)
+            what = self.tr("The wall's %n camera(s): {0}", "", len(cameras)).format(names)
+            dialog = BookmarkDialog(what, self.panel, span=(end - WALL_SPAN, end))
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            (name, note), span = dialog.values(), dialog.span()
+        start, end = span or (utc_now() - WALL_SPAN, utc_now())
+        return self._spawn(self._bookmarked(name, cameras, start, end, note))
+
+    async def _bookmarked(self, name: str, cameras: list[str], start: datetime, end: datetime, note: str) -> None:
+        try:
+            outcome = await self.core.bookmarks.add(name, cameras, start, end, note)
+        except VidStreamError as error:
+            self.panel.tell(self.tr("Not bookmarked: {0}").format(error))
+            return
+        for camera_id in cameras:
+            self.core.changed("bookmark", camera_id)
+        self.panel.tell(self.tr("Bookmarked “{0}” on %n camera(s)", "", len(cameras)).format(outcome.bookmark.name))
 
     def _remove(self, bookmark: Bookmark) -> None:
         if self.confirm(bookmark):
@@ -227,6 +271,9 @@ def dock_bookmarks(window: MainWindow, core: VidStreamCore) -> BookmarkControls:
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
     window.tabifyDockWidget(window.cameras_dock, dock)
     window.cameras_dock.raise_()
-    controls = BookmarkControls(core, panel, window.play_recorded, panel.confirm_removal, window)
+    def wall_cameras() -> list[str]:
+        return [tile.camera_id for tile in window.grid.tiles() if tile.camera_id]
+
+    controls = BookmarkControls(core, panel, window.play_recorded, panel.confirm_removal, wall_cameras, window)
     controls.search("")
     return controls

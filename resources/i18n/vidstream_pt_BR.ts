@@ -17,12 +17,38 @@
 <context>
     <name>BookmarkControls</name>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="209"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="225"/>
+        <source>No camera on the wall to bookmark</source>
+        <translation>Nenhuma câmera no mural para marcar</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="230"/>
+        <source>The wall&apos;s %n camera(s): {0}</source>
+        <translation>
+            <numerusform>A %n câmera do mural: {0}</numerusform>
+            <numerusform>As %n câmeras do mural: {0}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="242"/>
+        <source>Not bookmarked: {0}</source>
+        <translation>Não marcado: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="246"/>
+        <source>Bookmarked “{0}” on %n camera(s)</source>
+        <translation>
+            <numerusform>“{0}” marcado em %n câmera</numerusform>
+            <numerusform>“{0}” marcado em %n câmeras</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="256"/>
         <source>Not removed: {0}</source>
         <translation>Não removido: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="213"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="260"/>
         <source>Removed “{0}”</source>
         <translation>“{0}” removido</translation>
     </message>
@@ -30,27 +56,37 @@
 <context>
     <name>BookmarkDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="261"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="264"/>
         <source>Bookmark</source>
         <translation>Marcador</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="263"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="266"/>
         <source>e.g. Forklift at the loading dock</source>
         <translation>ex.: Empilhadeira na doca de carga</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="265"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="268"/>
         <source>What happened, case number, who asked…</source>
         <translation>O que aconteceu, número do caso, quem pediu…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="268"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="271"/>
         <source>Name</source>
         <translation>Nome</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="269"/>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="278"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="279"/>
+        <source>To</source>
+        <translation>Até</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/recordings/dialogs.py" line="280"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
@@ -58,57 +94,67 @@
 <context>
     <name>BookmarksPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="55"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="63"/>
         <source>Search names and notes</source>
         <translation>Buscar em nomes e notas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="63"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="71"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="64"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="72"/>
         <source>Play the first camera of the bookmark from its start</source>
         <translation>Reproduzir a primeira câmera do marcador desde o início</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="65"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="73"/>
         <source>Remove…</source>
         <translation>Remover…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="66"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="74"/>
         <source>Remove the bookmark: retention may then delete its footage</source>
         <translation>Remover o marcador: a retenção poderá então apagar as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="91"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="75"/>
+        <source>Bookmark the wall…</source>
+        <translation>Marcar o mural…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="77"/>
+        <source>Bookmark every camera on the wall over a time range (the last five minutes unless changed)</source>
+        <translation>Marcar todas as câmeras do mural num intervalo de tempo (os últimos cinco minutos, se não for alterado)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="105"/>
         <source>Remove bookmark</source>
         <translation>Remover marcador</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="92"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="106"/>
         <source>Remove “{0}”? Its footage is then no longer kept from retention.</source>
         <translation>Remover “{0}”? As gravações deixam de ser protegidas da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="114"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="128"/>
         <source>Made by {0}</source>
         <translation>Criado por {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="120"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="134"/>
         <source>{0} bookmark(s)</source>
         <translation>{0} marcador(es)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="122"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="136"/>
         <source>No bookmark&apos;s name or note contains “{0}”</source>
         <translation>Nenhum marcador tem “{0}” no nome ou na nota</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="124"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="138"/>
         <source>No bookmarks yet: select a recording and choose “Bookmark…”</source>
         <translation>Nenhum marcador ainda: selecione uma gravação e escolha “Marcar…”</translation>
     </message>
@@ -2302,7 +2348,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>panel</name>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="221"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="268"/>
         <source>Bookmarks</source>
         <translation>Marcadores</translation>
     </message>

@@ -1,6 +1,7 @@
 """The Bookmarks tab on the real core (MinIO, MediaMTX): a bookmark made in the browser appears at once, the
 search matches names and notes as the operator types, Play opens the recordings browser at the bookmark's
-start, and Remove asks, then removes it (audited) from the list and the catalog."""
+start, Remove asks, then removes it (audited) from the list and the catalog, and "Bookmark the wall…" marks
+every camera on the wall at once."""
 
 from __future__ import annotations
 
@@ -92,5 +93,21 @@ def test_bookmarks_are_listed_searched_played_and_removed(  # type: ignore[no-un
         assert "Removed “Forklift incident”" in panel.status.text()
         assert [b.name for b in core.catalog.bookmarks()] == ["Night patrol"]
         assert any(action == "bookmark-remove" for _, _, action, _, _ in core.catalog.audit_log())
+
+        # The whole wall at once: every camera on its tiles, over the range given.
+        assert sorted(t.camera_id for t in window.grid.tiles() if t.camera_id) == sorted([str(dock.id), str(gate.id)])
+        refused = controls.bookmark_wall(name="  ", span=(now - timedelta(minutes=10), now))
+        assert refused is not None
+        await refused
+        assert "Not bookmarked: a bookmark needs a name" in panel.status.text()
+        made = controls.bookmark_wall(name="Shift change", note="", span=(now - timedelta(minutes=10), now))
+        assert made is not None
+        await made
+        assert "Bookmarked “Shift change” on 2 camera(s)" in panel.status.text()
+        await until(lambda: len(rows(controls)) == 2, 10, "the wall's bookmark listed")
+        assert rows(controls)[0].startswith("Shift change") and rows(controls)[0].count("Dock") == 1
+        shift = next(b for b in core.catalog.bookmarks() if b.name == "Shift change")
+        assert set(shift.camera_ids) == {str(dock.id), str(gate.id)}
+        assert (shift.start, shift.end) == (now - timedelta(minutes=10), now)
 
     run(qasync_loop, scenario(), timeout=90)

@@ -254,9 +254,12 @@ class ShareDialog(QDialog):
 
 
 class BookmarkDialog(QDialog):
-    """A name and a note for a bookmark of the selected recording (what it marks is chosen in the browser)."""
+    """A name and a note for a bookmark of what `what` says; with a `span`, also its time range (the wall's
+    bookmark: the selected recording's range is its own)."""
 
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, what: str, parent: QWidget | None = None, span: tuple[datetime, datetime] | None = None
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle(self.tr("Bookmark"))
         self.name_edit = QLineEdit(self)
@@ -266,6 +269,14 @@ class BookmarkDialog(QDialog):
         form = QFormLayout()
         form.addRow(QLabel(what, self))
         form.addRow(self.tr("Name"), self.name_edit)
+        self.span_edits: tuple[QDateTimeEdit, QDateTimeEdit] | None = None
+        if span is not None:
+            self.span_edits = (QDateTimeEdit(to_qdatetime(span[0]), self), QDateTimeEdit(to_qdatetime(span[1]), self))
+            for edit in self.span_edits:
+                edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+                edit.setCalendarPopup(True)
+            form.addRow(self.tr("From"), self.span_edits[0])
+            form.addRow(self.tr("To"), self.span_edits[1])
         form.addRow(self.tr("Note"), self.note_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -276,3 +287,8 @@ class BookmarkDialog(QDialog):
 
     def values(self) -> tuple[str, str]:
         return self.name_edit.text().strip(), self.note_edit.toPlainText().strip()
+
+    def span(self) -> tuple[datetime, datetime] | None:
+        if self.span_edits is None:
+            return None
+        return from_qdatetime(self.span_edits[0].dateTime()), from_qdatetime(self.span_edits[1].dateTime())
