@@ -419,7 +419,8 @@ class VidStreamCore:
         if stream.is_failure:
             return Result(error=stream.error)
         detect = replace(settings, enabled=True)
-        await self.motion.watch(camera_id, self.service.urls.rtsp(stream.value.path_name), detect)
+        # With the reader login: the embedded server lets nobody read anonymously (the reader keeps it off argv).
+        await self.motion.watch(camera_id, self.service.urls.reader_rtsp(stream.value.path_name), detect)
         return Result.ok(True)
 
     def _on_motion_notice(self, notice: MotionNotice) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -20,9 +21,11 @@ from collections.abc import Awaitable, Callable
 
 import numpy as np
 
+from video_streaming.adapters.ffmpeg import RTSP_INPUT, SCRIPT_PROTOCOLS, has_password, input_script
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.motion.detector import FRAME_HEIGHT, FRAME_WIDTH, GreyFrame
+from video_streaming.private_files import child_environment
 from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -31,14 +34,24 @@ FrameSink = Callable[[GreyFrame, float], Awaitable[None] | None]
 StateSink = Callable[[bool, str], None]  # (receiving frames?, why not)
 
 
-def reader_argv(ffmpeg: str, source_url: str, width: int, height: int, fps: float) -> list[str]:
-    transport = ["-rtsp_transport", "tcp"] if source_url.lower().startswith("rtsp") else []
+# The decoder's side: one thread (detection must cost a few percent of a core, not burst) and no frame held back.
+DECODE_OPTIONS: tuple[str, ...] = ("-flags", "low_delay", "-threads", "1", "-an", "-sn", "-dn")
+PROBE: list[str] = ["-fflags", "nobuffer", "-analyzeduration", "500000", "-probesize", "500000"]
+
+
+def reader_argv(
+    ffmpeg: str, source_url: str, width: int, height: int, fps: float, script_fd: int | None = None
+) -> list[str]:  # fmt: skip
+    """With `script_fd`, the input is `input_script`'s ffconcat script on that inherited pipe: a URL with the
+    media server's reader login never appears on the command line (`ps` shows every user's argv)."""
+    if script_fd is not None:
+        source = [*PROBE, "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS,
+                  "-i", f"/dev/fd/{script_fd}"]  # fmt: skip
+    else:
+        transport = list(RTSP_INPUT) if source_url.lower().startswith("rtsp") else []
+        source = [*transport, *PROBE, "-i", source_url]
     return [
-        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error",
-        *transport, "-timeout", "5000000",  # 5 s socket timeout: a dead source ends ffmpeg
-        "-fflags", "nobuffer", "-flags", "low_delay", "-analyzeduration", "500000", "-probesize", "500000",
-        "-threads", "1",  # one decoding thread: detection must cost a few percent of a core, not burst
-        "-an", "-sn", "-dn", "-i", source_url,
+        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", *DECODE_OPTIONS, *source,
         "-vf", f"{thinning(fps)},scale={width}:{height}:flags=fast_bilinear,format=gray",
         "-fps_mode", "passthrough",  # each kept frame once, as it comes: no duplicates to fill a constant rate
         "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1",
@@ -128,16 +141,27 @@ class FFmpegFrameReader:
             self.restarts += 1
 
     async def _run_once(self) -> bool:
-        argv = reader_argv(self.ffmpeg, self.source_url, self.width, self.height, self.fps)
+        script_fd = None
+        if has_password(self.source_url):
+            script_fd, writer = os.pipe()
+            os.write(writer, input_script(self.source_url, PROBE))
+            os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
+        argv = reader_argv(self.ffmpeg, self.source_url, self.width, self.height, self.fps, script_fd)
         self._stderr = deque(maxlen=20)
-        self.process = process = await asyncio.create_subprocess_exec(
-            *argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
-        )
+        try:
+            self.process = process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                pass_fds=() if script_fd is None else (script_fd,),
+                env=child_environment(),
+                start_new_session=True,
+                preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
+            )
+        finally:
+            if script_fd is not None:
+                os.close(script_fd)
         drain = asyncio.create_task(self._drain_stderr(process))
         size = self.width * self.height
         frames = 0
