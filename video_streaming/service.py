@@ -79,6 +79,12 @@ class PlaybackUrls:
     def rtmp(self, path: str) -> str:
         return f"{self.rtmp_base}/{path}"
 
+    def reader_rtmp(self, path: str) -> str:
+        """MediaMTX takes an RTMP reader's login from the query string (keep it off command lines)."""
+        if not self.reader_user:
+            return self.rtmp(path)
+        return f"{self.rtmp(path)}?user={quote(self.reader_user, safe='')}&pass={quote(self.reader_password, safe='')}"
+
     def webrtc(self, path: str) -> str:
         return f"{self.webrtc_base}/{path}/whep"
 

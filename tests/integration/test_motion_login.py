@@ -1,7 +1,7 @@
 """Motion detection through the core on a media server that, like the app's own, lets nobody read anonymously:
-the detector reads the camera's sub-stream path with the reader login, and the login never appears on the
-reader's ffmpeg command line. Real MediaMTX (no anonymous user), a scripted camera pushing with its own
-publish login, the real ffmpeg reader."""
+the detector reads the camera's sub-stream path with the reader login (over RTMP for H.264), and the login
+never appears on the reader's ffmpeg command line. Real MediaMTX (no anonymous user), a scripted camera
+pushing with its own publish login, the real ffmpeg reader."""
 
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ async def test_the_core_detects_motion_on_a_server_that_needs_the_reader_login(
         for pid in readers:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
             assert server.endpoints.reader_password.encode() not in argv, "the reader login on a command line"
+            assert b"concat" in argv, "the source comes from a script on a pipe"
+        # An H.264 camera is read over RTMP (whole frames: no frame held back by the RTP depacketizer).
+        watched = core.sub_streams.get(str(yard.id)) or core.streams[str(yard.id)]  # the path MediaMTX pulls into
+        path = wait_path_ready(server, watched.path_name)
+        assert any(reader.get("type") == "rtmpConn" for reader in path.get("readers", [])), path.get("readers")
     finally:
         await asyncio.wait_for(core.close(), timeout=30)
         camera.stop()

@@ -18,6 +18,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -37,6 +38,19 @@ StateSink = Callable[[bool, str], None]  # (receiving frames?, why not)
 # The decoder's side: one thread (detection must cost a few percent of a core, not burst) and no frame held back.
 DECODE_OPTIONS: tuple[str, ...] = ("-flags", "low_delay", "-threads", "1", "-an", "-sn", "-dn")
 PROBE: list[str] = ["-fflags", "nobuffer", "-analyzeduration", "500000", "-probesize", "500000"]
+# RTMP's own `timeout` means "listen for a connection": a dead source is ended by the generic I/O timeout.
+RTMP_INPUT: list[str] = ["-rw_timeout", "5000000"]
+READER_PROTOCOLS = SCRIPT_PROTOCOLS + ",rtmp"
+
+
+def transport_options(source_url: str) -> list[str]:
+    scheme = source_url.split(":", 1)[0].lower()
+    return list(RTSP_INPUT) if scheme.startswith("rtsp") else list(RTMP_INPUT) if scheme == "rtmp" else []
+
+
+def carries_secret(source_url: str) -> bool:
+    """A login in the URL's user part, or in its query as MediaMTX takes it over RTMP (`?user=…&pass=…`)."""
+    return has_password(source_url) or "pass=" in urlsplit(source_url).query
 
 
 def reader_argv(
@@ -45,11 +59,10 @@ def reader_argv(
     """With `script_fd`, the input is `input_script`'s ffconcat script on that inherited pipe: a URL with the
     media server's reader login never appears on the command line (`ps` shows every user's argv)."""
     if script_fd is not None:
-        source = [*PROBE, "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS,
+        source = [*PROBE, "-f", "concat", "-safe", "0", "-protocol_whitelist", READER_PROTOCOLS,
                   "-i", f"/dev/fd/{script_fd}"]  # fmt: skip
     else:
-        transport = list(RTSP_INPUT) if source_url.lower().startswith("rtsp") else []
-        source = [*transport, *PROBE, "-i", source_url]
+        source = [*transport_options(source_url), *PROBE, "-i", source_url]
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "error", *DECODE_OPTIONS, *source,
         "-vf", f"{thinning(fps)},scale={width}:{height}:flags=fast_bilinear,format=gray",
@@ -142,9 +155,9 @@ class FFmpegFrameReader:
 
     async def _run_once(self) -> bool:
         script_fd = None
-        if has_password(self.source_url):
+        if carries_secret(self.source_url):
             script_fd, writer = os.pipe()
-            os.write(writer, input_script(self.source_url, PROBE))
+            os.write(writer, input_script(self.source_url, PROBE, transport_options(self.source_url)))
             os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
         argv = reader_argv(self.ffmpeg, self.source_url, self.width, self.height, self.fps, script_fd)
         self._stderr = deque(maxlen=20)
