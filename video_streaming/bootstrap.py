@@ -312,6 +312,7 @@ def build_core(
     core.setup_problems.extend(site_problems)
     if stack is not None and stack.mediamtx is not None:
         server = stack.mediamtx
+        core.motion_over_rtmp = True  # render_config turns its RTMP listener on
 
         async def give_logins(logins: list[PublishLogin]) -> None:
             server.publishers = [Publisher(login.user, login.password, login.path) for login in logins]

@@ -158,6 +158,7 @@ class VidStreamCore:
         self.alert_listeners: list[Alert] = []
         self.change_listeners: list[ChangeListener] = []
         self.streams: dict[str, Stream] = {}  # camera id -> main stream (recorded, shown big)
+        self.motion_over_rtmp = False  # the media server's RTMP listener is on (the embedded one's is)
         self.sub_streams: dict[str, Stream] = {}  # camera id -> sub-stream (small tiles), when it has one
         self.active_recordings: dict[str, Recording] = {}  # camera id -> recording
         self._open_gaps: dict[str, datetime] = {}
@@ -432,14 +433,15 @@ class VidStreamCore:
         the reader keeps the login off ffmpeg's command line). H.264 over RTMP: ffmpeg's RTP depacketizer holds
         each H.264 frame until the next one begins, and RTMP delivers whole frames (measured on a 5 fps
         sub-stream: motion noticed 0.56 s after it started over RTSP, 0.36 s over RTMP). Any other codec, or
-        one not known within a few seconds, over RTSP (ffmpeg 5.1 reads no H.265 or M-JPEG from RTMP)."""
+        one not known within a few seconds, over RTSP (ffmpeg 5.1 reads no H.265 or M-JPEG from RTMP); so is
+        every camera of a media server whose RTMP listener is not known to be on (`motion_over_rtmp`)."""
         codec = None
         for _ in range(CODEC_WAIT_TRIES):
             codec = await self.live_video_codec(camera_id, sub_stream=True)
             if codec is not None:
                 break
             await asyncio.sleep(CODEC_WAIT_S)
-        if codec == "H264":
+        if codec == "H264" and self.motion_over_rtmp:
             return self.service.urls.reader_rtmp(path)
         return self.service.urls.reader_rtsp(path)
 
