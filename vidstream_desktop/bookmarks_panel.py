@@ -173,6 +173,7 @@ class BookmarkControls(QObject):
         self.searches = 0  # searches answered (a test waits for the one it caused)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._query = ""
+        self._asked = 0  # searches started: only the latest one's answer is shown
         panel.search_changed.connect(self.search)
         panel.play_requested.connect(self._play)
         panel.remove_requested.connect(self._remove)
@@ -198,12 +199,17 @@ class BookmarkControls(QObject):
 
     def search(self, text: str) -> None:
         self._query = text
-        self._spawn(self._search(text))
+        self._asked += 1
+        self._spawn(self._search(text, self._asked))
 
-    async def _search(self, text: str) -> None:
-        found = await self.core.bookmarks.search(text, limit=LISTED)
-        if text != self._query:
-            return  # the operator typed on: a later search shows its own answer
+    async def _search(self, text: str, asked: int) -> None:
+        try:
+            found = await self.core.bookmarks.search(text, limit=LISTED)
+        except VidStreamError as error:
+            self.panel.tell(self.tr("Not searched: {0}").format(error))
+            return
+        if asked != self._asked:
+            return  # a later search (typing on, another change) shows its own answer
         self.panel.show_bookmarks(found, self._camera_name)
         self.searches += 1
 

@@ -17,12 +17,17 @@
 <context>
     <name>BookmarkControls</name>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="225"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="209"/>
+        <source>Not searched: {0}</source>
+        <translation>Busca não feita: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="231"/>
         <source>No camera on the wall to bookmark</source>
         <translation>Nenhuma câmera no mural para marcar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="230"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="236"/>
         <source>The wall&apos;s %n camera(s): {0}</source>
         <translation>
             <numerusform>A %n câmera do mural: {0}</numerusform>
@@ -30,12 +35,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="242"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="248"/>
         <source>Not bookmarked: {0}</source>
         <translation>Não marcado: {0}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="246"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="252"/>
         <source>Bookmarked “{0}” on %n camera(s)</source>
         <translation>
             <numerusform>“{0}” marcado em %n câmera</numerusform>
@@ -43,12 +48,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="256"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="262"/>
         <source>Not removed: {0}</source>
         <translation>Não removido: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="260"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="266"/>
         <source>Removed “{0}”</source>
         <translation>“{0}” removido</translation>
     </message>
@@ -2348,7 +2353,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>panel</name>
     <message>
-        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="268"/>
+        <location filename="../../vidstream_desktop/bookmarks_panel.py" line="274"/>
         <source>Bookmarks</source>
         <translation>Marcadores</translation>
     </message>

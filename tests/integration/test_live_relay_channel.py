@@ -71,6 +71,15 @@ def read_for(reader: int, seconds: float) -> bytes:
     return bytes(data)
 
 
+def first_bytes(reader: int, timeout: float = 10.0, at_least: int = 4096) -> bytes:
+    """What the reader gets once `at_least` bytes have come (a slow probe on a loaded machine may take seconds)."""
+    data = bytearray()
+    deadline = time.monotonic() + timeout
+    while len(data) < at_least and time.monotonic() < deadline:
+        data += read_for(reader, 0.2)
+    return bytes(data)
+
+
 def is_mpeg_ts(data: bytes) -> bool:
     start = data.find(b"\x47")
     packets = data[start:]
@@ -241,13 +250,13 @@ def test_every_player_of_an_mjpeg_relay_reads_its_stream_from_the_first_boundary
         reader = os.open(channel_path(relay), os.O_RDONLY | os.O_NONBLOCK)
         try:
             first_run = running(relay)
-            first = read_for(reader, 1.0)
+            first = first_bytes(reader)
             assert first.startswith(b"--") and b"Content-type: image/jpeg" in first, first[:80]
             relay.detach_player()  # the next frames are dropped: the stream goes on mid-way
             written = bytes_written(first_run)
             until_sync(lambda: bytes_written(first_run) - written > 20 * 1024, 10, "ffmpeg writes 20 KB unread")
             relay.attach_player()
-            second = read_for(reader, 1.5)
+            second = first_bytes(reader)
             assert second.startswith(b"--"), second[:80]
             assert relay.pid not in (None, first_run), "a new run for the new player"
         finally:

@@ -78,7 +78,9 @@ def thinning(fps: float) -> str:
     main stream). `select` lets a frame through at once when a whole interval (5 % slack for timestamp
     jitter) has passed since the last one it kept."""
     interval = 0.95 / fps
-    return f"select='isnan(prev_selected_t)+gte(t-prev_selected_t,{interval:.4f})'"
+    # A timestamp that jumps back (a camera's clock reset) is let through too, or nothing would pass until
+    # the time caught up again.
+    return f"select='isnan(prev_selected_t)+gte(t-prev_selected_t,{interval:.4f})+lt(t,prev_selected_t)'"
 
 
 class FFmpegFrameReader:
