@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.gui
 
 
+# PyInstaller's build is most of the time (about 200 s on two cores, more in CI), over the suite's default.
+@pytest.mark.timeout(900)
 def test_bundle_unpacks_and_plays_the_demo_wall(tmp_path: Path) -> None:
     if not os.environ.get("DISPLAY"):
         missing_prerequisite("the bundle test needs a display (make test runs it under Xvfb)")
