@@ -207,11 +207,11 @@ async def test_sixteen_cameras_record_and_archive_for_ten_minutes_without_leaks_
     assert not short, f"recordings cover less than their span: {short}"
     assert report.clean, report.lines()
     assert not [a for a in alerts if a[0] != "info"], alerts
-    # Bounds: about 1,300 segments close between the thirds' midpoints in ten minutes (650 in `make test`'s five),
-    # so one descriptor or one 1 kB object (2 kB in five minutes) kept per segment breaks the first two; the Python heap bound catches what RSS's allocator
-    # noise hides (a future kept twice a second per camera grew it by 2 MiB). MinIO's Go heap grows in steps
-    # with the objects it holds (first/last third medians 248/291 to 286/380 MiB in runs here): only a
-    # runaway is caught there.
+    # Bounds: about 1,300 segments close between the thirds' midpoints in ten minutes (650 in `make test`'s
+    # five), so one descriptor or one 1 kB object (2 kB in five minutes) kept per segment breaks the first two;
+    # the Python heap bound catches what RSS's allocator noise hides (a future kept twice a second per camera
+    # grew it by 2 MiB). MinIO's Go heap grows in steps with the objects it holds (first/last third medians
+    # 248/291 to 286/380 MiB in runs here): only a runaway is caught there.
     _assert_flat(flat, "fds", slack=20, share=0.10)
     _assert_flat(flat, "threads", slack=10, share=0.10)
     _assert_flat(flat, "python_heap_mib", slack=1.0, share=0.05)
