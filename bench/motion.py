@@ -129,7 +129,7 @@ async def bench_detection(
             service.listeners.append(notices.append)
             names = [f"cam{index}" for index in range(cameras)]
             for name in names:
-                # Over RTMP, as the core reads an H.264 camera (VidStreamCore._detector_url).
+                # Over RTMP, as the core reads an H.264 camera (MotionCoordinator._detector_url).
                 await service.watch(name, server.endpoints.rtmp_url("bench"), MotionSettings(masks=(SWING_REGION,)))
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and not all(service.frames_seen(n) for n in names):  # noqa: ASYNC110

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from video_streaming.adapters.ffmpeg import FFmpegRecorder
+from video_streaming.adapters.ffmpeg import FFmpegRecorder, probe_duration
 from video_streaming.adapters.frame_reader import FFmpegFrameReader
 from video_streaming.adapters.live_relay import FFmpegLiveRelays
 from video_streaming.adapters.local_storage import LocalFolderStorage
@@ -307,7 +307,7 @@ def build_core(
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
-        sites=remote_sites, work_dir=settings.data_path / "run",
+        sites=remote_sites, work_dir=settings.data_path / "run", probe_duration=probe_duration,
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
     if stack is not None and stack.mediamtx is not None:

@@ -1,4 +1,5 @@
-"""The three ports of the seed API. Adapters implement them; tests may fake them."""
+"""The three ports of the seed API, and the wider ones the application needs (each a subclass of a seed
+port where it grows one). Adapters implement them; tests may fake them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from video_streaming.domain.onvif import (
     PtzPreset,
     PtzVelocity,
 )
+from video_streaming.recorder_events import EventSink
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of bytes transferred since the previous call (boto3's convention)."""
@@ -59,6 +61,48 @@ class FFmpegService(abc.ABC):
     @abc.abstractmethod
     async def stop_recording(self, recording_id: uuid.UUID) -> bool:
         """Stop gracefully so the last segment is closed. False when no such recording runs."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why a camera gives no media, for the operator."""
+
+    reason: str  # what is wrong
+    hint: str  # what to do about it
+
+
+class MediaServer(MediaMTXClient):
+    """The media server as the application needs it: the seed's three calls, plus one listing of every
+    path and the reasons a source is not ready (MediaMTX's API says only "not ready")."""
+
+    @abc.abstractmethod
+    async def list_paths(self) -> dict[str, dict[str, Any]]:
+        """Every path's summary (as `get_stream_status`), by path name, in as few calls as possible."""
+
+    @abc.abstractmethod
+    def source_error(self, stream_id: str) -> str | None:
+        """Why the server cannot pull the path's source right now, in words; None when no reason is known."""
+
+    @abc.abstractmethod
+    async def reachability_problem(self, source_url: str) -> Diagnosis | None:
+        """What makes a camera unreachable (its host does not resolve, its port refuses), found in seconds;
+        None when it answers."""
+
+    @abc.abstractmethod
+    async def aclose(self) -> None:
+        """Release the connections to the server."""
+
+
+class SegmentRecorder(FFmpegService):
+    """The seed's recorder, as the recording lifecycle drives it: it records into segment files of
+    `segment_seconds` and tells what happens (recorder_events) to `on_event`."""
+
+    segment_seconds: int
+    on_event: EventSink | None
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Stop every recording gracefully (each last segment closed)."""
 
 
 class StorageService(abc.ABC):

@@ -11,12 +11,16 @@ from typing import Any
 from video_streaming.domain.errors import NotFound, RetentionLocked, StorageFailed
 from video_streaming.ports import (
     ArchiveStorage,
+    Diagnosis,
     FFmpegService,
     MediaMTXClient,
+    MediaServer,
     ProgressCallback,
+    SegmentRecorder,
     StoredObject,
     UploadReceipt,
 )
+from video_streaming.recorder_events import EventSink, RecorderEvent
 
 
 class FakeMediaMTX(MediaMTXClient):
@@ -52,6 +56,52 @@ class FakeFFmpeg(FFmpegService):
 
     async def stop_recording(self, recording_id: uuid.UUID) -> bool:
         return self.running.pop(recording_id, None) is not None
+
+
+class FakeMediaServer(FakeMediaMTX, MediaServer):
+    """The wide media-server port in memory: `reasons` is what the server would say of a path's source."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: dict[str, str] = {}
+        self.unreachable: dict[str, Diagnosis] = {}  # source URL -> why it cannot be reached
+        self.closed = False
+
+    async def list_paths(self) -> dict[str, dict[str, Any]]:
+        return {name: {"ready": True, "tracks": ["H264"]} for name in self.paths}
+
+    def source_error(self, stream_id: str) -> str | None:
+        return self.reasons.get(stream_id)
+
+    async def reachability_problem(self, source_url: str) -> Diagnosis | None:
+        return self.unreachable.get(source_url)
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+class FakeSegmentRecorder(SegmentRecorder):
+    """Records nothing by itself: a test writes the segment files and tells the events with `emit`."""
+
+    def __init__(self, segment_seconds: int = 2) -> None:
+        self.segment_seconds = segment_seconds
+        self.on_event: EventSink | None = None
+        self.running: dict[uuid.UUID, Path] = {}
+
+    async def start_recording(self, recording_id: uuid.UUID, source_url: str, output_path: str) -> bool:
+        Path(output_path).mkdir(parents=True, exist_ok=True)
+        self.running[recording_id] = Path(output_path)
+        return True
+
+    async def stop_recording(self, recording_id: uuid.UUID) -> bool:
+        return self.running.pop(recording_id, None) is not None
+
+    def emit(self, event: RecorderEvent) -> None:
+        assert self.on_event is not None, "nobody listens to the recorder"
+        self.on_event(event)
+
+    async def close(self) -> None:
+        self.running.clear()
 
 
 class FakeStorage(ArchiveStorage):

@@ -19,7 +19,6 @@ import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,43 +45,20 @@ from video_streaming.domain.errors import (
     Unauthorized,
     VidStreamError,
 )
-from video_streaming.ports import FFmpegService
+from video_streaming.ports import SegmentRecorder
 from video_streaming.private_files import child_environment
+from video_streaming.recorder_events import (
+    EventSink,
+    RecorderEvent,
+    RecordingFailedEvent,
+    RecordingGap,
+    RecordingNotice,
+    SegmentClosed,
+)
 from video_streaming.runtime.process import die_with_parent
 
 log = logging.getLogger(__name__)
 SEGMENT_LIST = "segments-{attempt}.csv"  # one list per ffmpeg run: each run rewrites its list
-
-
-@dataclass(frozen=True)
-class SegmentClosed:
-    recording_id: uuid.UUID
-    path: Path
-    start: datetime
-    duration: float
-    partial: bool = False  # cut short by a crash or kill: playable, but its end is approximate
-
-
-@dataclass(frozen=True)
-class RecordingGap:
-    recording_id: uuid.UUID
-    started_at: datetime
-    ended_at: datetime | None  # None while the source is still away
-    reason: str
-
-
-@dataclass(frozen=True)
-class RecordingFailedEvent:
-    recording_id: uuid.UUID
-    error: VidStreamError
-
-
-@dataclass(frozen=True)
-class RecordingNotice:
-    """Something the operator should know that does not stop the recording (audio left out)."""
-
-    recording_id: uuid.UUID
-    message: str
 
 
 class NeedsFullProbe(RecordingFailed):
@@ -91,10 +67,6 @@ class NeedsFullProbe(RecordingFailed):
 
 class AudioNotStorable(RecordingFailed):
     """Internal: ffmpeg refused the audio track in this form; retry with the next one."""
-
-
-RecorderEvent = SegmentClosed | RecordingGap | RecordingFailedEvent | RecordingNotice
-EventSink = Callable[[RecorderEvent], None]
 
 
 _NOISE = ("non-monotonous dts", "this may result in incorrect timestamps", "rtp: missed", "max delay reached",
@@ -206,7 +178,7 @@ class _Job:
     audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
 
 
-class FFmpegRecorder(FFmpegService):
+class FFmpegRecorder(SegmentRecorder):
     def __init__(
         self,
         *,

@@ -10,7 +10,7 @@ import httpx
 
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
 from video_streaming.adapters.rtsp_describe import describe_refusal
-from video_streaming.adapters.source_probe import Diagnosis, connection_problem, diagnose_source
+from video_streaming.adapters.source_probe import connection_problem, diagnose_source
 from video_streaming.domain.camera import is_loopback_url, mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
@@ -19,7 +19,7 @@ from video_streaming.domain.errors import (
     Unauthorized,
     VidStreamError,
 )
-from video_streaming.ports import MediaMTXClient
+from video_streaming.ports import Diagnosis, MediaServer
 
 # MediaMTX accepts these characters in path names; anything else is refused before it reaches the server.
 _PATH_NAME = re.compile(r"[A-Za-z0-9_\-.~]+(/[A-Za-z0-9_\-.~]+)*")
@@ -53,7 +53,7 @@ def summarize_path(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class MediaMTXClientImpl(MediaMTXClient):
+class MediaMTXClientImpl(MediaServer):
     """Talks to one MediaMTX server. Every call has an explicit timeout and raises typed errors:
     ServerUnreachable, Unauthorized, PathExists, InvalidInput."""
 

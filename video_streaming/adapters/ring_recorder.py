@@ -7,9 +7,10 @@ import logging
 import uuid
 from pathlib import Path
 
-from video_streaming.adapters.ffmpeg import FFmpegRecorder, RecorderEvent, RecordingFailedEvent, SegmentClosed
+from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.recorder_codecs import TrackLookup
 from video_streaming.motion.recording import FailureSink, RingSegmentSink
+from video_streaming.recorder_events import RecorderEvent, RecordingFailedEvent, SegmentClosed
 
 log = logging.getLogger(__name__)
 RING_SEGMENT_SECONDS = 2  # short, so the ring holds little more than the pre-roll

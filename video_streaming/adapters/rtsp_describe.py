@@ -17,7 +17,8 @@ import os
 import re
 from urllib.parse import unquote, urlsplit
 
-from video_streaming.adapters.source_probe import DEFAULT_PORTS, Diagnosis
+from video_streaming.adapters.source_probe import DEFAULT_PORTS
+from video_streaming.ports import Diagnosis
 
 _CHALLENGE_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]+))')
 

@@ -11,21 +11,16 @@ import contextlib
 import os
 import socket
 import ssl
-from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 import httpx
+
+from video_streaming.ports import Diagnosis
 
 DEFAULT_PORTS = {"rtsp": 554, "rtsps": 322, "rtmp": 1935, "rtmps": 443, "http": 80, "https": 443}
 RTSP_PORT_HINT = "use the camera's RTSP URL (its RTSP port is often 554)"
 RTMP_PORT_HINT = "use the RTMP URL of the stream (its port is often 1935)"
 HLS_HINT = "use the camera's stream URL: an HLS playlist (ending in .m3u8) or its RTSP URL"
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    reason: str  # what is wrong, for the operator
-    hint: str  # what to do about it
 
 
 def _preview(data: bytes) -> str:
