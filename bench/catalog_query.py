@@ -4,7 +4,7 @@ The catalog is filled through Catalog's own API (add_recording, add_segment): 10
 recordings of 60-second segments, back to back for about a week, so every camera has ~10,000 segments.
 Each query runs many times; SQLite's plan (EXPLAIN QUERY PLAN) is recorded beside its time. Where a
 query is slow, the same SQL is re-run on a copy of the database with a candidate fix (an extra bound or
-index) to show what it would buy; catalog.py itself is not changed here.
+index) to show what it would buy; the catalog package itself is not changed here.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
 def analyse_plans(
     path: Path, work: Path, camera: str, now: datetime, repeats: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The plans of catalog.py's SQL (rebuilt here with the same text), and the effect of candidate fixes
+    """The plans of the catalog package's SQL (rebuilt here with the same text), and the effect of candidate fixes
     measured on a copy of the database."""
     from video_streaming.catalog import Catalog
 
@@ -252,7 +252,7 @@ def report(data: dict[str, Any], plots: Path) -> str:
         lines.append(f"- {name}: " + "; ".join(f"`{step}`" for step in plan))
     lines += [
         "",
-        "Candidate fixes, same SQL on the same database (not applied to catalog.py):",
+        "Candidate fixes, same SQL on the same database (not applied to the catalog):",
         "",
         "| variant | p50 ms | p95 ms | rows |",
         "|---|---:|---:|---:|",

@@ -43,7 +43,7 @@ def build_grid(path: Any, days: int) -> tuple[Any, float, float, float]:
     end = int(time.time()) // CHUNK_SECONDS * CHUNK_SECONDS
     start = end - days * 86400
     started = time.perf_counter()
-    with catalog._transaction() as db:  # one transaction: filling 30 days one chunk at a time takes minutes
+    with catalog.db.transaction() as db:  # one transaction: filling 30 days one chunk at a time takes minutes
         for chunk_start in range(start, end, CHUNK_SECONDS):
             cells = np.zeros((CHUNK_SECONDS, GRID_BYTES), dtype=np.uint8)
             active = rng.random(CHUNK_SECONDS) < 0.05

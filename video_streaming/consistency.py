@@ -5,7 +5,6 @@ Modelled on Moonfire NVR's `check`: report first; `--repair` only adopts and mar
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from video_streaming.adapters.ffmpeg import probe_duration
 from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
+from video_streaming.domain.archive_key import in_recording_layout
 from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
 from video_streaming.motion.ring import RING_FOLDER
 
@@ -53,9 +53,6 @@ class CheckReport:
         return out
 
 
-_OUR_LAYOUT = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}/\d{4}/")
-
-
 async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     report = CheckReport()
     catalog = core.catalog
@@ -65,7 +62,7 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
     listing = await core.storage.list_files("")
     # Keys under `{camera}/{YYYY}/` are ours; the site directory is not, nor another recorder's folder of a
     # shared bucket when this one archives at the bucket's root.
-    remote = {o.key: o for o in listing if _OUR_LAYOUT.match(o.key)}
+    remote = {o.key: o for o in listing if in_recording_layout(o.key)}
     report.objects_checked = len(remote)
     known_keys = {s.object_key for s in segments}
     lost_in_archive: list[SegmentRow] = []

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
-from video_streaming.domain.camera import Camera, validate_camera_name
+from video_streaming.domain.camera import CAMERA_KEY_PATTERN, Camera, validate_camera_name
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.domain.stream import Stream
 from video_streaming.ports import ArchiveStorage
@@ -32,7 +32,7 @@ RESERVED_PREFIX = "_vidstream/"  # never a camera key (those start with a letter
 DIRECTORY_KEY = RESERVED_PREFIX + "directory.json"
 DIRECTORY_FORMAT = 1
 MAX_DIRECTORY_BYTES = 4 * 2**20  # about 10,000 cameras; anything larger is not ours
-_CAMERA_KEY = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}")
+_CAMERA_KEY = re.compile(CAMERA_KEY_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ def add_recording(
 
 def bulk_recordings(catalog: Catalog, cameras: list[Camera], count: int, base: datetime) -> None:
     """`count` archived recordings, three one-minute segments each, ten minutes apart per camera."""
-    with catalog._transaction() as db:  # one transaction: 10,000 of them one by one would take a minute
+    with catalog.db.transaction() as db:  # one transaction: 10,000 of them one by one would take a minute
         for number in range(count):
             camera = cameras[number % len(cameras)]
             start = base + timedelta(minutes=10 * (number // len(cameras)))

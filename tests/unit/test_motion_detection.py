@@ -211,4 +211,4 @@ def test_a_version_2_catalog_gains_the_motion_tables(tmp_path: Path) -> None:
     store = MotionStore(catalog)
     store.save_settings("cam", MotionSettings(sensitivity=60))
     assert store.settings("cam").sensitivity == 60 and store.settings("other").enabled is False
-    assert catalog._query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+    assert catalog.db.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION

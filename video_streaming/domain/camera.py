@@ -212,10 +212,17 @@ class Camera:
         )  # fmt: skip
 
 
+# The archive-key grammar (`recording_prefix` writes it, `archive_key.parse_archive_key` reads it back):
+# groups camera key, year, month, day, recording id.
+CAMERA_KEY_PATTERN = r"[a-z0-9][a-z0-9\-]{0,63}"
+RECORDING_PREFIX_PATTERN = rf"({CAMERA_KEY_PATTERN})/(\d{{4}})/(\d{{2}})/(\d{{2}})/([0-9a-f\-]{{36}})/"
+_RECORDING_PREFIX = re.compile(RECORDING_PREFIX_PATTERN)
+
+
 def recording_prefix(camera_key: str, recording_id: uuid.UUID, recording_started_at: datetime) -> str:
     """`{camera}/{YYYY}/{MM}/{DD}/{recording_id}/`: the day is the recording's start day (UTC), so all
     of a recording's segments share one prefix even when it runs past midnight."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{0,63}", camera_key):
+    if not re.fullmatch(CAMERA_KEY_PATTERN, camera_key):
         raise InvalidInput(f"camera key {camera_key!r} is not a safe archive prefix")
     day = require_aware(recording_started_at, "recording start")
     return f"{camera_key}/{day.year:04d}/{day.month:02d}/{day.day:02d}/{recording_id}/"
@@ -244,7 +251,6 @@ def segment_key(camera_key: str, recording_id: uuid.UUID, recording_started_at: 
     return segment_key_under(recording_prefix(camera_key, recording_id, recording_started_at), file_name)
 
 
-_RECORDING_PREFIX = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}/\d{4}/\d{2}/\d{2}/[0-9a-f\-]{36}/")
 
 
 def segment_key_under(storage_prefix: str, file_name: str) -> str:

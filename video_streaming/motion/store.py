@@ -37,7 +37,7 @@ class MotionStore:
 
     def settings(self, camera_id: str) -> MotionSettings:
         """A camera's motion settings; detection is off for a camera until the operator turns it on."""
-        rows = self.catalog._query("SELECT settings FROM motion_settings WHERE camera_id = ?", (camera_id,))
+        rows = self.catalog.db.query("SELECT settings FROM motion_settings WHERE camera_id = ?", (camera_id,))
         if not rows:
             return MotionSettings(enabled=False)
         values = json.loads(rows[0]["settings"])
@@ -47,14 +47,14 @@ class MotionStore:
     def save_settings(self, camera_id: str, settings: MotionSettings) -> None:
         values = {"enabled": settings.enabled, "sensitivity": settings.sensitivity, "min_area": settings.min_area,
                   "masks": [list(map(list, polygon)) for polygon in settings.masks]}  # fmt: skip
-        with self.catalog._transaction() as db:
+        with self.catalog.db.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO motion_settings (camera_id, settings) VALUES (?, ?)",
                 (camera_id, json.dumps(values)),
             )
 
     def add_event(self, event: MotionEvent) -> int:
-        with self.catalog._transaction() as db:
+        with self.catalog.db.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO motion_events (camera_id, started_at, ended_at, peak_at, peak_area, regions) "
                 "VALUES (?, ?, ?, ?, ?, '[]')",
@@ -68,7 +68,7 @@ class MotionStore:
             self.add_event(event)
         regions = json.dumps([[r.left, r.top, r.right, r.bottom, r.area] for r in event.regions])
         thumbnail = grey_to_pgm(event.thumbnail) if event.thumbnail is not None else None
-        with self.catalog._transaction() as db:
+        with self.catalog.db.transaction() as db:
             db.execute(
                 "UPDATE motion_events SET ended_at=?, peak_at=?, peak_area=?, regions=?, thumbnail=? WHERE id=?",
                 (event.end, event.peak_at, event.peak_area, regions, thumbnail, event.id),
@@ -93,7 +93,7 @@ class MotionStore:
         sql = "SELECT id, camera_id, started_at, ended_at, peak_at, peak_area, regions FROM motion_events"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        rows = self.catalog._query(sql + " ORDER BY started_at DESC LIMIT ?", (*params, limit))
+        rows = self.catalog.db.query(sql + " ORDER BY started_at DESC LIMIT ?", (*params, limit))
         return [
             StoredEvent(
                 row["id"],
@@ -108,32 +108,32 @@ class MotionStore:
         ]
 
     def thumbnail(self, event_id: int) -> bytes | None:
-        rows = self.catalog._query("SELECT thumbnail FROM motion_events WHERE id = ?", (event_id,))
+        rows = self.catalog.db.query("SELECT thumbnail FROM motion_events WHERE id = ?", (event_id,))
         return bytes(rows[0]["thumbnail"]) if rows and rows[0]["thumbnail"] is not None else None
 
     def close_open_events(self, at: float) -> int:
         """After a crash: events left open end where they were last known to run (their peak)."""
-        with self.catalog._transaction() as db:
+        with self.catalog.db.transaction() as db:
             cursor = db.execute("UPDATE motion_events SET ended_at = MAX(peak_at, started_at) WHERE ended_at IS NULL")
             return int(cursor.rowcount)
 
     def save_grid(self, chunk: GridChunk) -> None:
         """A chunk written twice (a restart within the minute) keeps both halves: the cells are ORed."""
-        rows = self.catalog._query(
+        rows = self.catalog.db.query(
             "SELECT cells FROM motion_grid WHERE camera_id = ? AND chunk_start = ?", (chunk.camera_id, chunk.start)
         )
         if rows:
             stored = decode_chunk(bytes(rows[0]["cells"]))
             merged = stored | np.frombuffer(chunk.cells, dtype=np.uint8).reshape(stored.shape)
             chunk = GridChunk(chunk.camera_id, chunk.start, merged.tobytes())
-        with self.catalog._transaction() as db:
+        with self.catalog.db.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO motion_grid (camera_id, chunk_start, cells) VALUES (?, ?, ?)",
                 (chunk.camera_id, chunk.start, chunk.encode()),
             )
 
     def grid_chunks(self, camera_id: str, since: float, until: float) -> list[tuple[int, bytes]]:
-        rows = self.catalog._query(
+        rows = self.catalog.db.query(
             "SELECT chunk_start, cells FROM motion_grid WHERE camera_id = ? AND chunk_start >= ? AND chunk_start < ?",
             (camera_id, int(since) - CHUNK_SECONDS, until),
         )
