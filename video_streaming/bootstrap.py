@@ -55,6 +55,18 @@ def _port_or_free(preferred: int, udp: bool = False) -> int:
     return preferred if not is_listening("127.0.0.1", preferred) else free_tcp_port()
 
 
+@dataclass(frozen=True)
+class CoreTuning:
+    """Timings a test (or an unusual site) sets apart from production, given to the core's collaborators as
+    they are built; every default is the production value."""
+
+    upload_min_backoff: float = 0.5  # the archiver's first retry while the archive is down
+    upload_max_backoff: float = 30.0
+    keep_local: bool = False  # the archiver keeps each segment's local copy after its verified upload
+    ready_timeout: float = 10.0  # how long a camera's start waits for its first media
+    camera_retry_min_backoff: float = 2.0  # a kept camera that is down is retried this soon, then less often
+
+
 @dataclass
 class EmbeddedStack:
     """Servers the app owns in the embedded default; stopped with the app."""
@@ -259,6 +271,7 @@ def build_core(
     storage: ArchiveStorage | None = None,
     catalog_path: Path | None = None,
     sites: list[RemoteSite] | None = None,
+    tuning: CoreTuning | None = None,
 ) -> VidStreamCore:
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
@@ -301,13 +314,17 @@ def build_core(
         camera = cameras_by_id(str(camera_id))
         return camera.key if camera else "camera"
 
+    tuning = tuning or CoreTuning()
     service = StreamingService(mediamtx, recorder, archives, urls=urls, recordings_dir=settings.recordings_path,
-                               camera_keys=camera_key)  # fmt: skip
+                               ready_timeout=tuning.ready_timeout, camera_keys=camera_key)  # fmt: skip
+    archiver = Archiver(catalog, storage, keep_local=tuning.keep_local, min_backoff=tuning.upload_min_backoff,
+                        max_backoff=tuning.upload_max_backoff)  # fmt: skip
     core = VidStreamCore(
-        service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
+        service=service, catalog=catalog, recorder=recorder, archiver=archiver,
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
         sites=remote_sites, work_dir=settings.data_path / "run", probe_duration=probe_duration,
+        camera_retry_min_backoff=tuning.camera_retry_min_backoff,
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
     if stack is not None and stack.mediamtx is not None:

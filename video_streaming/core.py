@@ -79,6 +79,7 @@ class VidStreamCore:
         min_free_bytes: int = 1024**3,
         sites: list[RemoteSite] | None = None,
         work_dir: Path | None = None,
+        camera_retry_min_backoff: float = 2.0,
     ) -> None:
         self.service = service
         self.catalog = catalog
@@ -109,7 +110,8 @@ class VidStreamCore:
         self.archive_merge = ArchiveMerge(catalog, storage, self.site_sync, self.announcer)
         # Cameras kept started (and recorded, for those in `_kept_recording`) whatever their state: retried
         # with back-off while down, each on its own.
-        self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted)
+        self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted,
+                                           min_backoff=camera_retry_min_backoff)  # fmt: skip
         self._kept_recording: set[str] = set()
         self.recording.on_lost = self.supervisor.lost  # a kept camera records again after a back-off
         self.bookmarks = BookmarkService(catalog, storage)
@@ -117,23 +119,15 @@ class VidStreamCore:
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = self._on_archived
 
-    # ---- settings the composition root (and tests) set after construction -----------------------------
+    # ---- what the composition root reads and sets after construction -----------------------------------
 
     @property
     def recordings_dir(self) -> Path:
         return self.recording.recordings_dir
 
-    @recordings_dir.setter
-    def recordings_dir(self, folder: Path) -> None:
-        self.recording.recordings_dir = folder
-
     @property
     def min_free_bytes(self) -> int:
         return self.recording.min_free_bytes
-
-    @min_free_bytes.setter
-    def min_free_bytes(self, value: int) -> None:
-        self.recording.min_free_bytes = value
 
     @property
     def publishers_changed(self) -> PublishersChanged | None:

@@ -79,10 +79,7 @@ async def test_full_disk_stops_recording_with_a_clear_error_and_loses_nothing(
     private_minio: S3Target, small_disk: Path, tmp_path: Path,
 ) -> None:  # fmt: skip
     camera_factory("cam1", CameraSpec(label="busy", bitrate_kbps=4000, audio=False))
-    core = core_factory(private_minio, segment_seconds=1)
-    core.recordings_dir = small_disk
-    core.service.recordings_dir = small_disk
-    core.min_free_bytes = 256 * 1024
+    core = core_factory(private_minio, segment_seconds=1, recordings_dir=small_disk)
     alerts: list[tuple[str, str]] = []
     core.alert_listeners.append(lambda level, text: alerts.append((level, text)))
     await core.start()

@@ -13,6 +13,7 @@ import pytest
 
 from tests.fixtures.core import CoreFactory, record_synthetic_cameras
 from tests.fixtures.servers import CameraFactory, S3Target
+from video_streaming.bootstrap import CoreTuning
 from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
@@ -67,8 +68,8 @@ class DiskWatch:
 async def test_archive_down_for_a_minute_queues_retries_with_backoff_and_drains_when_back(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera_factory: CameraFactory, private_minio: S3Target
 ) -> None:
-    core = core_factory(private_minio, segment_seconds=SEGMENT_SECONDS)
-    core.archiver.min_backoff, core.archiver.max_backoff = MIN_BACKOFF, MAX_BACKOFF
+    tuning = CoreTuning(upload_min_backoff=MIN_BACKOFF, upload_max_backoff=MAX_BACKOFF)
+    core = core_factory(private_minio, segment_seconds=SEGMENT_SECONDS, tuning=tuning)
     await core.start()
     names = {f"yard{i}": f"Yard {i}" for i in range(1, CAMERAS + 1)}
     spec: dict[str, object] = {"width": 320, "height": 180, "fps": 15, "bitrate_kbps": 300}

@@ -8,6 +8,7 @@ camera through the real core, MediaMTX and MinIO. Each scenario is one coroutine
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import subprocess
 import time
 import uuid
@@ -22,7 +23,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import TEST_TUNING, CoreFactory
 from tests.fixtures.environment import tmpfs
 from tests.fixtures.qt import run
 from tests.fixtures.servers import S3Target
@@ -622,8 +623,7 @@ def test_review_tools_jump_step_back_play_backwards_and_zoom_to_a_minute(  # typ
     qasync_loop: qasync.QEventLoop, qt_core_factory: CoreFactory, mediamtx: MediaMTXServer,
     camera: SyntheticCamera, minio: S3Target, tmp_path: Path,
 ) -> None:  # fmt: skip
-    core = qt_core_factory(minio)
-    core.archiver.keep_local = True
+    core = qt_core_factory(minio, tuning=dataclasses.replace(TEST_TUNING, keep_local=True))
     camera_id, recording_id = run(qasync_loop, record(core, mediamtx, 9))
     segments = core.catalog.segments(recording_id=recording_id)
     panel = open_panel(qasync_loop, core, tmp_path)

@@ -5,6 +5,7 @@ do, within a bounded time; nothing already recorded is lost; no MediaMTX path or
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import http.server
 import json
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import TEST_TUNING, CoreFactory
 from tests.fixtures.servers import CameraFactory, S3Target
 from tests.fixtures.waiting import until
 from video_streaming.catalog import SegmentState
@@ -173,8 +174,7 @@ async def test_a_web_page_where_a_camera_should_be_is_named_as_such_and_leaves_n
     web_page: int,
 ) -> None:  # fmt: skip
     camera_factory("good", SMALL)
-    core = core_factory(minio, segment_seconds=2)
-    core.service.ready_timeout = READY_TIMEOUT
+    core = core_factory(minio, segment_seconds=2, tuning=dataclasses.replace(TEST_TUNING, ready_timeout=READY_TIMEOUT))
     await core.start()
     good_camera, good_recording_id = await good_recording(core, mediamtx)
     good_paths = config_paths(mediamtx)
@@ -203,8 +203,7 @@ async def test_a_camera_that_accepts_and_never_answers_fails_in_bounded_time_and
     silent_listener: SilentListener,
 ) -> None:  # fmt: skip
     camera_factory("good", SMALL)
-    core = core_factory(minio, segment_seconds=2)
-    core.service.ready_timeout = READY_TIMEOUT
+    core = core_factory(minio, segment_seconds=2, tuning=dataclasses.replace(TEST_TUNING, ready_timeout=READY_TIMEOUT))
     await core.start()
     good_camera, good_recording_id = await good_recording(core, mediamtx)
     good_paths = config_paths(mediamtx)

@@ -4,6 +4,7 @@ MinIO, then cut, joined and fetched back; link expiry, credentials, outages, ful
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import subprocess
 import threading
@@ -16,7 +17,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.fixtures.core import CoreFactory, s3_storage
+from tests.fixtures.core import TEST_TUNING, CoreFactory, s3_storage
 from tests.fixtures.environment import tmpfs
 from tests.fixtures.servers import S3Target, ffprobe_json
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
@@ -170,8 +171,7 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
 async def test_local_copies_are_used_and_a_full_disk_is_refused_up_front(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
 ) -> None:
-    core = core_factory(minio)
-    core.archiver.keep_local = True
+    core = core_factory(minio, tuning=dataclasses.replace(TEST_TUNING, keep_local=True))
     _, recording_id = await record(core, mediamtx, 7)
     row = core.catalog.recording(recording_id)
     assert row is not None and row.state == "archived"
@@ -301,8 +301,7 @@ def frames_ignoring_edit_lists(path: Path) -> int:
 async def test_a_range_across_segments_holds_only_its_footage_from_the_key_frame_before_it(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
 ) -> None:
-    core = core_factory(minio, segment_seconds=4)
-    core.archiver.keep_local = True
+    core = core_factory(minio, segment_seconds=4, tuning=dataclasses.replace(TEST_TUNING, keep_local=True))
     camera_id, recording_id = await record(core, mediamtx, 13)
     segments = core.catalog.segments(recording_id=recording_id)
     first, second = segment_at(segments, 1), segment_at(segments, 2)

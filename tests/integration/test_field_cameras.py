@@ -4,6 +4,7 @@ ffprobe and ffmpeg read without a complaint, and `vidstream check` stays clean."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import subprocess
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.core import CoreFactory
+from tests.fixtures.core import TEST_TUNING, CoreFactory
 from tests.fixtures.field_cameras import CameraServer, FieldCamera, FieldPublisher
 from tests.fixtures.servers import S3Target, ffprobe_json, wait_path_ready
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
@@ -187,9 +188,8 @@ async def test_a_camera_down_at_start_is_retried_and_delays_no_other(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     publish(mediamtx, publishers, tmp_path, "up", FieldCamera())
-    core = core_factory(minio, segment_seconds=2)
-    core.service.ready_timeout = 3.0
-    core.supervisor.min_backoff = 0.5
+    tuning = dataclasses.replace(TEST_TUNING, ready_timeout=3.0, camera_retry_min_backoff=0.5)
+    core = core_factory(minio, segment_seconds=2, tuning=tuning)
     await core.start()
     late = core.add_camera("late", mediamtx.endpoints.rtsp_url("late")).value  # not publishing yet
     up = core.add_camera("up", mediamtx.endpoints.rtsp_url("up")).value
