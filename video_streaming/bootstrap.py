@@ -316,7 +316,8 @@ def build_core(
 
     tuning = tuning or CoreTuning()
     service = StreamingService(mediamtx, recorder, archives, urls=urls, recordings_dir=settings.recordings_path,
-                               ready_timeout=tuning.ready_timeout, camera_keys=camera_key)  # fmt: skip
+                               ready_timeout=tuning.ready_timeout, camera_keys=camera_key,
+                               diagnostics=mediamtx)  # fmt: skip
     archiver = Archiver(catalog, storage, keep_local=tuning.keep_local, min_backoff=tuning.upload_min_backoff,
                         max_backoff=tuning.upload_max_backoff)  # fmt: skip
     core = VidStreamCore(

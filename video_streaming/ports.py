@@ -71,17 +71,46 @@ class Diagnosis:
     hint: str  # what to do about it
 
 
-class MediaServer(MediaMTXClient):
-    """The media server as the application needs it: the seed's three calls, plus one listing of every
-    path and the reasons a source is not ready (MediaMTX's API says only "not ready")."""
-
-    @abc.abstractmethod
-    async def list_paths(self) -> dict[str, dict[str, Any]]:
-        """Every path's summary (as `get_stream_status`), by path name, in as few calls as possible."""
+class SourceDiagnostics(abc.ABC):
+    """Why a camera gives no media, where the media server's API says only "not ready"."""
 
     @abc.abstractmethod
     def source_error(self, stream_id: str) -> str | None:
         """Why the server cannot pull the path's source right now, in words; None when no reason is known."""
+
+    @abc.abstractmethod
+    async def refusal(self, source_url: str) -> Diagnosis | None:
+        """The camera's own definite no (401, 403, 404), asked while a start waits; None otherwise."""
+
+    @abc.abstractmethod
+    async def explain_not_ready(
+        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+    ) -> Diagnosis | None:
+        """After a start gave up: what is wrong with the source, found by asking it (and the server)."""
+
+
+class NoDiagnostics(SourceDiagnostics):
+    """For a media server that tells nothing beyond "not ready" (the seed's bare port)."""
+
+    def source_error(self, stream_id: str) -> str | None:
+        return None
+
+    async def refusal(self, source_url: str) -> Diagnosis | None:
+        return None
+
+    async def explain_not_ready(
+        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+    ) -> Diagnosis | None:
+        return None
+
+
+class MediaServer(MediaMTXClient, SourceDiagnostics):
+    """The media server as the application needs it: the seed's three calls, one listing of every path,
+    and the reasons a source is not ready (MediaMTX's API says only "not ready")."""
+
+    @abc.abstractmethod
+    async def list_paths(self) -> dict[str, dict[str, Any]]:
+        """Every path's summary (as `get_stream_status`), by path name, in as few calls as possible."""
 
     @abc.abstractmethod
     async def reachability_problem(self, source_url: str) -> Diagnosis | None:

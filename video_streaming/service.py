@@ -19,7 +19,7 @@ from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
 from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.domain.stream import Stream
-from video_streaming.ports import FFmpegService, MediaMTXClient, StorageService
+from video_streaming.ports import FFmpegService, MediaMTXClient, NoDiagnostics, SourceDiagnostics, StorageService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -114,8 +114,12 @@ class StreamingService:
         recordings_dir: str | Path = "recordings",
         ready_timeout: float = 10.0,
         camera_keys: Callable[[Any], str] | None = None,
+        diagnostics: SourceDiagnostics | None = None,
     ) -> None:
         self.mediamtx = mediamtx
+        # Why a camera gives no media (its server's log, a web page, a silent port...), from the media server
+        # adapter when it can say (bootstrap passes it); the seed's bare port says only "not ready".
+        self.diagnostics = diagnostics or NoDiagnostics()
         self.ffmpeg = ffmpeg_service
         self.storage = storage_service
         self.urls = urls or PlaybackUrls()
@@ -158,28 +162,24 @@ class StreamingService:
         deadline = time.monotonic() + self.ready_timeout
         delay = 0.05
         started = time.monotonic()
-        # Our MediaMTX adapter can say why (its server's log, a web page, a silent port...); the seed's port cannot.
-        source_error = getattr(self.mediamtx, "source_error", None)
-        refusal = getattr(self.mediamtx, "refusal", None)  # the camera's own no, where the log is not ours
         asked = False
         while True:
             status = await self.mediamtx.get_stream_status(stream.path_name)
             if status.get("ready"):
                 return
-            if refusal is not None and not asked and time.monotonic() - started >= 1.0:
+            if not asked and time.monotonic() - started >= 1.0:
                 asked = True  # once: a camera that says no now says it again; MediaMTX keeps trying anyway
-                if (refused_now := await refusal(stream.source_url)) is not None:
+                if (refused_now := await self.diagnostics.refusal(stream.source_url)) is not None:
                     raise SourceUnavailable(f"the camera gives no media ({mask_url(stream.source_url)}): "
                                             f"{mask_url(refused_now.reason)}", refused_now.hint)  # fmt: skip
             # MediaMTX tries again only 5 s after a failed pull: once it said why, waiting longer is waste.
-            refused = source_error(stream.path_name) if source_error is not None else None
+            refused = self.diagnostics.source_error(stream.path_name)
             if (refused is not None and time.monotonic() - started >= 1.0) or time.monotonic() >= deadline:
                 where = mask_url(stream.source_url)
                 message = (f"the camera gives no media ({where})" if refused is not None
                            else f"the camera sent no media within {self.ready_timeout:.0f} s ({where})")  # fmt: skip
                 hint = "check the camera URL, its credentials and that it is on the network"
-                explain = getattr(self.mediamtx, "explain_not_ready", None)
-                diagnosis = await explain(stream.source_url, path_name=stream.path_name) if explain else None
+                diagnosis = await self.diagnostics.explain_not_ready(stream.source_url, path_name=stream.path_name)
                 if diagnosis is not None:
                     message, hint = f"{message}: {mask_url(diagnosis.reason)}", diagnosis.hint
                 raise SourceUnavailable(message, hint)
