@@ -44,9 +44,9 @@ from video_streaming.investigation_commands import (
 from video_streaming.log_setup import configure_logging
 from video_streaming.motion.commands import add_motion_commands, motion_command
 from video_streaming.private_files import restrict_process
-from video_streaming.retention import unarchived_alert
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.sites import DirectoryPublisher, directory_of
+from video_streaming.upkeep import Upkeep
 
 log = logging.getLogger("vidstream")
 CAMERA_STATES_FILE = "camera-states.json"  # written by `serve`, read by `cameras list`
@@ -264,30 +264,24 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
             continuous = camera.recording_mode is RecordingMode.CONTINUOUS
             core.keep_camera(str(camera.id), record=continuous and not args.no_record)
     deadline = loop.time() + args.duration if args.duration else None
-    next_sweep = 0.0
+    upkeep = Upkeep(core, stack.revive if stack is not None else None)
+    expiry = asyncio.ensure_future(upkeep.expire_on_time(first_after_s=0.0))  # a recorder expires from the start
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
     publisher = DirectoryPublisher(core.storage, core.work_dir)
-    while not stop.is_set():
-        if stack is not None and (revived := await asyncio.to_thread(stack.revive)):
-            log.warning("restarted after it stopped: %s", ", ".join(revived))
-        health = await core.poll()
-        write_states(states_file, health.camera_states)
-        publisher.publish_soon(core.directory(), loop.time())
-        if loop.time() >= next_sweep:
-            report = await core.retention.sweep()
-            if report.expired or report.over_cap:
-                log.info("retention removed %d recording(s)", len(report.expired) + len(report.over_cap))
-            if report.locked:
-                log.info("retention kept %d recording(s) the archive still locks", len(report.locked))
-            if report.unarchived:
-                core.alert("error", unarchived_alert(len(report.unarchived)))
-            next_sweep = loop.time() + 3600
-        if not health.mediamtx_ok:
-            log.warning("media server unreachable: %s", health.mediamtx_error)
-        if deadline is not None and loop.time() >= deadline:
-            break
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
+    try:
+        while not stop.is_set():
+            await upkeep.revive()
+            health = await core.poll()
+            write_states(states_file, health.camera_states)
+            publisher.publish_soon(core.directory(), loop.time())
+            if not health.mediamtx_ok:
+                log.warning("media server unreachable: %s", health.mediamtx_error)
+            if deadline is not None and loop.time() >= deadline:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+    finally:
+        expiry.cancel()
     await core.stop_all_recordings()
     await core.archiver.drain(timeout=30)
     with contextlib.suppress(TimeoutError):

@@ -65,7 +65,12 @@ class FakeMediaServer(FakeMediaMTX, MediaServer):
         super().__init__()
         self.reasons: dict[str, str] = {}
         self.unreachable: dict[str, Diagnosis] = {}  # source URL -> why it cannot be reached
+        self.pulled: list[str] = []  # every source URL a path was ever provisioned with
         self.closed = False
+
+    async def start_stream(self, stream_id: str, source_url: str) -> bool:
+        self.pulled.append(source_url)
+        return await super().start_stream(stream_id, source_url)
 
     async def list_paths(self) -> dict[str, dict[str, Any]]:
         return {name: {"ready": True, "tracks": ["H264"]} for name in self.paths}
@@ -74,6 +79,14 @@ class FakeMediaServer(FakeMediaMTX, MediaServer):
         return self.reasons.get(stream_id)
 
     async def reachability_problem(self, source_url: str) -> Diagnosis | None:
+        return self.unreachable.get(source_url)
+
+    async def refusal(self, source_url: str) -> Diagnosis | None:
+        return None
+
+    async def explain_not_ready(
+        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+    ) -> Diagnosis | None:
         return self.unreachable.get(source_url)
 
     async def aclose(self) -> None:

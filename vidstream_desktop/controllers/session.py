@@ -21,12 +21,11 @@ from video_streaming.bootstrap import (
 from video_streaming.config import Settings
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import VidStreamError
-from video_streaming.retention import unarchived_alert
 from video_streaming.secrets import SecretStore
+from video_streaming.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 RETENTION_FIRST_SWEEP_S = 60.0
-RETENTION_INTERVAL_S = 3600.0
 
 
 @dataclass
@@ -44,6 +43,7 @@ class AppSession:
     core: VidStreamCore | None = None
     _archive_task: asyncio.Future[None] | None = None
     _retention_task: asyncio.Future[None] | None = None
+    upkeep: Upkeep | None = None
 
     async def start(self) -> VidStreamCore:
         settings = self.options.settings
@@ -57,26 +57,10 @@ class AppSession:
             register_demo_cameras(core, self.stack)
         await core.start()
         self._archive_task = asyncio.ensure_future(self._prepare_archive(core))
-        self._retention_task = asyncio.ensure_future(self._apply_retention(core))
+        self.upkeep = Upkeep(core, self.stack.revive if self.stack is not None else None)
+        # Expire recordings on time while the app runs: a sweep a minute after start (the window first), then hourly.
+        self._retention_task = asyncio.ensure_future(self.upkeep.expire_on_time(RETENTION_FIRST_SWEEP_S))
         return core
-
-    async def _apply_retention(self, core: VidStreamCore) -> None:
-        """Expire recordings on time while the app runs: a sweep a minute after start, then hourly. Footage
-        is removed only once archived and past its retention (see RetentionEnforcer)."""
-        await asyncio.sleep(RETENTION_FIRST_SWEEP_S)
-        while True:
-            try:
-                report = await core.retention.sweep()
-            except VidStreamError as error:
-                core.alert("warning", f"retention sweep failed: {error}")
-            else:
-                for problem in report.errors:
-                    core.alert("warning", f"retention: {problem}")
-                if report.unarchived:
-                    core.alert("error", unarchived_alert(len(report.unarchived)))
-                if removed := len(report.expired) + len(report.over_cap):
-                    log.info("retention removed %d recording(s)", removed)
-            await asyncio.sleep(RETENTION_INTERVAL_S)
 
     async def _prepare_archive(self, core: VidStreamCore) -> None:
         try:
@@ -90,16 +74,8 @@ class AppSession:
 
     async def revive(self) -> None:
         """Bring app-owned servers back after a crash or kill; the core then re-provisions its paths."""
-        if self.stack is None:
-            return
-        try:
-            revived = await asyncio.to_thread(self.stack.revive)
-        except VidStreamError as error:
-            if self.core is not None:
-                self.core.alert("error", f"could not restart a server: {error}")
-            return
-        if revived and self.core is not None:
-            self.core.alert("warning", "restarted after it stopped: " + ", ".join(revived))
+        if self.upkeep is not None:
+            await self.upkeep.revive()
 
     async def stop(self) -> None:
         for task in (self._retention_task, self._archive_task):

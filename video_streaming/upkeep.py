@@ -1,0 +1,61 @@
+"""What keeps a running core healthy, the same for `vidstream serve` and the desktop: servers the app owns
+brought back after a crash, and recordings expired on time. Whatever goes wrong is told as an alert; nothing
+here stops the recorder."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from video_streaming.core import VidStreamCore
+from video_streaming.domain.errors import VidStreamError
+from video_streaming.retention import SweepReport, unarchived_alert
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY_S = 3600.0
+ReviveServers = Callable[[], list[str]]  # restarts what died, returns what it restarted (blocking)
+
+
+class Upkeep:
+    def __init__(self, core: VidStreamCore, revive_servers: ReviveServers | None = None) -> None:
+        self.core = core
+        self.revive_servers = revive_servers
+
+    async def revive(self) -> list[str]:
+        """Bring app-owned servers back after a crash or kill (in a worker thread: it waits for them); the
+        core's next poll re-provisions their paths. Returns what was restarted."""
+        if self.revive_servers is None:
+            return []
+        try:
+            revived = await asyncio.to_thread(self.revive_servers)
+        except VidStreamError as error:
+            self.core.alert("error", f"could not restart a server: {error}")
+            return []
+        if revived:
+            self.core.alert("warning", "restarted after it stopped: " + ", ".join(revived))
+        return revived
+
+    async def sweep(self) -> SweepReport | None:
+        """One retention sweep: footage goes only once archived and past its retention (RetentionEnforcer)."""
+        try:
+            report = await self.core.retention.sweep()
+        except VidStreamError as error:
+            self.core.alert("warning", f"retention sweep failed: {error}")
+            return None
+        for problem in report.errors:
+            self.core.alert("warning", f"retention: {problem}")
+        if report.unarchived:
+            self.core.alert("error", unarchived_alert(len(report.unarchived)))
+        if removed := len(report.expired) + len(report.over_cap):
+            log.info("retention removed %d recording(s)", removed)
+        if report.locked:
+            log.info("retention kept %d recording(s) the archive still locks", len(report.locked))
+        return report
+
+    async def expire_on_time(self, first_after_s: float, every_s: float = SWEEP_EVERY_S) -> None:
+        """Sweep `first_after_s` from now, then every `every_s`, until cancelled."""
+        await asyncio.sleep(first_after_s)
+        while True:
+            await self.sweep()
+            await asyncio.sleep(every_s)
