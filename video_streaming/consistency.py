@@ -9,11 +9,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from video_streaming.adapters.ffmpeg import probe_duration
-from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.archive_key import in_recording_layout
+from video_streaming.domain.archive_key import SITE_MARKER, in_recording_layout
 from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
 from video_streaming.motion.ring import RING_FOLDER
 
@@ -139,7 +137,7 @@ async def _check_local_files(core: VidStreamCore, known: set[str], report: Check
             report.repaired.append(f"moved {path} to {_set_aside(core, path)}: no recording in the catalog owns it")
             continue
         key = segment_key_under(row.storage_prefix, path.name)
-        duration = await probe_duration(path)
+        duration = await core.recording.probe_duration(path)
         core.catalog.add_segment(row.id, row.camera_id, path, key, parsed[0], duration, path.stat().st_size, True)
         report.repaired.append(f"adopted {path}")
 

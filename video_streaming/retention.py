@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from video_streaming.adapters.site_storage import SITE_MARKER
 from video_streaming.catalog import Catalog, RecordingRow, SegmentState
 from video_streaming.deletion import remove_recording
+from video_streaming.domain.archive_key import SITE_MARKER
 from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import RetentionLocked, VidStreamError
 from video_streaming.ports import ArchiveStorage

@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.domain.camera import CAMERA_KEY_PATTERN, Camera, validate_camera_name
 from video_streaming.domain.errors import InvalidInput, VidStreamError
 from video_streaming.domain.stream import Stream
-from video_streaming.ports import ArchiveStorage
+from video_streaming.ports import ArchiveStorage, MediaServer
 from video_streaming.service import PlaybackUrls
 
 log = logging.getLogger(__name__)
@@ -174,7 +173,7 @@ class RemoteSite:
 
     name: str
     key: str  # slug: the `@{key}/` marker of its archive keys, and its secrets' names
-    mediamtx: MediaMTXClientImpl
+    mediamtx: MediaServer
     storage: ArchiveStorage  # the site's archive (its bucket, seen through its prefix)
     urls: PlaybackUrls
     directory: SiteDirectory | None = None

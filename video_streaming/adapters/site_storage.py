@@ -11,10 +11,9 @@ import asyncio
 from dataclasses import replace
 from datetime import datetime
 
+from video_streaming.domain.archive_key import SITE_MARKER
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
 from video_streaming.ports import ArchiveStorage, ProgressCallback, StoredObject, UploadReceipt
-
-SITE_MARKER = "@"
 
 
 def normalise_prefix(prefix: str) -> str:

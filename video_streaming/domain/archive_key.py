@@ -21,7 +21,8 @@ class ArchiveKey:
     prefix: str
 
 
-_ARCHIVE_KEY = re.compile(rf"(?:@{CAMERA_KEY_PATTERN}/)?{RECORDING_PREFIX_PATTERN}([^/]+)")
+SITE_MARKER = "@"  # `@{site}/` before a key: a remote site's recording, seen through this machine's archive
+_ARCHIVE_KEY = re.compile(rf"(?:{SITE_MARKER}{CAMERA_KEY_PATTERN}/)?{RECORDING_PREFIX_PATTERN}([^/]+)")
 _RECORDING_LAYOUT = re.compile(rf"{CAMERA_KEY_PATTERN}/\d{{4}}/")
 
 
