@@ -8,12 +8,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from video_streaming.announcer import Announcer
 from video_streaming.catalog import Catalog
-from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl
+from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, parse_source_url
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
 from video_streaming.domain.result import Result
 from video_streaming.secrets import SecretStore
@@ -92,16 +92,19 @@ class CameraRegistry:
 
     def add(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
-        camera_id: uuid.UUID | None = None, password: str | None = None,
+        camera_id: uuid.UUID | None = None, username: str = "", password: str | None = None,
     ) -> Result[Camera]:  # fmt: skip
-        """`url` may carry user:password; they are split off and the password kept as a secret. A `password`
-        given apart (prompted for, read from stdin) takes the place of one in the URL."""
+        """`url` may carry user:password; they are split off and the password kept as a secret. A `username`
+        or `password` given apart (the dialog's fields, a prompt, stdin) takes the place of one in the URL."""
         try:
             camera = Camera.create(name, url, sub_stream_url=sub_stream_url, retention_days=retention_days,
                                    camera_id=camera_id)  # fmt: skip
-            self.save(camera, password if password is not None else camera.source.password)
-            camera = Camera(camera.name, SourceUrl(camera.source.url, camera.source.username), camera.id,
-                            camera.sub_stream, camera.retention, camera.enabled)  # fmt: skip
+            secret = password if password is not None else camera.source.password
+            if username:
+                camera = replace(camera, source=replace(camera.source, username=username))
+            self.save(camera, secret)
+            # What the caller gets back holds no secret (the password and any secret query stay in the store).
+            camera = replace(camera, source=SourceUrl(camera.source.url, camera.source.username))
         except VidStreamError as error:
             return Result.from_exception(error)
         self.catalog.audit("operator", "camera-add", str(camera.id), camera.name)
@@ -135,6 +138,18 @@ class CameraRegistry:
         self.catalog.remove_camera(camera_id)
         self.catalog.audit("operator", "camera-remove", camera_id)
         self.announcer.changed("camera", camera_id)
+
+    def credentials(self, camera_id: str) -> tuple[str, str]:
+        """The camera's user and password (the password from the secret store), for an ONVIF login."""
+        camera = self.camera(camera_id)
+        return camera.source.username, self.secrets.get(camera_secret_name(camera.id)) or ""
+
+    @staticmethod
+    def joined(url: str, username: str, password: str) -> str:
+        """A camera not yet saved (the dialog's test): its address with the login given apart."""
+        source = parse_source_url(url)
+        return SourceUrl(source.url, username or source.username, password or source.password,
+                         source.secret_query).with_credentials()  # fmt: skip
 
     def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
         """The URL the media server pulls: the only place a camera's secrets are joined to its address."""

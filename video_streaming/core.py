@@ -174,10 +174,10 @@ class VidStreamCore:
 
     def add_camera(
         self, name: str, url: str, *, sub_stream_url: str | None = None, retention_days: int = 30,
-        camera_id: uuid.UUID | None = None, password: str | None = None,
+        camera_id: uuid.UUID | None = None, username: str = "", password: str | None = None,
     ) -> Result[Camera]:  # fmt: skip
         return self.camera_registry.add(name, url, sub_stream_url=sub_stream_url, retention_days=retention_days,
-                                        camera_id=camera_id, password=password)  # fmt: skip
+                                        camera_id=camera_id, username=username, password=password)  # fmt: skip
 
     def edit_camera(
         self, camera_id: str, *, name: str, url: str, username: str = "", password: str | None = None,
@@ -188,8 +188,12 @@ class VidStreamCore:
             retention_days=retention_days, recording_mode=recording_mode,
         )  # fmt: skip
 
-    async def probe_camera(self, url: str) -> str:
-        return await self.live.probe(url)
+    async def probe_camera(self, url: str, *, username: str = "", password: str = "") -> str:
+        """What the camera at `url` sends (the dialog's connection test), logged in as given."""
+        return await self.live.probe(self.camera_registry.joined(url, username, password))
+
+    def camera_credentials(self, camera_id: str) -> tuple[str, str]:
+        return self.camera_registry.credentials(camera_id)
 
     async def remove_camera(self, camera_id: str) -> None:
         await self.release_camera(camera_id)

@@ -50,7 +50,7 @@ class CameraForm:
     motion: MotionSettings | None = None  # None: the dialog had no Motion tab
 
 
-Probe = Callable[[str], Awaitable[str]]  # full URL -> human result; raises VidStreamError with the reason
+Probe = Callable[[str, str, str], Awaitable[str]]  # (URL, user, password) -> what it sends; raises with the reason
 
 
 class CameraDialog(QDialog):
@@ -68,7 +68,7 @@ class CameraDialog(QDialog):
         self.setMinimumWidth(520)
         self._probe = probe
         self._probe_task: asyncio.Task[None] | None = None
-        self._failed_tests: dict[str, str] = {}  # full URL -> why its connection test failed
+        self._failed_tests: dict[tuple[str, str, str], str] = {}  # source() -> why its connection test failed
         # Replaceable for scripted use and tests: ask before saving a camera whose test failed.
         self.confirm: Callable[[str, str], bool] = self._ask
         self.name = QLineEdit()
@@ -219,19 +219,19 @@ class CameraDialog(QDialog):
             return str(error)
         return ""
 
-    def full_url(self) -> str:
-        from video_streaming.domain.camera import SourceUrl
-
+    def source(self) -> tuple[str, str, str]:
+        """The camera's address without secrets, its user and its password, as they travel to the core: only
+        the core joins them, for the media server (a URL with a password is never built here)."""
         form = self.form()
         source = parse_source_url(form.url)
-        return SourceUrl(source.url, form.username or source.username, form.password or "").with_credentials()
+        return source.url, form.username or source.username, form.password or source.password or ""
 
     def _accept_if_valid(self) -> None:
         problem = self.validate()
         if problem:
             self._show(self.error, problem)
             return
-        failed = self._failed_tests.get(self.full_url())
+        failed = self._failed_tests.get(self.source())
         question = self.tr("The connection test of this camera failed:\n{0}\n\nSave it anyway?").format(failed)
         if failed is not None and not self.confirm(self.tr("Save a camera that did not answer?"), question):
             return
@@ -244,15 +244,15 @@ class CameraDialog(QDialog):
             return
         self.test_button.setEnabled(False)
         self._show(self.probe_result, self.tr("Testing…"), "#8b949e")
-        self._probe_task = asyncio.ensure_future(self._run_probe(self.full_url()))
+        self._probe_task = asyncio.ensure_future(self._run_probe(self.source()))
 
-    async def _run_probe(self, url: str) -> None:
+    async def _run_probe(self, source: tuple[str, str, str]) -> None:
         try:
-            text = await self._probe(url)
-            self._failed_tests.pop(url, None)
+            text = await self._probe(*source)
+            self._failed_tests.pop(source, None)
             self._show(self.probe_result, self.tr("Connected: {0}").format(text), "#30a46c")
         except Exception as error:  # every failure is shown, none crashes the dialog
-            self._failed_tests[url] = str(error)
+            self._failed_tests[source] = str(error)
             self._show(self.probe_result, self.tr("Failed: {0}").format(error))
         finally:
             self.test_button.setEnabled(True)

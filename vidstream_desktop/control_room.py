@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 
 from video_streaming.bootstrap import build_onvif_service
-from video_streaming.domain.camera import parse_source_url
 from vidstream_desktop.wall.detached import MonitorWindows
 from vidstream_desktop.wall.ptz import PtzBindings, PtzCameras, PtzMouse, show_ptz_badges
 from vidstream_desktop.wall.ptz_presets import PtzPresetsDialog
@@ -115,5 +114,4 @@ class ControlRoom(QObject):
         camera = core.catalog.camera(camera_id) if core else None
         if core is None or camera is None:
             return None
-        source = parse_source_url(core.source_with_credentials(camera))  # from the secret store
-        return source.username, source.password
+        return core.camera_credentials(camera_id)  # from the secret store

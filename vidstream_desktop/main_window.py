@@ -314,11 +314,11 @@ class MainWindow(QMainWindow):
 
     # ---- cameras -------------------------------------------------------------------------------------
 
-    async def probe_camera(self, url: str) -> str:
-        """Provision the URL on MediaMTX for a moment and report what it sends."""
+    async def probe_camera(self, url: str, username: str, password: str) -> str:
+        """Provision the camera on MediaMTX for a moment and report what it sends."""
         if self.core is None:
             raise VidStreamError("the media server is still starting")
-        return await self.core.probe_camera(url)
+        return await self.core.probe_camera(url, username=username, password=password)
 
     def _dialog(self, initial: CameraForm | None, camera_id: str | None = None) -> CameraDialog:
         onvif = build_onvif_service() if initial is None else None
@@ -333,7 +333,9 @@ class MainWindow(QMainWindow):
         if dialog.exec() != CameraDialog.DialogCode.Accepted:
             return
         form = dialog.form()
-        result = self.core.add_camera(form.name, dialog.full_url(), sub_stream_url=form.sub_stream_url or None,
+        url, username, password = dialog.source()
+        result = self.core.add_camera(form.name, url, username=username, password=password,
+                                      sub_stream_url=form.sub_stream_url or None,
                                       retention_days=form.retention_days)  # fmt: skip
         if result.is_failure:
             QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))

@@ -269,7 +269,7 @@ def fixture_cameras(factory: CameraFactory) -> list[SyntheticCamera]:
 
 
 def test_camera_dialog_refuses_a_malformed_url(qtbot) -> None:  # type: ignore[no-untyped-def]
-    async def never_called(url: str) -> str:
+    async def never_called(url: str, username: str, password: str) -> str:
         raise AssertionError("the probe must not run for an invalid URL")
 
     dialog = CameraDialog(never_called, ["srt", "hls"])
@@ -283,7 +283,7 @@ def test_camera_dialog_refuses_a_malformed_url(qtbot) -> None:  # type: ignore[n
     dialog.username.setText("admin")
     dialog.password.setText("s3cret/!")
     assert dialog.validate() == ""
-    assert dialog.full_url() == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
+    assert dialog.source() == ("rtsp://10.0.0.5/stream", "admin", "s3cret/!")  # joined only by the core
     assert dialog.password.echoMode() == dialog.password.EchoMode.Password
     dialog.buttons.accepted.emit()
     assert dialog.result() == CameraDialog.DialogCode.Accepted
@@ -330,7 +330,7 @@ def test_camera_dialog_tests_in_seconds_splits_a_password_and_asks_before_saving
         assert dialog.result() != CameraDialog.DialogCode.Accepted and dialog.isVisible()
         dialog.buttons.accepted.emit()
         assert dialog.result() == CameraDialog.DialogCode.Accepted and len(asked) == 2
-        assert dialog.full_url() == f"rtsp://admin:hunter2@127.0.0.1:{port}/stream"
+        assert dialog.source() == (f"rtsp://127.0.0.1:{port}/stream", "admin", "hunter2")
 
         # A long message makes the dialog taller instead of being cut off.
         dialog.show()

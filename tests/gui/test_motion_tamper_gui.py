@@ -31,7 +31,7 @@ TURNED_AT = 8.0
 MOTION = (14.0, 17.0)  # seconds after the yard camera's start
 
 
-async def _no_probe(url: str) -> str:
+async def _no_probe(url: str, username: str, password: str) -> str:
     raise AssertionError("no probe in this test")
 
 

@@ -21,7 +21,7 @@ from vidstream_desktop.main_window import MainWindow
 pytestmark = pytest.mark.gui
 
 
-async def _no_probe(url: str) -> str:
+async def _no_probe(url: str, username: str, password: str) -> str:
     raise AssertionError("no probe in this test")
 
 

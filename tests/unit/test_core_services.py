@@ -40,7 +40,7 @@ async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
         return camera.key if camera else "camera"
 
     service = StreamingService(mediamtx, recorder, storage, recordings_dir=tmp_path / "recordings", ready_timeout=2,
-                               camera_keys=camera_key)  # fmt: skip
+                               camera_keys=camera_key, diagnostics=mediamtx)  # fmt: skip
     core = VidStreamCore(
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=storage,
@@ -151,3 +151,29 @@ async def test_recovery_closes_an_interrupted_recording_and_adopts_its_unknown_f
     assert len(adopted) == 1 and adopted[0].duration == 1.5 and adopted[0].partial
     assert row.ended_at is not None and row.ended_at >= adopted[0].start + timedelta(seconds=1.5)
     assert uuid.UUID(row.id) == recording.id
+
+
+async def test_a_camera_that_never_gets_ready_fails_with_what_the_server_knows(fakes: Fakes) -> None:
+    core, mediamtx, _, _ = fakes
+    mediamtx.never_ready = True
+    camera_id = str(core.add_camera("Dock", "rtsp://dock.example/live").value.id)
+    mediamtx.unreachable["rtsp://dock.example/live"] = Diagnosis("dock.example refused the connection", "is it on?")
+    started = await core.start_camera(camera_id)
+    assert started.is_failure and started.error is not None
+    assert "dock.example refused the connection" in started.error.message and started.error.hint == "is it on?"
+    assert mediamtx.paths == {}, "a camera that never got ready leaves no path behind"
+
+
+async def test_a_login_given_apart_is_kept_as_a_secret_and_joined_only_for_the_media_server(fakes: Fakes) -> None:
+    core, mediamtx, _, _ = fakes
+    added = core.add_camera("Lobby", "rtsp://10.0.0.5/stream", username="admin", password="s3cret/!")
+    assert added.is_success, added.error
+    camera = core.camera(str(added.value.id))
+    stored = (camera.source.url, camera.source.username, camera.source.password)
+    assert stored == ("rtsp://10.0.0.5/stream", "admin", ""), "the catalog holds no password"
+    assert core.camera_credentials(str(camera.id)) == ("admin", "s3cret/!")
+    assert core.source_with_credentials(camera) == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
+
+    assert await core.probe_camera("rtsp://10.0.0.9/live", username="viewer", password="p@ss") == ""
+    assert mediamtx.pulled[-1] == "rtsp://viewer:p%40ss@10.0.0.9/live"
+    assert mediamtx.paths == {}, "the test's path is removed once it answered"
