@@ -167,15 +167,15 @@ def analyse_plans(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The plans of the catalog package's SQL (rebuilt here with the same text), and the effect of candidate fixes
     measured on a copy of the database."""
-    from video_streaming.catalog import Catalog
+    from video_streaming.catalog.rows import RECORDING_SELECT
 
     rec_sql = (
-        f"{Catalog._RECORDING_SELECT} WHERE r.deleted_at IS NULL AND r.camera_id = ? "
+        f"{RECORDING_SELECT} WHERE r.deleted_at IS NULL AND r.camera_id = ? "
         "AND COALESCE(r.ended_at, 1e12) >= ? AND r.started_at <= ? GROUP BY r.id "
         "ORDER BY r.started_at DESC LIMIT ? OFFSET ?"
     )
     rec_all_sql = (
-        f"{Catalog._RECORDING_SELECT} WHERE r.deleted_at IS NULL AND COALESCE(r.ended_at, 1e12) >= ? "
+        f"{RECORDING_SELECT} WHERE r.deleted_at IS NULL AND COALESCE(r.ended_at, 1e12) >= ? "
         "AND r.started_at <= ? GROUP BY r.id ORDER BY r.started_at DESC LIMIT ? OFFSET ?"
     )
     seg_sql = (
@@ -208,11 +208,11 @@ def analyse_plans(
     }
     # Candidate: page the recordings first, then aggregate the segments of that page only.
     all_sql = (
-        f"{Catalog._RECORDING_SELECT} WHERE r.deleted_at IS NULL GROUP BY r.id "
+        f"{RECORDING_SELECT} WHERE r.deleted_at IS NULL GROUP BY r.id "
         "ORDER BY r.started_at DESC LIMIT ? OFFSET ?"
     )
     paged_sql = (
-        Catalog._RECORDING_SELECT.replace(
+        RECORDING_SELECT.replace(
             "FROM recordings r",
             "FROM (SELECT * FROM recordings WHERE deleted_at IS NULL ORDER BY started_at DESC LIMIT ? OFFSET ?) r",
         )

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from video_streaming.adapters.ffmpeg import FFmpegRecorder, probe_duration
+from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.frame_reader import FFmpegFrameReader
 from video_streaming.adapters.live_relay import FFmpegLiveRelays
 from video_streaming.adapters.local_storage import LocalFolderStorage
+from video_streaming.adapters.media_files import FFmpegMediaFiles
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.mediamtx_log import MediaMTXLog
 from video_streaming.adapters.recorder_codecs import TrackLookup
@@ -26,6 +27,7 @@ from video_streaming.catalog import Catalog
 from video_streaming.config import Settings, SiteSettings, config_dir
 from video_streaming.core import PublishLogin, VidStreamCore, camera_query_secret_name
 from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl, is_loopback_url, parse_source_url
+from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import InvalidInput, ServerUnreachable, VidStreamError
 from video_streaming.motion.recording import MotionRecordingService
 from video_streaming.motion.ring import RING_FOLDER, RollSettings
@@ -272,7 +274,10 @@ def build_core(
     catalog_path: Path | None = None,
     sites: list[RemoteSite] | None = None,
     tuning: CoreTuning | None = None,
+    clock: Clock = utc_now,
 ) -> VidStreamCore:
+    """The core on real adapters. `clock` is what retention, deletion and bookmarks take for "now": a test
+    passes one it can move forward instead of waiting days for a deadline."""
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
@@ -322,10 +327,10 @@ def build_core(
                         max_backoff=tuning.upload_max_backoff)  # fmt: skip
     core = VidStreamCore(
         service=service, catalog=catalog, recorder=recorder, archiver=archiver,
-        retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=archives, secrets=store,
+        retention=RetentionEnforcer(catalog, storage, clock=clock), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
-        sites=remote_sites, work_dir=settings.data_path / "run", probe_duration=probe_duration,
-        camera_retry_min_backoff=tuning.camera_retry_min_backoff,
+        sites=remote_sites, work_dir=settings.data_path / "run", media_files=FFmpegMediaFiles(),
+        camera_retry_min_backoff=tuning.camera_retry_min_backoff, clock=clock,
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
     if stack is not None and stack.mediamtx is not None:

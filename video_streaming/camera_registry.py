@@ -145,20 +145,20 @@ class CameraRegistry:
         return camera.source.username, self.secrets.get(camera_secret_name(camera.id)) or ""
 
     @staticmethod
-    def joined(url: str, username: str, password: str) -> str:
-        """A camera not yet saved (the dialog's test): its address with the login given apart."""
+    def unsaved_source(url: str, username: str, password: str) -> SourceUrl:
+        """A camera not yet saved (the dialog's test): its address, and the login given beside it (or in it)."""
         source = parse_source_url(url)
-        return SourceUrl(source.url, username or source.username, password or source.password,
-                         source.secret_query).with_credentials()  # fmt: skip
+        return SourceUrl(source.url, username or source.username, password or source.password, source.secret_query)
 
-    def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
-        """The URL the media server pulls: the only place a camera's secrets are joined to its address."""
+    def source(self, camera: Camera, sub_stream: bool = False) -> SourceUrl:
+        """What the media server pulls: the camera's address with its secrets from the store beside it (the
+        MediaMTX adapter joins them, nothing else does)."""
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
         if self.urls.serves(source.url):  # a camera pushing into our server: pulled with our reader login
-            return self.urls.with_reader_login(source.url)
+            return SourceUrl(source.url, self.urls.reader_user, self.urls.reader_password)
         password = self.secrets.get(camera_secret_name(camera.id)) or ""
         query = self.secrets.get(camera_query_secret_name(camera.id, source is camera.sub_stream)) or ""
-        return SourceUrl(source.url, source.username or camera.source.username, password, query).with_credentials()
+        return SourceUrl(source.url, source.username or camera.source.username, password, query)
 
     def publish_logins(self) -> list[PublishLogin]:
         """Cameras that push into this machine's server, each allowed to publish on its own path only, with

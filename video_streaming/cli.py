@@ -34,6 +34,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import RecordingMode, mask_url, parse_recording_mode, parse_source_url
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import ServerUnreachable, VidStreamError
+from video_streaming.health import Health
 from video_streaming.investigation_commands import (
     add_investigation_commands,
     bookmark_command,
@@ -268,18 +269,16 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
     expiry = asyncio.ensure_future(upkeep.expire_on_time(first_after_s=0.0))  # a recorder expires from the start
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
     publisher = DirectoryPublisher(core.storage, core.work_dir)
+
+    def after_tick(health: Health) -> bool:
+        write_states(states_file, health.camera_states)
+        publisher.publish_soon(core.directory(), loop.time())
+        if not health.mediamtx_ok:
+            log.warning("media server unreachable: %s", health.mediamtx_error)
+        return deadline is None or loop.time() < deadline
+
     try:
-        while not stop.is_set():
-            await upkeep.revive()
-            health = await core.poll()
-            write_states(states_file, health.camera_states)
-            publisher.publish_soon(core.directory(), loop.time())
-            if not health.mediamtx_ok:
-                log.warning("media server unreachable: %s", health.mediamtx_error)
-            if deadline is not None and loop.time() >= deadline:
-                break
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=1.0)
+        await upkeep.run(after_tick, stop)
     finally:
         expiry.cancel()
     await core.stop_all_recordings()

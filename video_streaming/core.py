@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,8 @@ from video_streaming.camera_registry import (
 from video_streaming.camera_supervisor import CameraState, CameraSupervisor
 from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.deletion import RecordingDeletion
-from video_streaming.domain.camera import Camera, RecordingMode
+from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl
+from video_streaming.domain.clock import Clock, utc_now
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
@@ -45,9 +47,10 @@ from video_streaming.live_streams import LiveStreams
 from video_streaming.motion.coordinator import MotionCoordinator
 from video_streaming.motion.detector import MotionSettings
 from video_streaming.motion.recording import MotionRecordingService
+from video_streaming.motion.ring import RollSettings
 from video_streaming.motion.service import MotionService
-from video_streaming.ports import ArchiveStorage, MediaServer, SegmentRecorder
-from video_streaming.recording_lifecycle import DurationProbe, RecordingLifecycle
+from video_streaming.ports import ArchiveStorage, MediaFiles, MediaServer, SegmentRecorder
+from video_streaming.recording_lifecycle import RecordingLifecycle
 from video_streaming.replay import FootagePart
 from video_streaming.retention import RetentionEnforcer, disk_state
 from video_streaming.secrets import SecretStore
@@ -75,11 +78,12 @@ class VidStreamCore:
         storage: ArchiveStorage,
         secrets: SecretStore,
         recordings_dir: Path,
-        probe_duration: DurationProbe,
+        media_files: MediaFiles,
         min_free_bytes: int = 1024**3,
         sites: list[RemoteSite] | None = None,
         work_dir: Path | None = None,
         camera_retry_min_backoff: float = 2.0,
+        clock: Clock = utc_now,
     ) -> None:
         self.service = service
         self.catalog = catalog
@@ -88,6 +92,7 @@ class VidStreamCore:
         self.retention = retention
         self.mediamtx = mediamtx
         self.storage = storage
+        self.media_files = media_files  # what export reads and joins recorded files with
         self.secrets = secrets
         self.sites: dict[str, RemoteSite] = {site.key: site for site in sites or []}
         self.work_dir = work_dir or recordings_dir.parent / "run"
@@ -103,7 +108,7 @@ class VidStreamCore:
         self.recording = RecordingLifecycle(
             service=service, catalog=catalog, recorder=recorder, archiver=archiver, live=self.live,
             cameras=self.camera_registry, announcer=self.announcer, recordings_dir=recordings_dir,
-            min_free_bytes=min_free_bytes, probe_duration=probe_duration,
+            min_free_bytes=min_free_bytes, probe_duration=media_files.duration,
         )  # fmt: skip
         self.active_recordings = self.recording.active
         self.motion_coordinator = MotionCoordinator(self.camera_registry, self.live, self.announcer)
@@ -114,8 +119,8 @@ class VidStreamCore:
                                            min_backoff=camera_retry_min_backoff)  # fmt: skip
         self._kept_recording: set[str] = set()
         self.recording.on_lost = self.supervisor.lost  # a kept camera records again after a back-off
-        self.bookmarks = BookmarkService(catalog, storage)
-        self.deletion = RecordingDeletion(catalog, storage)
+        self.bookmarks = BookmarkService(catalog, storage, clock=clock)
+        self.deletion = RecordingDeletion(catalog, storage, clock=clock)
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = self._on_archived
 
@@ -152,6 +157,12 @@ class VidStreamCore:
     @property
     def motion_recording(self) -> MotionRecordingService | None:
         return self.motion_coordinator.recording
+
+    @property
+    def motion_pre_roll(self) -> timedelta:
+        """How far before a motion moment playback starts: the configured pre-roll, as event recordings keep."""
+        rolls = self.motion_recording.rolls if self.motion_recording is not None else RollSettings()
+        return timedelta(seconds=rolls.pre_roll)
 
     # ---- alerts ------------------------------------------------------------------------------------
 
@@ -190,7 +201,7 @@ class VidStreamCore:
 
     async def probe_camera(self, url: str, *, username: str = "", password: str = "") -> str:
         """What the camera at `url` sends (the dialog's connection test), logged in as given."""
-        return await self.live.probe(self.camera_registry.joined(url, username, password))
+        return await self.live.probe(self.camera_registry.unsaved_source(url, username, password))
 
     def camera_credentials(self, camera_id: str) -> tuple[str, str]:
         return self.camera_registry.credentials(camera_id)
@@ -200,8 +211,8 @@ class VidStreamCore:
         await self.stop_camera(camera_id)
         self.camera_registry.forget(camera_id)
 
-    def source_with_credentials(self, camera: Camera, sub_stream: bool = False) -> str:
-        return self.camera_registry.source_with_credentials(camera, sub_stream)
+    def camera_source(self, camera: Camera, sub_stream: bool = False) -> SourceUrl:
+        return self.camera_registry.source(camera, sub_stream)
 
     def publish_logins(self) -> list[PublishLogin]:
         return self.camera_registry.publish_logins()

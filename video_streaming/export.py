@@ -32,8 +32,6 @@ from typing import Protocol
 
 import platformdirs
 
-from video_streaming.adapters.ffmpeg import probe_duration
-from video_streaming.adapters.media_probe import StreamShape, stream_shape
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.domain.camera import slugify
 from video_streaming.domain.clock import require_aware
@@ -45,8 +43,8 @@ from video_streaming.domain.errors import (
     Unauthorized,
     VidStreamError,
 )
-from video_streaming.ports import ArchiveStorage
-from video_streaming.private_files import child_environment, private_dir
+from video_streaming.ports import ArchiveStorage, MediaFiles, StreamShape
+from video_streaming.private_files import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +58,14 @@ WORK_PREFIX = ".export-"  # per-export folders inside the cache, never pruned
 
 
 class ArchiveSource(Protocol):
-    """What an export reads: VidStreamCore fits, so does any object with a catalog and a storage."""
+    """What an export reads and joins with: VidStreamCore fits, so does any object with these three."""
 
     catalog: Catalog
     storage: ArchiveStorage
+    media_files: MediaFiles
 
 
-Source = ArchiveSource | tuple[Catalog, ArchiveStorage]
+Source = ArchiveSource | tuple[Catalog, ArchiveStorage, MediaFiles]
 
 
 class ExportCancelled(VidStreamError):
@@ -128,10 +127,10 @@ def default_export_name(camera: str, start: datetime, end: datetime) -> str:
     return f"{slugify(camera) or 'camera'}_{start:%Y%m%dT%H%M%S}Z-{end:%Y%m%dT%H%M%S}Z.mp4"
 
 
-def _unpack(source: Source) -> tuple[Catalog, ArchiveStorage]:
+def _unpack(source: Source) -> tuple[Catalog, ArchiveStorage, MediaFiles]:
     if isinstance(source, tuple):
         return source
-    return source.catalog, source.storage
+    return source.catalog, source.storage, source.media_files
 
 
 def _camera_label(catalog: Catalog, camera_id: str) -> str:
@@ -161,7 +160,7 @@ async def export_range(
     Raises NotFound (nothing recorded then), DiskFull (checked before anything is written), Unauthorized
     (the archive refused the credentials), ServerUnreachable, VerificationFailed (a download's checksum),
     ExportCancelled (`cancel_event` set, or the task cancelled). Partial downloads stay for the next try."""
-    catalog, storage = _unpack(source)
+    catalog, storage, media = _unpack(source)
     start, end = require_aware(start, "start"), require_aware(end, "end")
     if end <= start:
         raise InvalidInput("the end of the range must come after its start")
@@ -171,7 +170,8 @@ async def export_range(
     if not segments:
         raise NotFound(f"{label} recorded nothing between {start:%Y-%m-%d %H:%M:%S} and {end:%H:%M:%S} UTC")
     target = _target_file(Path(target_path), label, start, end)
-    result = await _export(catalog, storage, segments, target, (start, end), progress, cancel_event, cache_dir)
+    result = await _export(catalog, storage, media, segments, target, (start, end), progress, cancel_event,
+                           cache_dir)  # fmt: skip
     await asyncio.to_thread(
         catalog.audit, actor, "export", camera_id,
         f"{label} {result.start.isoformat()} .. {result.end.isoformat()} -> {result.path}",
@@ -190,7 +190,7 @@ async def download_recording(
     actor: str = "operator",
 ) -> ExportResult:
     """A whole recording as one MP4 (its segments joined, nothing trimmed). Errors as `export_range`."""
-    catalog, storage = _unpack(source)
+    catalog, storage, media = _unpack(source)
     row = await asyncio.to_thread(catalog.recording, recording_id)
     if row is None:
         raise NotFound(f"no recording {recording_id}")
@@ -200,7 +200,7 @@ async def download_recording(
         raise NotFound(f"recording {recording_id} of {row.camera_name} has no footage left")
     end = max(s.end for s in segments)
     target = _target_file(Path(target_path), row.camera_name, segments[0].start, end)
-    result = await _export(catalog, storage, segments, target, None, progress, cancel_event, cache_dir)
+    result = await _export(catalog, storage, media, segments, target, None, progress, cancel_event, cache_dir)
     await asyncio.to_thread(catalog.audit, actor, "download", str(recording_id),
                             f"{row.camera_name} -> {result.path}")  # fmt: skip
     return result
@@ -242,6 +242,7 @@ def _target_file(target: Path, camera: str, start: datetime, end: datetime) -> P
 async def _export(
     catalog: Catalog,
     storage: ArchiveStorage,
+    media: MediaFiles,
     segments: Sequence[SegmentRow],
     target: Path,
     trim: tuple[datetime, datetime] | None,
@@ -274,20 +275,21 @@ async def _export(
             downloaded += await _download(storage, item, reporter, stop, had)
         stop.check()
         await asyncio.to_thread(_pin, inputs, work)
-        chosen, ss, outpoint, covered = await _choose(inputs, trim)
-        groups = await _split_at_shape_changes(chosen)
+        chosen, ss, outpoint, covered = await _choose(media, inputs, trim)
+        groups = await _split_at_shape_changes(media, chosen)
         parts = [target, *(target.with_name(f"{target.stem}-part{n}{target.suffix}")
                            for n in range(2, len(groups) + 1))]  # fmt: skip
         for index, (group, part) in enumerate(zip(groups, parts, strict=True)):
             last = index == len(groups) - 1
-            await _join(group, part, ss if index == 0 else None, outpoint if last else None, reporter, stop, work)
+            await _join(media, group, part, ss if index == 0 else None, outpoint if last else None, reporter, stop,
+                        work)  # fmt: skip
     except asyncio.CancelledError:
         stop.set()  # a download thread still running stops at its next chunk
         raise
     finally:
         await asyncio.to_thread(shutil.rmtree, work, True)
     size = sum(part.stat().st_size for part in parts)
-    duration = sum([await probe_duration(part) for part in parts])
+    duration = sum([await media.duration(part) for part in parts])
     reporter.finish()
     await asyncio.to_thread(prune_cache, cache, cache_limit)
     return ExportResult(
@@ -297,7 +299,7 @@ async def _export(
     )  # fmt: skip
 
 
-async def _split_at_shape_changes(inputs: list[_Input]) -> list[list[_Input]]:
+async def _split_at_shape_changes(media: MediaFiles, inputs: list[_Input]) -> list[list[_Input]]:
     """Runs of inputs that can share one MP4. An MP4 track has one sample entry (size, codec, parameter
     sets) for all its frames: footage from after a camera came back at 1080p joined behind 720p would be
     described as 720p, which browsers and hardware decoders mis-play. A shape can change only where the
@@ -310,7 +312,7 @@ async def _split_at_shape_changes(inputs: list[_Input]) -> list[list[_Input]]:
         this_run = (item.segment.recording_id, item.segment.file_name.rsplit("-", 1)[-1])
         if this_run != run:
             run = this_run
-            probed = await stream_shape(item.path)
+            probed = await media.shape(item.path)
             if groups and probed is not None and shape is not None and probed != shape:
                 groups.append([])
             shape = probed or shape
@@ -401,14 +403,14 @@ async def _download(storage: ArchiveStorage, item: _Input, reporter: _Reporter, 
     return max(fetched - had, 0)  # the adapter reports the resumed head first
 
 
-async def _probe(item: _Input) -> None:
-    item.duration = await probe_duration(item.path)
+async def _probe(media: MediaFiles, item: _Input) -> None:
+    item.duration = await media.duration(item.path)
     if item.duration <= 0:  # unreadable by ffprobe: trust the catalog rather than drop footage
         item.duration = item.segment.duration
 
 
 async def _choose(
-    inputs: list[_Input], trim: tuple[datetime, datetime] | None
+    media: MediaFiles, inputs: list[_Input], trim: tuple[datetime, datetime] | None
 ) -> tuple[list[_Input], float | None, float | None, tuple[datetime, datetime]]:
     """The files to join, where to start in the first (seconds) and where to stop in the last.
 
@@ -419,7 +421,7 @@ async def _choose(
     start, end = trim
     chosen = [i for i in inputs if i.segment.end > start and i.start < end]
     while chosen:
-        await _probe(chosen[0])
+        await _probe(media, chosen[0])
         if chosen[0].end > start or len(chosen) == 1:
             break
         chosen.pop(0)
@@ -427,103 +429,37 @@ async def _choose(
         raise NotFound(f"nothing was recorded between {start:%H:%M:%S} and {end:%H:%M:%S} UTC")
     first, last = chosen[0], chosen[-1]
     if last is not first:
-        await _probe(last)
+        await _probe(media, last)
     offset = (start - first.start).total_seconds()
     stop = (end - last.start).total_seconds()
     covered = (max(start, first.start), min(end, last.end))
     return chosen, (offset if offset > 0 else None), (stop if stop < last.duration else None), covered
 
 
-def _concat_list(inputs: Sequence[_Input], inpoint: float | None, outpoint: float | None) -> str:
-    """The ffconcat script: every file once, the first cut at `inpoint`, the last at `outpoint` (seconds into
-    each file). The in point keeps the packets from the key frame before it, with timestamps before zero,
-    and `join_argv` keeps those timestamps (`-copyts`), so the MP4 muxer hides them with an edit list
-    instead of showing them. (A `-ss` seek on the joined input instead made ffmpeg hide everything before
-    the start behind the edit list, whole segments included, and listing the first file twice to help that
-    seek put it into the file twice.)"""
-    lines = ["ffconcat version 1.0"]
-    for index, item in enumerate(inputs):
-        escaped = str(item.path.resolve()).replace("'", "'\\''")
-        lines.append(f"file '{escaped}'")
-        if index == 0 and inpoint is not None:
-            lines.append(f"inpoint {inpoint:.6f}")
-        if index == len(inputs) - 1 and outpoint is not None:
-            lines.append(f"outpoint {outpoint:.6f}")
-    return "\n".join(lines) + "\n"
-
-
-def join_argv(ffmpeg: str, concat_list: Path, output: Path) -> list[str]:
-    return [
-        ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-nostats", "-progress", "pipe:1",
-        "-copyts", "-f", "concat", "-safe", "0", "-i", str(concat_list),
-        "-map", "0:v", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(output),
-    ]  # fmt: skip
-
-
 async def _join(
-    inputs: Sequence[_Input], target: Path, ss: float | None, outpoint: float | None, reporter: _Reporter,
-    stop: _StopFlag, work: Path,
+    media: MediaFiles, inputs: Sequence[_Input], target: Path, inpoint: float | None, outpoint: float | None,
+    reporter: _Reporter, stop: _StopFlag, work: Path,
 ) -> None:  # fmt: skip
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise VidStreamError("ffmpeg is not installed", "install it: apt-get install ffmpeg")
-    listing = work / "segments.ffconcat"
-    listing.write_text(_concat_list(inputs, ss, outpoint), encoding="utf-8")
+    """One MP4 of `inputs` at `target`, which appears only once complete. The in point keeps the packets from
+    the key frame before it, hidden by an edit list (see the module's docstring)."""
     # The temporary file is ours from its creation (O_EXCL: a planted file or symlink is refused, and its name
-    # is random) and ffmpeg writes through our descriptor, never by a name someone else could swap.
+    # is random), and the joiner writes through our descriptor, never by a name someone else could swap.
     descriptor, name = await asyncio.to_thread(tempfile.mkstemp, prefix=f".{target.name}.", suffix=".partial",
                                                dir=target.parent)  # fmt: skip
     temporary = Path(name)
     try:
-        process = await asyncio.create_subprocess_exec(
-            *join_argv(ffmpeg, listing, _through(descriptor, temporary)), pass_fds=(descriptor,),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=child_environment(),
-        )  # fmt: skip
+        await media.join([item.path for item in inputs], descriptor, inpoint=inpoint, outpoint=outpoint,
+                         work_dir=work, on_written=reporter.output, check_stop=stop.check)  # fmt: skip
+    except DiskFull as full:
+        temporary.unlink(missing_ok=True)
+        raise DiskFull(f"the disk holding {target.parent} filled up during the export", full.hint) from full
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     finally:
         os.close(descriptor)
-    try:
-        stderr = await _follow(process, reporter, stop)
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        temporary.unlink(missing_ok=True)
-        raise
-    if process.returncode != 0:
-        temporary.unlink(missing_ok=True)
-        if "no space left" in stderr.lower():
-            raise DiskFull(f"the disk holding {target.parent} filled up during the export", "free some space")
-        raise VidStreamError(f"ffmpeg could not join the segments: {stderr.strip()[-300:] or process.returncode}")
     await asyncio.to_thread(_fsync, temporary)
     temporary.replace(target)
-
-
-def _through(descriptor: int, path: Path) -> Path:
-    """The name under which ffmpeg opens our descriptor again (Linux); elsewhere the file's own name."""
-    proc = Path(f"/proc/self/fd/{descriptor}")
-    return proc if Path("/proc/self/fd").is_dir() else path
-
-
-async def _follow(process: asyncio.subprocess.Process, reporter: _Reporter, stop: _StopFlag) -> str:
-    """Read ffmpeg's -progress lines (bytes written so far) until it exits; stop it when cancelled."""
-    assert process.stdout is not None and process.stderr is not None
-    stderr_task = asyncio.ensure_future(process.stderr.read())
-    while True:
-        stop.check()
-        try:
-            line = await asyncio.wait_for(process.stdout.readline(), timeout=0.2)
-        except TimeoutError:
-            continue
-        if not line:
-            break
-        key, _, value = line.decode("ascii", "replace").strip().partition("=")
-        if key == "total_size" and value.isdigit():
-            reporter.output(int(value))
-    await process.wait()
-    return (await stderr_task).decode("utf-8", "replace")
 
 
 def _fsync(path: Path) -> None:

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from video_streaming.camera_registry import CameraRegistry
-from video_streaming.domain.camera import mask_url
+from video_streaming.domain.camera import SourceUrl, mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.result import Result
 from video_streaming.domain.stream import Stream
 from video_streaming.health import source_answers
 from video_streaming.live_transports import video_codec
 from video_streaming.ports import MediaServer
-from video_streaming.service import StreamingService
+from video_streaming.service import StreamingService, source_of
 from video_streaming.site_sync import SiteSync
 from video_streaming.stream_table import StreamTable
 
@@ -50,7 +50,7 @@ class LiveStreams:
             return Result.ok(existing)
         if camera.site:
             return await self.sites.start_site_stream(camera, use_sub)
-        source = self.cameras.source_with_credentials(camera, sub_stream=use_sub)
+        source = self.cameras.source(camera, sub_stream=use_sub)
         if self.service.urls.serves(camera.source.url):
             try:
                 await self.cameras.sync_publishers()
@@ -99,13 +99,13 @@ class LiveStreams:
         stream = self.table.main.get(camera_id)
         return self.mediamtx.source_error(stream.path_name) if stream is not None else None
 
-    async def probe(self, url: str) -> str:
-        """What the camera at `url` sends ("H264, MPEG-4 Audio 1280x720"): provisioned on MediaMTX for a
+    async def probe(self, source: SourceUrl) -> str:
+        """What the camera at `source` sends ("H264, MPEG-4 Audio 1280x720"): provisioned on MediaMTX for a
         moment. A wrong host name or a dead address fails in seconds, with what to do about it."""
-        problem = await self.mediamtx.reachability_problem(url)
+        problem = await self.mediamtx.reachability_problem(source.url)
         if problem is not None:
             raise VidStreamError(mask_url(problem.reason), problem.hint)
-        result = await self.service.start_stream("probe", url)
+        result = await self.service.start_stream("probe", source)
         if result.is_failure:
             raise VidStreamError(str(result.error))
         try:
@@ -123,8 +123,9 @@ class LiveStreams:
                 if camera_id in self.table.from_sites:  # served by its site's MediaMTX, not ours
                     continue
                 camera = self.cameras.catalog.camera(camera_id)
-                if camera is not None:
-                    stream.source_url = self.cameras.source_with_credentials(camera, sub_stream=sub)
+                if camera is not None:  # its login may have changed since
+                    stream.source = self.cameras.source(camera, sub_stream=sub)
+                    stream.source_url = stream.source.url
                 result = await self.service.restore_stream(stream)
                 if result.is_failure:
                     self.alert("warning", f"{self.cameras.name_of(camera_id)}: {result.error}")
@@ -149,6 +150,6 @@ class LiveStreams:
             self._last_kick[stream.path_name] = now
             try:
                 await self.mediamtx.stop_stream(stream.path_name)
-                await self.mediamtx.start_stream(stream.path_name, stream.source_url)
+                await self.mediamtx.start_source(stream.path_name, source_of(stream))
             except VidStreamError as error:
                 log.warning("could not restart the pull of %s: %s", stream.path_name, error)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import abc
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from video_streaming.domain.camera import SourceUrl
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.onvif import (
     DeviceAddress,
@@ -50,6 +52,11 @@ class MediaMTXClient(abc.ABC):
     async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
         """Live state of the path: at least `ready` (bool), `tracks`, `bytes_received`, `readers`."""
 
+    async def start_source(self, stream_id: str, source: SourceUrl) -> bool:
+        """`start_stream` for a source whose login travels apart from its address: the app's own streams
+        call this, so the login meets the address only here, at the edge of the process."""
+        return await self.start_stream(stream_id, source.with_credentials())
+
 
 class FFmpegService(abc.ABC):
     """Records a live source into segment files."""
@@ -79,12 +86,12 @@ class SourceDiagnostics(abc.ABC):
         """Why the server cannot pull the path's source right now, in words; None when no reason is known."""
 
     @abc.abstractmethod
-    async def refusal(self, source_url: str) -> Diagnosis | None:
+    async def refusal(self, source: SourceUrl) -> Diagnosis | None:
         """The camera's own definite no (401, 403, 404), asked while a start waits; None otherwise."""
 
     @abc.abstractmethod
     async def explain_not_ready(
-        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+        self, source: SourceUrl, timeout: float = 2.0, path_name: str | None = None
     ) -> Diagnosis | None:
         """After a start gave up: what is wrong with the source, found by asking it (and the server)."""
 
@@ -95,11 +102,11 @@ class NoDiagnostics(SourceDiagnostics):
     def source_error(self, stream_id: str) -> str | None:
         return None
 
-    async def refusal(self, source_url: str) -> Diagnosis | None:
+    async def refusal(self, source: SourceUrl) -> Diagnosis | None:
         return None
 
     async def explain_not_ready(
-        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+        self, source: SourceUrl, timeout: float = 2.0, path_name: str | None = None
     ) -> Diagnosis | None:
         return None
 
@@ -115,7 +122,7 @@ class MediaServer(MediaMTXClient, SourceDiagnostics):
     @abc.abstractmethod
     async def reachability_problem(self, source_url: str) -> Diagnosis | None:
         """What makes a camera unreachable (its host does not resolve, its port refuses), found in seconds;
-        None when it answers."""
+        None when it answers. Only the address is needed: pass the URL without its login."""
 
     @abc.abstractmethod
     async def aclose(self) -> None:
@@ -132,6 +139,41 @@ class SegmentRecorder(FFmpegService):
     @abc.abstractmethod
     async def close(self) -> None:
         """Stop every recording gracefully (each last segment closed)."""
+
+
+StreamShape = tuple[tuple[str, ...], ...]
+"""Per stream of a media file: its kind, codec, profile and picture size or sample format."""
+
+
+class MediaFiles(abc.ABC):
+    """Recorded MP4 files read and joined (ffprobe and ffmpeg behind it): what export and the recording
+    lifecycle ask of a file without knowing the tools."""
+
+    @abc.abstractmethod
+    async def duration(self, path: Path) -> float:
+        """Seconds of a (possibly partial) file; 0.0 when it cannot be read."""
+
+    @abc.abstractmethod
+    async def shape(self, path: Path) -> StreamShape | None:
+        """Its streams' shapes; None when it cannot be read. Files of one shape can share one MP4 (one sample
+        entry per track)."""
+
+    @abc.abstractmethod
+    async def still(self, source: str | Path, offset: float, output: Path, *, width: int | None = None) -> bool:
+        """Write the picture at `offset` seconds of `source` (a file, or an archive URL read with ranged
+        requests) to `output` (JPEG or PNG by its suffix), scaled to `width`. False when there is no picture
+        there (past the end, unreadable) or the tool timed out."""
+
+    @abc.abstractmethod
+    async def join(
+        self, files: Sequence[Path], output: int, *, inpoint: float | None, outpoint: float | None,
+        work_dir: Path, on_written: Callable[[int], None], check_stop: Callable[[], None],
+    ) -> None:  # fmt: skip
+        """Join `files` in order into one MP4 written through the open descriptor `output`, copying the
+        media (nothing re-encoded): the first cut at `inpoint`, the last at `outpoint` (seconds into each).
+        `on_written` gets the bytes written so far; `check_stop` raises to abandon the join (the tool is
+        stopped, and its exception passes through). Raises DiskFull when the disk fills, VidStreamError when
+        the tool fails."""
 
 
 class StorageService(abc.ABC):

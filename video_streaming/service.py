@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from video_streaming.domain.camera import mask_url, parse_source_url, recording_prefix, slugify
+from video_streaming.domain.camera import SourceUrl, mask_url, parse_source_url, recording_prefix, slugify
 from video_streaming.domain.errors import InvalidInput, RecordingFailed, SourceUnavailable, VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
@@ -53,11 +53,6 @@ class PlaybackUrls:
         parts, base = urlsplit(url), urlsplit(self.rtsp_base)
         return (parts.scheme.lower(), parts.hostname, parts.port) == (base.scheme.lower(), base.hostname, base.port)
 
-    def with_reader_login(self, url: str) -> str:
-        parts = urlsplit(url)
-        netloc = self._userinfo() + parts.netloc.rpartition("@")[2]
-        return urlunsplit(parts._replace(netloc=netloc))
-
     def for_reader(self, path: str) -> dict[str, str]:
         """`all(path)` with the reader login in each, for the app's own players."""
         urls = self.all(path)
@@ -92,6 +87,11 @@ class PlaybackUrls:
         """Every way to play `path`, by transport name."""
         return {"rtsp": self.rtsp(path), "hls": self.hls(path), "srt": self.srt(path), "rtmp": self.rtmp(path),
                 "webrtc": self.webrtc(path)}  # fmt: skip
+
+
+def source_of(stream: Stream) -> SourceUrl:
+    """The stream's source with its login apart (a stream made outside `start_stream` has only its URL)."""
+    return stream.source or parse_source_url(stream.source_url)
 
 
 def _unwrap(item: T | Result[T], what: str) -> T:
@@ -132,15 +132,20 @@ class StreamingService:
 
     # ---- streams ----------------------------------------------------------------------------------
 
-    async def start_stream(self, camera_id: Any, source_url: str) -> Result[Stream]:
+    async def start_stream(self, camera_id: Any, source_url: str | SourceUrl) -> Result[Stream]:
+        """Provision the camera on the media server and wait for its first media. `source_url` is a URL
+        (the seed's form, its login in it) or a SourceUrl whose login travels apart: the app's own cameras
+        come that way, so the stream keeps an address without secrets."""
         try:
-            parse_source_url(source_url)  # refuse garbage before it reaches MediaMTX
+            # Garbage is refused before it reaches MediaMTX.
+            source = source_url if isinstance(source_url, SourceUrl) else parse_source_url(source_url)
         except VidStreamError as error:
             return Result.from_exception(error)
-        stream = Stream(camera_id=camera_id, source_url=source_url)
+        shown = source_url if isinstance(source_url, str) else source.url
+        stream = Stream(camera_id=camera_id, source_url=shown, source=source)
         stream.start()
         try:
-            await self.mediamtx.start_stream(stream.path_name, source_url)
+            await self.mediamtx.start_source(stream.path_name, source)
         except VidStreamError as error:
             stream.mark_error(error.message)
             return Result.from_exception(error)
@@ -155,7 +160,7 @@ class StreamingService:
             raise
         stream.mark_running()
         self.streams[stream.id] = stream
-        log.info("stream %s for camera %s running from %s", stream.id, camera_id, mask_url(source_url))
+        log.info("stream %s for camera %s running from %s", stream.id, camera_id, mask_url(shown))
         return Result.ok(stream)
 
     async def _wait_ready(self, stream: Stream) -> None:
@@ -169,7 +174,7 @@ class StreamingService:
                 return
             if not asked and time.monotonic() - started >= 1.0:
                 asked = True  # once: a camera that says no now says it again; MediaMTX keeps trying anyway
-                if (refused_now := await self.diagnostics.refusal(stream.source_url)) is not None:
+                if (refused_now := await self.diagnostics.refusal(source_of(stream))) is not None:
                     raise SourceUnavailable(f"the camera gives no media ({mask_url(stream.source_url)}): "
                                             f"{mask_url(refused_now.reason)}", refused_now.hint)  # fmt: skip
             # MediaMTX tries again only 5 s after a failed pull: once it said why, waiting longer is waste.
@@ -179,7 +184,7 @@ class StreamingService:
                 message = (f"the camera gives no media ({where})" if refused is not None
                            else f"the camera sent no media within {self.ready_timeout:.0f} s ({where})")  # fmt: skip
                 hint = "check the camera URL, its credentials and that it is on the network"
-                diagnosis = await self.diagnostics.explain_not_ready(stream.source_url, path_name=stream.path_name)
+                diagnosis = await self.diagnostics.explain_not_ready(source_of(stream), path_name=stream.path_name)
                 if diagnosis is not None:
                     message, hint = f"{message}: {mask_url(diagnosis.reason)}", diagnosis.hint
                 raise SourceUnavailable(message, hint)
@@ -207,7 +212,7 @@ class StreamingService:
     async def restore_stream(self, stream: Stream) -> Result[Stream]:
         """Provision an existing stream again (after MediaMTX restarted), keeping its id and URLs."""
         try:
-            await self.mediamtx.start_stream(stream.path_name, stream.source_url)
+            await self.mediamtx.start_source(stream.path_name, source_of(stream))
         except VidStreamError as error:
             if error.kind != "path_exists":
                 return Result.from_exception(error)

@@ -1,19 +1,26 @@
-"""What keeps a running core healthy, the same for `vidstream serve` and the desktop: servers the app owns
-brought back after a crash, and recordings expired on time. Whatever goes wrong is told as an alert; nothing
-here stops the recorder."""
+"""What keeps a running core healthy, the same for `vidstream serve` and the desktop: one tick a second
+(servers the app owns brought back after a crash, then the core's poll: paths provisioned again, cameras
+that came back kicked, recorder and site state read), and recordings expired on time. Whatever goes wrong
+is told as an alert; nothing here stops the recorder.
+
+`serve` drives the ticks with `run`; the desktop's wall drives the same `tick` from its own timer, since the
+tiles it updates live on the GUI loop."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import VidStreamError
+from video_streaming.health import Health
 from video_streaming.retention import SweepReport, unarchived_alert
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_S = 3600.0
+TICK_EVERY_S = 1.0
 ReviveServers = Callable[[], list[str]]  # restarts what died, returns what it restarted (blocking)
 
 
@@ -35,6 +42,22 @@ class Upkeep:
         if revived:
             self.core.alert("warning", "restarted after it stopped: " + ", ".join(revived))
         return revived
+
+    async def tick(self) -> Health:
+        """One cycle of the runtime loop: servers revived, then the core's poll."""
+        await self.revive()
+        return await self.core.poll()
+
+    async def run(
+        self, on_health: Callable[[Health], bool], stop: asyncio.Event, every_s: float = TICK_EVERY_S
+    ) -> None:
+        """Tick every `every_s`, handing each Health to `on_health`, until `stop` is set or `on_health`
+        answers False."""
+        while not stop.is_set():
+            if not on_health(await self.tick()):
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=every_s)
 
     async def sweep(self) -> SweepReport | None:
         """One retention sweep: footage goes only once archived and past its retention (RetentionEnforcer)."""

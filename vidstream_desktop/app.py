@@ -83,7 +83,7 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     try:
         core = await session.start()
         wall = window.attach_core(core)
-        wall.before_poll = session.revive
+        wall.tick = session.tick
         await wall.populate()
         if args.record_all:
             await wall.record_all()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.fixtures.clock import TravelClock
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
 from tests.fixtures.waiting import until
@@ -57,7 +58,8 @@ def hold_status(target: S3Target, key: str) -> str:
 async def test_a_bookmarked_recording_survives_a_sweep_that_deletes_its_neighbours(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
 ) -> None:
-    core = core_factory(minio)
+    clock = TravelClock()
+    core = core_factory(minio, clock=clock)
     await core.start()
     camera_id, (before, marked, after) = await record_three(core, mediamtx)
     middle = core.catalog.recording(marked)
@@ -68,7 +70,7 @@ async def test_a_bookmarked_recording_survives_a_sweep_that_deletes_its_neighbou
     prefixes = {rid: core.catalog.recording(rid).storage_prefix for rid in (before, marked, after)}  # type: ignore[union-attr]
     assert all([await core.storage.list_files(prefix) for prefix in prefixes.values()])
 
-    core.retention.clock = lambda: utc_now() + timedelta(days=3)
+    clock.ahead_by(timedelta(days=3))
     report = await core.retention.sweep()
     assert sorted(report.expired) == sorted([before, after]) and report.bookmarked == [marked]
     assert report.errors == []

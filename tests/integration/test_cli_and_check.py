@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.fixtures.core import CoreFactory, s3_storage
+from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import Catalog, SegmentState
 from video_streaming.consistency import check
@@ -182,8 +182,9 @@ async def test_repair_against_a_wrong_bucket_marks_nothing_missing(
     assert await core.archiver.drain(timeout=20)
     wrong = dataclasses.replace(minio, bucket=f"{minio.bucket}-typo")
     wrong.client().create_bucket(Bucket=wrong.bucket)  # type: ignore[attr-defined]
-    core.storage = s3_storage(wrong)  # the settings now name an empty bucket
-    report = await check(core, repair=True)
-    states = {s.state for s in core.catalog.segments(recording_id=str(recording.id))}
+    # The same catalog (the same data folder), with settings that now name an empty bucket.
+    misconfigured = core_factory(wrong)
+    report = await check(misconfigured, repair=True)
+    states = {s.state for s in misconfigured.catalog.segments(recording_id=str(recording.id))}
     assert states == {SegmentState.ARCHIVED}, "a wrong bucket made the whole archive 'missing'"
     assert report.missing_remote and report.refused, report.lines()

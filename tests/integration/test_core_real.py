@@ -10,24 +10,26 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fixtures.clock import TravelClock
 from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import CameraFactory, S3Target, ffprobe_json
 from tests.fixtures.waiting import until
 from video_streaming import FFmpegRecorder, MediaMTXClientImpl, StreamingService, StreamStatus
 from video_streaming.catalog import SegmentState
-from video_streaming.domain.clock import utc_now
 from video_streaming.domain.recording import RecordingStatus
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import CameraSpec, SyntheticCamera
 from video_streaming.service import PlaybackUrls
 
 
-def real_service(mediamtx: MediaMTXServer, target: S3Target, tmp_path: Path, **recorder: object) -> StreamingService:
+def real_service(
+    mediamtx: MediaMTXServer, target: S3Target, tmp_path: Path, ready_timeout: float = 10.0, **recorder: object
+) -> StreamingService:
     e = mediamtx.endpoints
     client = MediaMTXClientImpl(host=e.host, port=e.api_port, username=e.api_user, password=e.api_password)
     urls = PlaybackUrls(rtsp_base=f"rtsp://{e.host}:{e.rtsp_port}", hls_base=f"http://{e.host}:{e.hls_port}")
     return StreamingService(client, FFmpegRecorder(**recorder), s3_storage(target), urls=urls,  # type: ignore[arg-type]
-                            recordings_dir=tmp_path / "rec")  # fmt: skip
+                            recordings_dir=tmp_path / "rec", ready_timeout=ready_timeout)  # fmt: skip
 
 
 async def test_seed_quick_start_on_real_servers(
@@ -83,8 +85,7 @@ async def test_wrong_api_credentials_are_reported(mediamtx: MediaMTXServer, tmp_
 async def test_a_dead_camera_url_fails_with_a_reason_and_leaves_no_path(
     mediamtx: MediaMTXServer, tmp_path: Path, minio: S3Target
 ) -> None:
-    streaming = real_service(mediamtx, minio, tmp_path)
-    streaming.ready_timeout = 3
+    streaming = real_service(mediamtx, minio, tmp_path, ready_timeout=3)
     result = await streaming.start_stream(1, "rtsp://user:secret@127.0.0.1:1/nothing")
     assert result.error is not None and result.error.kind == "source_unavailable"
     assert "secret" not in result.error.message
@@ -220,7 +221,8 @@ async def test_killed_recorder_keeps_closed_segments_and_the_partial_one(
 async def test_retention_expires_recordings_with_an_injected_clock(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
 ) -> None:
-    core = core_factory(minio)
+    clock = TravelClock()
+    core = core_factory(minio, clock=clock)
     await core.start()
     camera_id = str(core.add_camera("Roof", mediamtx.endpoints.rtsp_url("cam1"), retention_days=3).value.id)
     recording = (await core.record(camera_id)).value
@@ -230,9 +232,9 @@ async def test_retention_expires_recordings_with_an_injected_clock(
     prefix = recording.storage_path
     assert await core.storage.list_files(prefix)
 
-    core.retention.clock = lambda: utc_now() + timedelta(days=2)
+    clock.ahead_by(timedelta(days=2))
     assert (await core.retention.sweep()).expired == []
-    core.retention.clock = lambda: utc_now() + timedelta(days=3, minutes=1)
+    clock.ahead_by(timedelta(days=3, minutes=1))
     dry = await core.retention.sweep(dry_run=True)
     assert dry.expired == [str(recording.id)] and await core.storage.list_files(prefix)
     report = await core.retention.sweep()

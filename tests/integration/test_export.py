@@ -140,7 +140,7 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
     assert_same_picture(clock_region(result.path, None), final, a_second_earlier)
 
     # A thumbnail of the archived segment, straight from its link, then from the disk cache.
-    thumbnails = ThumbnailCache(tmp_path / "thumbs", width=160)
+    thumbnails = ThumbnailCache(tmp_path / "thumbs", core.media_files, width=160)
     picture = await thumbnails.thumbnail(url, 0.5, key=source.object_key)
     assert picture is not None and picture.read_bytes()[:2] == b"\xff\xd8"  # a JPEG
     assert ffprobe_json(picture)["streams"][0]["width"] == 160  # type: ignore[index]
@@ -158,7 +158,7 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
     # Wrong credentials: Unauthorized, not a vague failure.
     stranger = s3_storage(S3Target(minio.endpoint_url, minio.access_key, "wrong-secret", minio.bucket, minio.server))
     with pytest.raises(Unauthorized):
-        await export_range((core.catalog, stranger), camera_id, start, end, tmp_path / "x.mp4",
+        await export_range((core.catalog, stranger, core.media_files), camera_id, start, end, tmp_path / "x.mp4",
                            cache_dir=tmp_path / "cache2")  # fmt: skip
 
     # A shared link reads the segment until it expires.
@@ -178,7 +178,8 @@ async def test_local_copies_are_used_and_a_full_disk_is_refused_up_front(
 
     # The whole recording from local disk: a storage with the wrong secret is never even asked.
     stranger = s3_storage(S3Target(minio.endpoint_url, minio.access_key, "wrong-secret", minio.bucket, minio.server))
-    result = await download_recording((core.catalog, stranger), recording_id, tmp_path, cache_dir=tmp_path / "cache")
+    result = await download_recording((core.catalog, stranger, core.media_files), recording_id, tmp_path,
+                                      cache_dir=tmp_path / "cache")  # fmt: skip
     assert result.from_archive == 0 and result.downloaded_bytes == 0 and result.segments == row.segments
     duration, _ = video_stats(result.path)
     expected = sum(float(ffprobe_json(s.local_path or "")["format"]["duration"])  # type: ignore[index]
@@ -206,11 +207,12 @@ async def test_cancelled_and_interrupted_downloads_resume(
     partial = cache_path(cache, first.object_key).with_name(Path(first.object_key).name + ".part")
     # Small ranged reads, so a download can be caught half-way.
     storage = s3_storage(private_minio, part_size=32 * 1024)
+    source = (core.catalog, storage, core.media_files)
 
     # 1. Cancelled after the first chunk: ExportCancelled, the partial download stays.
     cancel = threading.Event()
     with pytest.raises(ExportCancelled):
-        await download_recording((core.catalog, storage), recording_id, tmp_path / "a.mp4",
+        await download_recording(source, recording_id, tmp_path / "a.mp4",
                                  lambda done, total: cancel.set(), cancel, cache_dir=cache)  # fmt: skip
     assert 0 < partial.stat().st_size < first.size
     assert not (tmp_path / "a.mp4").exists()
@@ -225,13 +227,13 @@ async def test_cancelled_and_interrupted_downloads_resume(
             private_minio.server.stop()
 
     with pytest.raises(ServerUnreachable):
-        await download_recording((core.catalog, storage), recording_id, tmp_path / "a.mp4", stop_archive,
+        await download_recording(source, recording_id, tmp_path / "a.mp4", stop_archive,
                                  cache_dir=cache)  # fmt: skip
     assert partial.stat().st_size > kept
 
     # 3. Back again: the download resumes where it stopped and the checksum matches.
     private_minio.server.start()
-    result = await download_recording((core.catalog, storage), recording_id, tmp_path / "a.mp4", cache_dir=cache)
+    result = await download_recording(source, recording_id, tmp_path / "a.mp4", cache_dir=cache)
     total = sum(s.size for s in core.catalog.segments(recording_id=recording_id))
     assert result.resumed_bytes > kept and result.downloaded_bytes < total
     assert not partial.exists() and cache_path(cache, first.object_key).stat().st_size == first.size
@@ -259,8 +261,9 @@ async def test_a_second_workstation_merges_the_archive_and_exports_from_it(
 
     # The merged catalog is enough to export: times come from the keys, bytes from the archive.
     start = original[1].start + timedelta(seconds=0.5)
-    result = await export_range((other, core.storage), row.camera_id, start, start + timedelta(seconds=3),
-                                tmp_path / "clip.mp4", cache_dir=tmp_path / "cache")  # fmt: skip
+    result = await export_range((other, core.storage, core.media_files), row.camera_id, start,
+                                start + timedelta(seconds=3), tmp_path / "clip.mp4",
+                                cache_dir=tmp_path / "cache")  # fmt: skip
     duration, _ = video_stats(result.path)
     assert abs(duration - 3.0) <= 1.0 and result.from_archive == result.segments
     other.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.fixtures.clock import TravelClock
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
 from tests.fixtures.waiting import until
@@ -22,7 +23,6 @@ from video_streaming import export
 from video_streaming.catalog import RecordingRow, SegmentState
 from video_streaming.consistency import check
 from video_streaming.domain.camera import RecordingMode, parse_segment_file_name
-from video_streaming.domain.clock import utc_now
 from video_streaming.motion.detector import MotionSettings
 from video_streaming.motion.ring import RING_FOLDER
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
@@ -64,7 +64,8 @@ async def test_motion_mode_archives_the_event_with_its_pre_and_post_roll_and_not
     core_factory: CoreFactory, minio: S3Target, mediamtx: MediaMTXServer, tmp_path: Path
 ) -> None:
     camera, origin = start_camera(mediamtx, tmp_path, "yard", MotionScript(moves=(MOTION,), swing=False, clock=LABEL))
-    core = core_factory(minio)
+    clock = TravelClock()
+    core = core_factory(minio, clock=clock)
     try:
         await core.start()
         assert core.motion_recording is not None
@@ -149,7 +150,7 @@ async def test_motion_mode_archives_the_event_with_its_pre_and_post_roll_and_not
                                              recording.ended_at + timedelta(seconds=30), tmp_path / "event.mp4",
                                              cache_dir=tmp_path / "cache")  # fmt: skip
         assert abs(exported.duration - recording.duration) <= 1.0, (exported.duration, recording.duration)
-        core.retention.clock = lambda: utc_now() + timedelta(days=recording.retention_days + 1)
+        clock.ahead_by(timedelta(days=recording.retention_days + 1))
         swept = await core.retention.sweep()
         assert swept.expired == [recording.id], swept
         assert await core.storage.list_files("") == []

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.clock import TravelClock
 from tests.fixtures.servers import S3Target
 from video_streaming.adapters.s3 import S3Storage
 from video_streaming.archiver import Archiver
@@ -194,7 +195,9 @@ async def test_retention_keeps_and_reports_locked_footage_then_deletes_it_after_
     recording_id = str(made.recording.id)
 
     # Before the date, the camera's size cap (100 bytes) wants the space back: the lock wins, and says so.
-    enforcer = RetentionEnforcer(made.catalog, store, clock=lambda: deadline - timedelta(seconds=30))
+    clock = TravelClock()
+    clock.ahead_by(deadline - timedelta(seconds=30) - utc_now())
+    enforcer = RetentionEnforcer(made.catalog, store, clock=clock)
     dry = await enforcer.sweep(dry_run=True)
     assert dry.locked == [recording_id] and dry.over_cap == []
     report = await enforcer.sweep()
@@ -203,7 +206,7 @@ async def test_retention_keeps_and_reports_locked_footage_then_deletes_it_after_
     assert made.catalog.recordings(camera_id=str(made.camera.id))
 
     # Our clock says the deadline has passed, the archive's lock has not: kept and reported, not "expired".
-    enforcer.clock = lambda: deadline + timedelta(minutes=1)
+    clock.ahead_by(deadline + timedelta(minutes=1) - utc_now())
     report = await enforcer.sweep()
     assert report.locked == [recording_id] and report.expired == [] and report.errors == []
     assert versions(locked_bucket, prefix) == (keys, [])

@@ -11,12 +11,12 @@ import pytest
 
 from tests.fixtures.servers import S3Target
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
+from video_streaming.adapters.frame_grab import grab_frame
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.s3 import S3Storage
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.ports import free_tcp_port
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
-from video_streaming.thumbnails import grab_frame
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+from tests.fixtures.clock import TravelClock
 from tests.fixtures.core import CoreFactory, s3_storage
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import SegmentState
@@ -37,10 +38,11 @@ async def test_a_workstation_never_expires_recordings_merged_from_the_archive(
     stored = await recorder.storage.list_files(prefix)
     assert stored
 
-    workstation = core_factory(minio, data_dir=tmp_path / "workstation")
+    clock = TravelClock()
+    workstation = core_factory(minio, data_dir=tmp_path / "workstation", clock=clock)
     added, errors = await workstation.refresh_archive(2)
     assert (added, errors) == (1, {})
-    workstation.retention.clock = lambda: utc_now() + timedelta(days=40)
+    clock.ahead_by(timedelta(days=40))
     report = await workstation.retention.sweep()
     assert report.expired == [] and report.over_cap == [] and report.objects_deleted == 0
     assert await workstation.storage.list_files(prefix) == stored, "a workstation deleted another's recording"
@@ -49,11 +51,13 @@ async def test_a_workstation_never_expires_recordings_merged_from_the_archive(
 async def test_footage_that_never_reached_the_archive_is_kept_and_reported(
     core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target
 ) -> None:
-    core = core_factory(minio)  # not started: its archiver uploads nothing, as with an archive down for days
+    clock = TravelClock()
+    # Not started: its archiver uploads nothing, as with an archive down for days.
+    core = core_factory(minio, clock=clock)
     _, recording_id = await record_briefly(core, mediamtx, days=1)
     segments = core.catalog.segments(recording_id)
     assert segments and all(s.state is SegmentState.CLOSED for s in segments)
-    core.retention.clock = lambda: utc_now() + timedelta(days=3)
+    clock.ahead_by(timedelta(days=3))
     report = await core.retention.sweep()
     assert report.expired == [] and report.unarchived == [recording_id]
     assert all(Path(s.local_path).is_file() for s in core.catalog.segments(recording_id) if s.local_path)

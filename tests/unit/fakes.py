@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from video_streaming.domain.camera import SourceUrl
 from video_streaming.domain.errors import NotFound, RetentionLocked, StorageFailed
 from video_streaming.ports import (
     ArchiveStorage,
     Diagnosis,
     FFmpegService,
+    MediaFiles,
     MediaMTXClient,
     MediaServer,
     ProgressCallback,
     SegmentRecorder,
     StoredObject,
+    StreamShape,
     UploadReceipt,
 )
 from video_streaming.recorder_events import EventSink, RecorderEvent
@@ -81,13 +85,13 @@ class FakeMediaServer(FakeMediaMTX, MediaServer):
     async def reachability_problem(self, source_url: str) -> Diagnosis | None:
         return self.unreachable.get(source_url)
 
-    async def refusal(self, source_url: str) -> Diagnosis | None:
+    async def refusal(self, source: SourceUrl) -> Diagnosis | None:
         return None
 
     async def explain_not_ready(
-        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+        self, source: SourceUrl, timeout: float = 2.0, path_name: str | None = None
     ) -> Diagnosis | None:
-        return self.unreachable.get(source_url)
+        return self.unreachable.get(source.url)
 
     async def aclose(self) -> None:
         self.closed = True
@@ -117,9 +121,29 @@ class FakeSegmentRecorder(SegmentRecorder):
         self.running.clear()
 
 
+class FakeMediaFiles(MediaFiles):
+    """Every file lasts `seconds` and has one shape; joining is not faked (export is tested on ffmpeg)."""
+
+    def __init__(self, seconds: float = 1.5) -> None:
+        self.seconds = seconds
+
+    async def duration(self, path: Path) -> float:
+        return self.seconds
+
+    async def shape(self, path: Path) -> StreamShape | None:
+        return (("video", "h264", "High", "640x360"),)
+
+    async def still(self, source: str | Path, offset: float, output: Path, *, width: int | None = None) -> bool:
+        return False  # no pictures without ffmpeg
+
+    async def join(self, files: Sequence[Path], output: int, **options: Any) -> None:
+        raise NotImplementedError("joining needs ffmpeg: export is tested on the real one")
+
+
 class FakeStorage(ArchiveStorage):
     """The archive port in memory. Each upload is noted with the retention date it asked for.
-    `object_lock=True`: an archive with S3 object lock, whose legal holds refuse deletes."""
+    `object_lock=True`: an archive with S3 object lock, whose legal holds refuse deletes. `locks` are
+    retention locks the archive's own clock still holds: told by `locked_until`, and a delete is refused."""
 
     def __init__(self, object_lock: bool = False) -> None:
         self.objects: dict[str, bytes] = {}
@@ -127,6 +151,7 @@ class FakeStorage(ArchiveStorage):
         self.object_lock = object_lock
         self.legal_holds: set[str] = set()
         self.refuse_holds: set[str] = set()  # keys whose hold change fails, as an archive that does not answer
+        self.locks: dict[str, datetime] = {}
 
     async def upload(
         self, local_path: str, remote_path: str, *, progress: ProgressCallback | None = None,
@@ -145,6 +170,8 @@ class FakeStorage(ArchiveStorage):
     async def delete_file(self, remote_path: str) -> None:
         if remote_path in self.legal_holds:
             raise RetentionLocked(f"{remote_path} is under a legal hold in the archive")
+        if remote_path in self.locks:
+            raise RetentionLocked(f"{remote_path} is locked until {self.locks[remote_path]:%Y-%m-%d}")
         self.objects.pop(remote_path, None)
 
     async def set_legal_hold(self, remote_path: str, on: bool) -> bool:
@@ -173,7 +200,7 @@ class FakeStorage(ArchiveStorage):
         Path(local_path).write_bytes(self.objects[remote_path])
 
     async def locked_until(self, remote_path: str) -> datetime | None:
-        return None
+        return self.locks.get(remote_path)
 
     async def prepare(self) -> None:
         return None

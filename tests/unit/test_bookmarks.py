@@ -3,7 +3,6 @@ holds follow them in an archive with object lock (the port's fake; MinIO in test
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,12 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.unit.fakes import FakeStorage
+from tests.unit.recordings import archived, camera, keys_of
 from video_streaming.bookmarks import BookmarkService
 from video_streaming.catalog import SCHEMA_VERSION, Catalog
-from video_streaming.domain.camera import Camera, recording_prefix, segment_file_name
 from video_streaming.domain.errors import InvalidInput, NotFound, VidStreamError
-from video_streaming.domain.recording import Recording
-from video_streaming.domain.retention import RetentionPolicy
 from video_streaming.retention import RetentionEnforcer
 
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -28,33 +25,6 @@ def catalog(tmp_path: Path) -> Iterator[Catalog]:
     made = Catalog(tmp_path / "catalog.db")
     yield made
     made.close()
-
-
-def camera(catalog: Catalog, name: str, max_bytes: int | None = None) -> Camera:
-    made = dataclasses.replace(Camera.create(name, f"rtsp://127.0.0.1:8554/{name.lower()}"),
-                               retention=RetentionPolicy(1, max_bytes=max_bytes))  # fmt: skip
-    catalog.save_camera(made)
-    return made
-
-
-def archived(catalog: Catalog, storage: FakeStorage, tmp_path: Path, cam: Camera, start: datetime) -> str:
-    """A stopped one-minute recording of one archived segment; returns its id."""
-    recording = Recording(stream_id="s", retention_policy=cam.retention, camera_id=str(cam.id), started_at=start)
-    recording.storage_path = recording_prefix(cam.key, recording.id, start)
-    catalog.add_recording(recording, str(cam.id), "")
-    local = tmp_path / str(recording.id) / segment_file_name(start)
-    local.parent.mkdir()
-    local.write_bytes(b"x" * 1000)
-    key = recording.storage_path + local.name
-    segment_id = catalog.add_segment(str(recording.id), str(cam.id), local, key, start, 60.0, 1000)
-    storage.objects[key] = local.read_bytes()
-    catalog.mark_archived(segment_id, "0" * 64, 1000)
-    catalog.finish_recording(recording.id, "stopped", start + timedelta(seconds=60))
-    return str(recording.id)
-
-
-def keys_of(catalog: Catalog, recording_id: str) -> set[str]:
-    return {s.object_key for s in catalog.segments(recording_id)}
 
 
 async def test_a_bookmarked_recording_survives_the_sweep_that_removes_its_neighbours(

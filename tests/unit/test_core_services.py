@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.fakes import FakeMediaServer, FakeSegmentRecorder, FakeStorage
+from tests.unit.fakes import FakeMediaFiles, FakeMediaServer, FakeSegmentRecorder, FakeStorage
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.core import VidStreamCore
+from video_streaming.domain.camera import SourceUrl
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import SourceUnavailable, VidStreamError
 from video_streaming.domain.recording import Recording
@@ -25,10 +26,6 @@ from video_streaming.secrets import SecretStore
 from video_streaming.service import StreamingService
 
 Fakes = tuple[VidStreamCore, FakeMediaServer, FakeSegmentRecorder, list[tuple[str, str]]]
-
-
-async def no_duration(path: Path) -> float:
-    return 1.5
 
 
 @pytest.fixture
@@ -45,7 +42,7 @@ async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=storage,
         secrets=SecretStore(tmp_path / "secrets.json", use_keyring=False), recordings_dir=tmp_path / "recordings",
-        probe_duration=no_duration, min_free_bytes=1,
+        media_files=FakeMediaFiles(1.5), min_free_bytes=1,
     )  # fmt: skip
     alerts: list[tuple[str, str]] = []
     core.alert_listeners.append(lambda level, message: alerts.append((level, message)))
@@ -172,8 +169,14 @@ async def test_a_login_given_apart_is_kept_as_a_secret_and_joined_only_for_the_m
     stored = (camera.source.url, camera.source.username, camera.source.password)
     assert stored == ("rtsp://10.0.0.5/stream", "admin", ""), "the catalog holds no password"
     assert core.camera_credentials(str(camera.id)) == ("admin", "s3cret/!")
-    assert core.source_with_credentials(camera) == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
+    assert core.camera_source(camera) == SourceUrl("rtsp://10.0.0.5/stream", "admin", "s3cret/!")
+
+    # The login meets the address only as the URL leaves for the media server; the stream keeps it apart.
+    started = await core.start_camera(str(camera.id))
+    assert started.is_success, started.error
+    assert mediamtx.pulled[-1] == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
+    assert started.value.source_url == "rtsp://10.0.0.5/stream" and "s3cret" not in repr(started.value)
 
     assert await core.probe_camera("rtsp://10.0.0.9/live", username="viewer", password="p@ss") == ""
     assert mediamtx.pulled[-1] == "rtsp://viewer:p%40ss@10.0.0.9/live"
-    assert mediamtx.paths == {}, "the test's path is removed once it answered"
+    assert list(mediamtx.paths) == [started.value.path_name], "the test's path is removed once it answered"

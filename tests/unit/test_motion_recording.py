@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,15 +68,19 @@ class Clock:
 Setup = tuple[MotionRecordingService, StepRingRecorder, Clock, Catalog, str]
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> Setup:
+def make_setup(tmp_path: Path, alert: Callable[[str, str], None] | None = None) -> Setup:
     catalog = Catalog(tmp_path / "catalog.db")
     camera = Camera.create("Yard", "rtsp://127.0.0.1:8554/yard")
     catalog.save_camera(camera)
     recorder, clock = StepRingRecorder(), Clock()
     service = MotionRecordingService(catalog, recorder, recordings_dir=tmp_path / "rec",
-                                     ring_dir=tmp_path / "rec" / ".motion-ring", clock=clock)  # fmt: skip
+                                     ring_dir=tmp_path / "rec" / ".motion-ring", clock=clock, alert=alert)  # fmt: skip
     return service, recorder, clock, catalog, str(camera.id)
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Setup:
+    return make_setup(tmp_path)
 
 
 def notice(kind: NoticeKind, camera_id: str, start: float, end: float | None = None) -> MotionNotice:
@@ -194,10 +199,9 @@ def test_the_recording_mode_is_kept_with_the_camera_and_a_version_2_catalog_gets
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
 
 
-def test_a_ring_that_fails_mid_event_keeps_what_it_took_ends_the_recording_and_says_so(setup: Setup) -> None:
-    service, recorder, clock, catalog, camera_id = setup
+def test_a_ring_that_fails_mid_event_keeps_what_it_took_ends_the_recording_and_says_so(tmp_path: Path) -> None:
     alerts: list[tuple[str, str]] = []
-    service._alert = lambda level, text: alerts.append((level, text))
+    service, recorder, clock, catalog, camera_id = make_setup(tmp_path, lambda *alert: alerts.append(alert))
     asyncio.run(service.arm(camera_id, "rtsp://127.0.0.1:8554/yard"))
     run(service, recorder, clock, camera_id, until=T0 + 20)
     service.on_motion(notice(NoticeKind.STARTED, camera_id, T0 + 20.1))

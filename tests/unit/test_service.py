@@ -11,8 +11,10 @@ from video_streaming.domain.recording import RecordingStatus
 from video_streaming.ports import StorageService
 
 
-def make_service(tmp_path: Path, **mediamtx: object) -> tuple[StreamingService, FakeMediaMTX, FakeFFmpeg]:
-    fake_mediamtx, fake_ffmpeg = FakeMediaMTX(**mediamtx), FakeFFmpeg()  # type: ignore[arg-type]
+def make_service(
+    tmp_path: Path, ffmpeg: FakeFFmpeg | None = None, **mediamtx: object
+) -> tuple[StreamingService, FakeMediaMTX, FakeFFmpeg]:
+    fake_mediamtx, fake_ffmpeg = FakeMediaMTX(**mediamtx), ffmpeg or FakeFFmpeg()  # type: ignore[arg-type]
     service = StreamingService(fake_mediamtx, fake_ffmpeg, FakeStorage(), recordings_dir=tmp_path, ready_timeout=0.5)
     return service, fake_mediamtx, fake_ffmpeg
 
@@ -99,8 +101,7 @@ async def test_stopping_a_stream_stops_its_recordings(tmp_path: Path) -> None:
 
 
 async def test_recorder_that_does_not_start_is_a_failure(tmp_path: Path) -> None:
-    streaming, _, _ = make_service(tmp_path)
-    streaming.ffmpeg = FakeFFmpeg(fail=True)
+    streaming, _, _ = make_service(tmp_path, FakeFFmpeg(fail=True))
     stream = await streaming.start_stream(1, "rtsp://cam/s")
     result = await streaming.start_recording(stream, retention_days=30)
     assert result.is_failure and result.error is not None and result.error.kind == "recording_failed"

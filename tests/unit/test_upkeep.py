@@ -57,3 +57,38 @@ async def test_revived_servers_are_told_and_a_failed_revival_is_an_error() -> No
     assert await Upkeep(core, broken).revive() == []  # type: ignore[arg-type]
     assert core.alerts[-1] == ("error", "could not restart a server: MinIO did not come back within 30 s")
     assert await Upkeep(core).revive() == [], "nothing to revive where the app owns no servers"  # type: ignore[arg-type]
+
+
+class TickingCore(SweepingCore):
+    """Counts polls and what happened before each: the revive and the poll of one tick, in that order."""
+
+    def __init__(self) -> None:
+        super().__init__([SweepReport()])
+        self.events: list[str] = []
+
+    async def poll(self) -> str:
+        self.events.append("poll")
+        return f"health {self.events.count('poll')}"
+
+
+async def test_each_tick_revives_then_polls_and_run_stops_when_told() -> None:
+    core = TickingCore()
+
+    def revive() -> list[str]:
+        core.events.append("revive")
+        return []
+
+    seen: list[object] = []
+
+    def after_tick(health: object) -> bool:
+        seen.append(health)
+        return len(seen) < 3  # as `serve --duration` ends its loop
+
+    await asyncio.wait_for(Upkeep(core, revive).run(after_tick, asyncio.Event(), every_s=0.01), timeout=10)  # type: ignore[arg-type]
+    assert seen == ["health 1", "health 2", "health 3"]
+    assert core.events == ["revive", "poll"] * 3
+
+    stopped = asyncio.Event()
+    stopped.set()
+    await Upkeep(core).run(after_tick, stopped)  # type: ignore[arg-type]
+    assert len(seen) == 3, "a loop told to stop runs no tick"

@@ -11,7 +11,7 @@ import httpx
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
 from video_streaming.adapters.rtsp_describe import describe_refusal
 from video_streaming.adapters.source_probe import connection_problem, diagnose_source
-from video_streaming.domain.camera import is_loopback_url, mask_url
+from video_streaming.domain.camera import SourceUrl, is_loopback_url, mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
     PathExists,
@@ -164,22 +164,23 @@ class MediaMTXClientImpl(MediaServer):
         return describe_source_error(mask_url(raw)) if raw else None
 
     async def explain_not_ready(
-        self, source_url: str, timeout: float = 2.0, path_name: str | None = None
+        self, source: SourceUrl, timeout: float = 2.0, path_name: str | None = None
     ) -> Diagnosis | None:
         """Why a path's source gives no media. MediaMTX v1.20 writes the reason only to its log (the API
         says "not ready"): from the source itself (one short exchange in the protocol of its URL) and, when
         the source speaks its protocol, from that log where this machine runs the server."""
         # The source's own answer first: MediaMTX says only "EOF" of a web page where a camera should be.
+        source_url = source.with_credentials()
         diagnosis = await diagnose_source(source_url, timeout)
         if diagnosis is None and path_name is not None and (reason := self.source_error(path_name)) is not None:
             return Diagnosis(reason, "check the camera URL, its credentials and that it is on the network")
         # Where the log is not ours (an external server), the camera answers MediaMTX's own question.
         return diagnosis or await describe_refusal(source_url)
 
-    async def refusal(self, source_url: str) -> Diagnosis | None:
+    async def refusal(self, source: SourceUrl) -> Diagnosis | None:
         """A camera's definite no (401, 403, 404 to a DESCRIBE), asked while a start waits, where this
         machine does not read the server's log (which says it at once); None otherwise."""
-        return None if self.log is not None else await describe_refusal(source_url)
+        return None if self.log is not None else await describe_refusal(source.with_credentials())
 
     @staticmethod
     async def reachability_problem(source_url: str) -> Diagnosis | None:

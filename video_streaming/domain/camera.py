@@ -28,13 +28,14 @@ class SourceUrl:
 
     url: str  # without credentials: safe to log, show and store
     username: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
     # Query parameters that are passwords (`password=`, `pwd=`, `passphrase=`, ...), as `k=v&k2=v2`: kept
     # with the password in the secret store, never in the stored URL.
     secret_query: str = field(default="", repr=False)
 
     def with_credentials(self) -> str:
-        """The URL to hand to MediaMTX/ffmpeg; never log it."""
+        """The URL with its login, as the media server pulls it: called only where the source leaves the
+        process (the MediaMTX adapter, the source probes); never log it."""
         parts = urlsplit(self.url)
         if self.secret_query:
             parts = parts._replace(query="&".join(q for q in (parts.query, self.secret_query) if q))

@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from video_streaming.domain.camera import SourceUrl
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidTransition
 
@@ -41,6 +42,8 @@ class Stream:
     started_at: datetime | None = None
     stopped_at: datetime | None = None
     last_error: str = ""
+    # The source with its login kept apart (the app's own streams); joined only by the media server's adapter.
+    source: SourceUrl | None = field(default=None, repr=False)
 
     @property
     def path_name(self) -> str:

@@ -21,6 +21,7 @@ from video_streaming.bootstrap import (
 from video_streaming.config import Settings
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import VidStreamError
+from video_streaming.health import Health
 from video_streaming.secrets import SecretStore
 from video_streaming.upkeep import Upkeep
 
@@ -72,10 +73,10 @@ class AppSession:
             message = f"archive not ready: {error}"
             core.alert("error", message)
 
-    async def revive(self) -> None:
-        """Bring app-owned servers back after a crash or kill; the core then re-provisions its paths."""
-        if self.upkeep is not None:
-            await self.upkeep.revive()
+    async def tick(self) -> Health:
+        """The runtime loop's cycle, as `serve` runs it: app-owned servers revived, then the core's poll."""
+        assert self.upkeep is not None and self.core is not None, "the session has not started"
+        return await self.upkeep.tick()
 
     async def stop(self) -> None:
         for task in (self._retention_task, self._archive_task):

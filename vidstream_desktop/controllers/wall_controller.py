@@ -75,8 +75,9 @@ class WallController(QObject):
         self._poll_timer.timeout.connect(self._poll)
         self._loop = asyncio.get_event_loop()
         self._polling: asyncio.Task[Any] | None = None
-        # Called before each health poll: restarts app-owned servers that died (set by the app).
-        self.before_poll: Callable[[], Coroutine[Any, Any, None]] | None = None
+        # Each second's cycle (set by the app: the session's Upkeep.tick, which revives app-owned servers
+        # first, as `serve` does); the core's bare poll when the wall runs without a session (tests).
+        self.tick: Callable[[], Coroutine[Any, Any, Health]] | None = None
 
     # ---- helpers -----------------------------------------------------------------------------------
 
@@ -352,9 +353,7 @@ class WallController(QObject):
     # ---- health ------------------------------------------------------------------------------------
 
     async def refresh_health(self) -> Health:
-        if self.before_poll is not None:
-            await self.before_poll()
-        health = await self.core.poll()
+        health = await (self.tick or self.core.poll)()
         self.last_health = health
         for camera_id in health.moved_cameras | health.started_cameras:  # new path, or a camera back at last
             for tile in self.tiles_showing(camera_id):

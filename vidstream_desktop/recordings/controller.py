@@ -146,7 +146,7 @@ class RecordingsController(QObject):
         self.core = core
         self.catalog = core.catalog
         self.cache_dir = cache_dir or core.catalog.path.parent / "cache"
-        self.thumbnails = ThumbnailCache(self.cache_dir / "thumbnails")
+        self.thumbnails = ThumbnailCache(self.cache_dir / "thumbnails", core.media_files)
         self.jobs: dict[str, DownloadJob] = {}
         self._job_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
