@@ -11,7 +11,9 @@ from bench.common import BENCH_DIR, RESULTS_DIR, load_result
 from bench.headline import headline_rows
 
 # Sections in the order of the measurements they answer (1-9), not the order they run in.
-REPORT_ORDER = ("latency", "ttff", "cpu_tiles", "recording", "archive", "control_plane", "ui", "catalog", "sites")
+REPORT_ORDER = (
+    "latency", "ttff", "cpu_tiles", "recording", "archive", "control_plane", "ui", "catalog", "sites", "motion",
+)
 
 HEADER = """# VidStream benchmark report
 

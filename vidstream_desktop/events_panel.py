@@ -4,11 +4,11 @@ and the wall's side of motion (a tile's border lit while its camera sees motion)
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from video_streaming.core import VidStreamCore
 from video_streaming.motion.service import MotionNotice, NoticeKind
@@ -16,7 +16,6 @@ from video_streaming.motion.store import StoredEvent, grey_to_pgm
 from vidstream_desktop.controllers.wall_controller import WallController
 
 log = logging.getLogger(__name__)
-PRE_ROLL = timedelta(seconds=5)
 EVENT_ID_ROLE = Qt.ItemDataRole.UserRole
 CAMERA_ROLE = Qt.ItemDataRole.UserRole + 1
 START_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -37,6 +36,7 @@ class MotionRelay(QObject):
 
 class EventsPanel(QWidget):
     play_requested = Signal(str, object)  # camera id, datetime to play from
+    search_requested = Signal()
 
     def __init__(self, core: VidStreamCore, relay: MotionRelay, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,10 +46,14 @@ class EventsPanel(QWidget):
         self.list = QListWidget(self)
         self.list.setObjectName("eventsList")
         self.list.setIconSize(QSize(64, 36))
+        self.search_button = QPushButton(self.tr("Search motion…"), self)
+        self.search_button.setToolTip(self.tr("Moments with motion in a region of the picture (Ctrl+Shift+M)"))
+        self.search_button.clicked.connect(self.search_requested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.camera_filter)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.search_button)
         self.reload_cameras()
         self.camera_filter.currentIndexChanged.connect(lambda _index: self.reload())
         self.list.itemActivated.connect(self._on_activated)
@@ -124,7 +128,7 @@ class EventsPanel(QWidget):
 
     def _on_activated(self, item: QListWidgetItem) -> None:
         start = datetime.fromtimestamp(float(item.data(START_ROLE)), UTC)
-        self.play_requested.emit(str(item.data(CAMERA_ROLE)), start - PRE_ROLL)
+        self.play_requested.emit(str(item.data(CAMERA_ROLE)), start - self.core.motion_pre_roll)
 
 
 class MotionWall(QObject):

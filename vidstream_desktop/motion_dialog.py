@@ -31,6 +31,7 @@ class MaskEditor(QWidget):
     """Shows the still frame and the masks; corners are kept as fractions of the picture."""
 
     changed = Signal()
+    fill, edge = MASK_FILL, MASK_EDGE
 
     def __init__(self, still: QImage | None, masks: tuple[Polygon, ...], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,8 +102,8 @@ class MaskEditor(QWidget):
             painter.setPen(QColor("#5c636b"))
             painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter), self.tr("No picture yet: masks still apply"))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(QPen(MASK_EDGE, 2))
-        painter.setBrush(MASK_FILL)
+        painter.setPen(QPen(self.edge, 2))
+        painter.setBrush(self.fill)
         for mask in self.masks:
             painter.drawPolygon(QPolygonF([self.to_widget(point) for point in mask]))
         if self.drawing:

@@ -15,6 +15,7 @@ from video_streaming.motion.detector import MotionSettings
 from vidstream_desktop.controllers.wall_controller import WallController
 from vidstream_desktop.events_panel import EventsPanel, MotionRelay, MotionWall
 from vidstream_desktop.motion_dialog import MotionDialog
+from vidstream_desktop.motion_search import MotionSearchDialog
 from vidstream_desktop.wall.alarm import AlarmTile
 
 if TYPE_CHECKING:
@@ -42,6 +43,8 @@ class MotionControls(QObject):
         toolbar = window.findChild(QToolBar, "wallToolbar")
         if toolbar is not None:
             toolbar.addAction(action)
+        window._action("motion_search", self.tr("Search motion…"), "camera", self.search, "Ctrl+Shift+M")
+        self.events_panel.search_requested.connect(self.search)
         self.alarm = AlarmTile(window.grid, wall.show_camera, window._spawn, window.settings, window)
         relay.notice.connect(self.alarm.on_notice)
         window._action("alarm_tile", self.tr("Alarm tile: the focused tile (again: none)"), "camera",
@@ -93,6 +96,18 @@ class MotionControls(QObject):
             return
         self.core.set_motion_settings(str(camera.id), dialog.settings())
         self.window._spawn(self.core.start_motion(str(camera.id)))
+
+    def search_dialog(self) -> MotionSearchDialog:
+        """Motion search, on the selected camera to begin with; a moment found plays in the recordings browser."""
+        camera = self.window.selected_camera()
+        dialog = MotionSearchDialog(self.core, str(camera.id) if camera is not None else None, self.window)
+        dialog.play_requested.connect(self._play_event)
+        return dialog
+
+    def search(self) -> None:
+        dialog = self.search_dialog()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the wall keeps playing, and a found moment can be played while it is open
 
     def _play_event(self, camera_id: str, moment: object) -> None:
         if isinstance(moment, datetime):

@@ -339,62 +339,62 @@ Salvar mesmo assim?</translation>
 <context>
     <name>ControlRoom</name>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="43"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="42"/>
         <source>Tour in the focused tile…</source>
         <translation>Ronda no quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="43"/>
         <source>Tour of saved layouts…</source>
         <translation>Ronda pelos layouts salvos…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="45"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="44"/>
         <source>Stop the tours</source>
         <translation>Parar as rondas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="46"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="45"/>
         <source>PTZ presets of the focused tile…</source>
         <translation>Predefinições PTZ do quadro em foco…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="48"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="47"/>
         <source>Layout to a window of its own (another screen)</source>
         <translation>Layout numa janela própria (outra tela)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="50"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="49"/>
         <source>Focused tile to a window of its own</source>
         <translation>Quadro em foco numa janela própria</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="52"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="51"/>
         <source>Instant replay in the focused tile (again: back to live)</source>
         <translation>Replay instantâneo no quadro em foco (de novo: volta ao vivo)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="59"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="58"/>
         <source>Tour in the focused tile</source>
         <translation>Ronda no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="69"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="68"/>
         <source>A tour of layouts needs two saved layouts (Ctrl+S saves one)</source>
         <translation>Uma ronda de layouts precisa de dois layouts salvos (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="72"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="71"/>
         <source>Tour of saved layouts</source>
         <translation>Ronda pelos layouts salvos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="90"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="89"/>
         <source>The focused tile shows no PTZ camera</source>
         <translation>O quadro em foco não mostra uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/control_room.py" line="104"/>
+        <location filename="../../vidstream_desktop/control_room.py" line="103"/>
         <source>The focused tile shows no camera</source>
         <translation>O quadro em foco não mostra nenhuma câmera</translation>
     </message>
@@ -537,17 +537,27 @@ assinado por {key}; confira com `vidstream verify`</translation>
 <context>
     <name>EventsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/events_panel.py" line="67"/>
+        <location filename="../../vidstream_desktop/events_panel.py" line="49"/>
+        <source>Search motion…</source>
+        <translation>Buscar movimento…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="50"/>
+        <source>Moments with motion in a region of the picture (Ctrl+Shift+M)</source>
+        <translation>Momentos com movimento numa região da imagem (Ctrl+Shift+M)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/events_panel.py" line="71"/>
         <source>All cameras</source>
         <translation>Todas as câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/events_panel.py" line="92"/>
+        <location filename="../../vidstream_desktop/events_panel.py" line="96"/>
         <source>now</source>
         <translation>agora</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/events_panel.py" line="94"/>
+        <location filename="../../vidstream_desktop/events_panel.py" line="98"/>
         <source>{0} s</source>
         <translation>{0} s</translation>
     </message>
@@ -1035,13 +1045,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="152"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="365"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="367"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/main_window.py" line="153"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="411"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="413"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
@@ -1166,47 +1176,47 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="339"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="341"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="366"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="368"/>
         <source>{0} belongs to site {1}: change it on that site&apos;s recorder.</source>
         <translation>{0} pertence ao local {1}: altere-a no gravador desse local.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="382"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="384"/>
         <source>Camera not changed</source>
         <translation>Câmera não alterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="412"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="433"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="431"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="433"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="440"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="444"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="444"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1214,7 +1224,7 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MaskEditor</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="102"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="103"/>
         <source>No picture yet: masks still apply</source>
         <translation>Ainda sem imagem: as máscaras valem mesmo assim</translation>
     </message>
@@ -1230,27 +1240,32 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MotionControls</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="32"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="33"/>
         <source>Events</source>
         <translation>Eventos</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="41"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="42"/>
         <source>Motion detection…</source>
         <translation>Detecção de movimento…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="47"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="46"/>
+        <source>Search motion…</source>
+        <translation>Buscar movimento…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="50"/>
         <source>Alarm tile: the focused tile (again: none)</source>
         <translation>Quadro de alarme: o quadro em foco (de novo: nenhum)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="54"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="57"/>
         <source>Cameras in motion now come to the alarm tile</source>
         <translation>Câmeras em movimento agora vêm para o quadro de alarme</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_wiring.py" line="54"/>
+        <location filename="../../vidstream_desktop/motion_wiring.py" line="57"/>
         <source>No alarm tile</source>
         <translation>Sem quadro de alarme</translation>
     </message>
@@ -1258,40 +1273,118 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MotionDialog</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="169"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="170"/>
         <source>Motion detection: {0}</source>
         <translation>Detecção de movimento: {0}</translation>
     </message>
 </context>
 <context>
+    <name>MotionSearchDialog</name>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="63"/>
+        <source>Motion search</source>
+        <translation>Busca de movimento</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="77"/>
+        <source>Whole picture</source>
+        <translation>Imagem inteira</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="79"/>
+        <source>Search</source>
+        <translation>Buscar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="82"/>
+        <source>Draw a region (click corners, double-click to close), then search</source>
+        <translation>Desenhe uma região (clique nos cantos, clique duplo para fechar) e busque</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="88"/>
+        <source>Camera</source>
+        <translation>Câmera</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="89"/>
+        <source>From</source>
+        <translation>De</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="90"/>
+        <source>To</source>
+        <translation>Até</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="129"/>
+        <source>No camera with motion detection to search</source>
+        <translation>Nenhuma câmera com detecção de movimento para buscar</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="134"/>
+        <source>The end of the range must come after its start</source>
+        <translation>O fim do intervalo deve vir depois do início</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="136"/>
+        <source>Searching…</source>
+        <translation>Buscando…</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="142"/>
+        <source>The search failed: {0}</source>
+        <translation>A busca falhou: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="146"/>
+        <source>{0} – {1} ({2} s)</source>
+        <translation>{0} – {1} ({2} s)</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="153"/>
+        <source>One moment with motion in the region</source>
+        <translation>Um momento com movimento na região</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="155"/>
+        <source>{0} moments with motion in the region</source>
+        <translation>{0} momentos com movimento na região</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/motion_search.py" line="151"/>
+        <source>No motion in the region then</source>
+        <translation>Nenhum movimento na região nesse período</translation>
+    </message>
+</context>
+<context>
     <name>MotionSettingsForm</name>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="123"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="124"/>
         <source>Detect motion on this camera</source>
         <translation>Detectar movimento nesta câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="134"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="135"/>
         <source>Close mask</source>
         <translation>Fechar máscara</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="135"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="136"/>
         <source>Clear masks</source>
         <translation>Apagar máscaras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="140"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
         <source>Sensitivity</source>
         <translation>Sensibilidade</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="141"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="142"/>
         <source>Smallest moving area</source>
         <translation>Menor área em movimento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/motion_dialog.py" line="143"/>
+        <location filename="../../vidstream_desktop/motion_dialog.py" line="144"/>
         <source>Masks: click corners on the picture, double-click to close</source>
         <translation>Máscaras: clique nos cantos sobre a imagem, clique duplo para fechar</translation>
     </message>
@@ -2258,68 +2351,68 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>WallController</name>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="236"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="237"/>
         <source>cannot play over {0}: this VLC&apos;s {0} player cannot send the media server&apos;s login; choose another transport for the camera</source>
         <translation>não é possível reproduzir por {0}: o reprodutor {0} deste VLC não envia o login do servidor de mídia; escolha outro transporte para a câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="241"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="242"/>
         <source>cannot play {0} live: the media server sends it over {1} only, which this VLC cannot open</source>
         <translation>não é possível ver {0} ao vivo: o servidor de mídia só o envia por {1}, que este VLC não abre</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="261"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="262"/>
         <source>{0} is already on the wall</source>
         <translation>{0} já está no mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="283"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="284"/>
         <source>Stopped recording {0}</source>
         <translation>Gravação de {0} parada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="287"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="330"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="331"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="289"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="317"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="318"/>
         <source>{0}: alert acknowledged; its present view is now the normal one</source>
         <translation>{0}: alerta reconhecido; a imagem atual passa a ser a normal</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="348"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="350"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="351"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="377"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="376"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="379"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="378"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="381"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="380"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="383"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="382"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

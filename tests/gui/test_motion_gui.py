@@ -6,24 +6,26 @@ start minus the pre-roll."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import qasync
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtTest import QTest
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.qt import run
 from tests.fixtures.servers import S3Target, wait_path_ready
 from tests.fixtures.waiting import until
-from video_streaming.motion.detector import MotionSettings
+from video_streaming.motion.detector import MotionSettings, Polygon
 from video_streaming.motion.service import MotionNotice, NoticeKind
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.scripted_camera import SWING_REGION, MotionScript, ScriptedCamera
-from vidstream_desktop.events_panel import PRE_ROLL
 from vidstream_desktop.main_window import MainWindow
+from vidstream_desktop.motion_search import MOMENT_ROLE, MotionSearchDialog
+from vidstream_desktop.recordings.model import local_time
 from vidstream_desktop.wall.tile import VideoTile
 
 pytestmark = pytest.mark.gui
@@ -40,6 +42,50 @@ def border_pixels(tile: VideoTile) -> list[QColor]:
 def lit(tile: VideoTile) -> bool:
     pixels = border_pixels(tile)
     return bool(pixels) and all(abs(p.red() - 255) < 20 and abs(p.green() - 159) < 20 and p.blue() < 60 for p in pixels)
+
+
+# Regions drawn a little inside the picture's edges (a click on the very edge is outside it).
+BLOCK_BAND = ((0.3, 0.45), (0.98, 0.45), (0.98, 0.7), (0.3, 0.7))  # where the scripted block moves
+SWING_CORNER = ((0.02, 0.02), (0.28, 0.02), (0.28, 0.28), (0.02, 0.28))  # inside the swing's mask
+
+
+async def search_motion(
+    window: MainWindow, camera_id: str, start: float, end: float, region: Polygon,
+    expected: list[tuple[int, int]], pre_roll: timedelta,
+) -> None:  # fmt: skip
+    """Open motion search from the events panel, draw `region` with the mouse, search around [start, end]
+    and compare the moments found with `expected` (epoch seconds); the first one found plays from its start
+    minus the pre-roll."""
+    assert window.motion is not None
+    window.motion.events_panel.search_button.click()
+    dialog = next(d for d in window.findChildren(MotionSearchDialog) if d.isVisible())
+    try:
+        dialog.camera.setCurrentIndex(dialog.camera.findData(camera_id))
+        assert dialog.editor.still is not None, "no picture to draw the region on"
+        await until(lambda: dialog.editor.width() > 100, 5, "the dialog laid out")
+        for corner in region:  # Search takes the corners clicked so far as the region
+            QTest.mouseClick(dialog.editor, Qt.MouseButton.LeftButton, pos=dialog.editor.to_widget(corner).toPoint())
+        drawn = dialog.editor.region
+        assert all(abs(a - b) < 0.01 for p, q in zip(drawn, region, strict=True) for a, b in zip(p, q, strict=True))
+        dialog.set_range(datetime.fromtimestamp(start - 30, UTC), datetime.fromtimestamp(end + 5, UTC))
+        QTest.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+        await until(lambda: dialog._search is not None and dialog._search.done(), 10, "the search answered")
+        found = [dialog.results.item(i).data(MOMENT_ROLE) for i in range(dialog.results.count())]
+        assert [int(moment.timestamp()) for moment in found] == [a for a, _ in expected], dialog.summary.text()
+        texts = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+        assert all(f"({b - a} s)" in text for (a, b), text in zip(expected, texts, strict=True)), texts
+        if not expected:
+            assert dialog.summary.text() == dialog.tr("No motion in the region then")
+            return
+        dialog.results.itemActivated.emit(dialog.results.item(0))
+        recordings = window.recordings_panel
+        assert recordings is not None and window.tabs.currentWidget() is recordings
+        moment = datetime.fromtimestamp(expected[0][0], UTC) - pre_roll
+        await until(lambda: f"{local_time(moment):%Y-%m-%d %H:%M:%S}" in recordings.message.text(), 10,
+                    "the browser asked for the moment minus the pre-roll")  # fmt: skip
+        window.tabs.setCurrentIndex(0)
+    finally:
+        dialog.close()
 
 
 def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-untyped-def]
@@ -100,7 +146,26 @@ def test_motion_lights_the_tile_and_fills_the_events_panel(  # type: ignore[no-u
         panel.play_requested.connect(lambda camera_id, moment: requested.append((camera_id, moment)))
         panel.list.itemActivated.emit(panel.list.item(0))
         event = core.motion.store.events(str(yard.id))[0]
-        assert requested == [(str(yard.id), datetime.fromtimestamp(event.start, UTC) - PRE_ROLL)]
+        play_from = datetime.fromtimestamp(event.start, UTC) - core.motion_pre_roll
+        assert requested == [(str(yard.id), play_from)]
+        # The recordings browser takes it (this camera recorded nothing, and says so for that moment).
+        recordings = window.recordings_panel
+        assert recordings is not None and window.tabs.currentWidget() is recordings
+        await until(lambda: f"{local_time(play_from):%Y-%m-%d %H:%M:%S}" in recordings.message.text(), 10,
+                    "the browser asked for the event's start minus the pre-roll")  # fmt: skip
+        window.tabs.setCurrentIndex(0)
+
+        # Motion search: a region drawn with the mouse over the block's path finds the event's seconds; the
+        # masked corner, where the swing moves all the time, finds nothing.
+        assert event.end is not None
+        await search_motion(window, str(yard.id), event.start, event.end, BLOCK_BAND,
+                            [(int(event.start), int(event.end) + 1)], core.motion_pre_roll)  # fmt: skip
+        await search_motion(window, str(yard.id), event.start, event.end, SWING_CORNER, [], core.motion_pre_roll)
+        # The recordings timeline draws the stored event as its motion band.
+        moment = datetime.fromtimestamp(event.start, UTC)
+        hour = timedelta(hours=1)
+        timeline = await recordings.controller.timeline(str(yard.id), moment - hour, moment + hour)
+        assert timeline.motion == [(moment, datetime.fromtimestamp(event.end, UTC))]
 
         # The motion dialog of the selected camera shows its current picture and its stored mask; saving a
         # change reaches the catalog and restarts detection with it.

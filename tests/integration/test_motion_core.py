@@ -59,3 +59,37 @@ async def test_core_watches_a_camera_with_motion_on_and_alerts_a_frozen_one(
     finally:
         for camera in cameras:
             camera.stop()
+
+
+async def test_a_camera_with_a_sub_stream_is_watched_on_its_sub_stream(
+    core_factory: CoreFactory, minio: S3Target, mediamtx: MediaMTXServer, tmp_path: Path
+) -> None:
+    main = ScriptedCamera(mediamtx.endpoints.rtsp_url("yard-main"), tmp_path / "main.log", MotionScript())
+    sub = ScriptedCamera(mediamtx.endpoints.rtsp_url("yard-sub"), tmp_path / "sub.log",
+                         MotionScript(width=320, height=180, fps=5, bitrate_kbps=256))  # fmt: skip
+    for camera in (main, sub):
+        camera.start()
+    try:
+        for path in ("yard-main", "yard-sub"):
+            wait_path_ready(mediamtx, path)
+        core = core_factory(minio)
+        await core.start()
+        assert core.motion is not None
+        yard = core.add_camera("Yard", mediamtx.endpoints.rtsp_url("yard-main"),
+                               sub_stream_url=mediamtx.endpoints.rtsp_url("yard-sub")).value  # fmt: skip
+        camera_id = str(yard.id)
+        core.set_motion_settings(camera_id, MotionSettings())
+        started = await core.start_motion(camera_id)
+        assert started.is_success and started.value is True, started.error
+        await until(lambda: core.motion is not None and core.motion.frames_seen(camera_id) > 3, 20, "frames")
+        # The media server says who reads what: the detector is the sub-stream path's reader, and the main
+        # stream (which no tile shows here) is not read at all.
+        stream = core.sub_streams.get(camera_id)
+        assert stream is not None, "the sub-stream was never provisioned"
+        assert (await core.service.stream_status(stream))["readers"] >= 1
+        main_stream = core.streams.get(camera_id)
+        assert main_stream is None or (await core.service.stream_status(main_stream))["readers"] == 0
+        assert core.motion.still_picture(camera_id) is not None
+    finally:
+        for camera in (main, sub):
+            camera.stop()

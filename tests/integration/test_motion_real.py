@@ -73,6 +73,10 @@ async def test_scripted_motion_gives_events_at_the_scripted_times_and_nothing_in
             assert abs(event.end - (origin + end)) <= 0.5, (event.end - origin, end)
             # The block moves right at mid-height; the swinging corner block is masked out.
             assert event.regions and all(region.top >= 0.3 or region.left >= 0.3 for region in event.regions)
+            # Its peak is a moment of the event, with about the block's share of the picture (1/60 of it); far
+            # less than a fifth, which only a change of the whole scene would reach.
+            assert event.start <= event.peak_at <= event.end, (event.peak_at, event)
+            assert 0.005 <= event.peak_area <= 0.2, event.peak_area
         stored = service.store.events("cam")
         assert [round(e.start, 3) for e in reversed(stored)] == [round(e.start, 3) for e in events if e]
         thumbnail = service.store.thumbnail(stored[0].id)

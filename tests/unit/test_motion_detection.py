@@ -75,6 +75,22 @@ def test_a_light_switch_recalibrates_instead_of_reporting_the_whole_frame() -> N
     assert not any(detector.process(scene(level=200) // 2 + 100).moving for _ in range(5))
 
 
+def faint_scene(block_x: int) -> np.ndarray:
+    """The scene with a block only 28 grey levels brighter than the wall behind it (a person in dim light)."""
+    picture = scene(noise=2.0)
+    picture[90:120, block_x : block_x + 30] = np.clip(picture[90:120, block_x : block_x + 30].astype(int) + 28, 0, 255)
+    return picture
+
+
+@pytest.mark.parametrize(("sensitivity", "moving"), [(90, True), (10, False)])
+def test_sensitivity_decides_whether_a_faint_change_is_motion(sensitivity: int, moving: bool) -> None:
+    detector = MotionDetector(MotionSettings(sensitivity=sensitivity))
+    for _ in range(20):
+        assert not detector.process(scene(noise=2.0)).moving
+    results = [detector.process(faint_scene(40 + 8 * i)) for i in range(10)]
+    assert all(m.moving for m in results[1:]) if moving else not any(m.moving for m in results)
+
+
 def test_settings_refuse_bad_values() -> None:
     with pytest.raises(InvalidInput):
         MotionSettings(sensitivity=0)
