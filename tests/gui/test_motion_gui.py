@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtTest import QTest
 
@@ -211,6 +211,19 @@ def test_the_timeline_shows_motion_as_a_band_under_the_recording(qtbot) -> None:
     outside = image.pixelColor(int(rect.left()) - 40, int(rect.center().y()))
     assert inside.red() - inside.blue() > 60, inside.name()  # amber (over the panel) where there was motion
     assert abs(outside.red() - outside.blue()) < 30, outside.name()  # the plain grey track elsewhere
+    # Density: a half hour with an event every minute draws denser than a lone one-minute event.
+    busy_half_hour = [(day.replace(hour=9, minute=m), day.replace(hour=9, minute=m, second=40)) for m in range(30)]
+    lone = (day.replace(hour=16), day.replace(hour=16, minute=1))
+    widget.set_data(TimelineData("cam", day, window.day_end, [], [], [*busy_half_hour, lone]))
+    rects = widget.motion_rects()
+    image = widget.grab().toImage()
+
+    def amber(rect: QRectF) -> int:
+        colour = image.pixelColor(int(rect.center().x()), int(rect.center().y()))
+        return colour.red() - colour.blue()
+
+    dense, sparse = amber(rects[15]), amber(rects[-1])
+    assert dense > sparse + 20, (dense, sparse)
     widget.set_data(TimelineData("cam", day, window.day_end, [], [], []))
     assert widget.motion_rects() == []
 
