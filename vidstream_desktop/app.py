@@ -107,9 +107,8 @@ async def run_app(app: QApplication, args: argparse.Namespace) -> int:
     elif args.quit_after:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     await closed.wait()
-    panel = getattr(window.recordings_panel, "aclose", None)
-    if panel is not None:
-        await panel()  # stops playback, cancels downloads (partial ones stay for a resume)
+    if window.recordings_panel is not None:
+        await window.recordings_panel.aclose()  # stops playback, cancels downloads (partial ones stay for a resume)
     window.grid.stop_all()
     if window.wall is not None:
         await window.wall.shutdown()

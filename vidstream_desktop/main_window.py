@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -42,6 +42,9 @@ from vidstream_desktop.wall.ptz import PtzBinding
 from vidstream_desktop.wall.tile import VideoTile
 from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
 
+if TYPE_CHECKING:  # imported at run time only where the browser is attached: a broken install keeps the wall
+    from vidstream_desktop.recordings import RecordingsPanel
+
 log = logging.getLogger(__name__)
 
 
@@ -64,7 +67,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.grid, icon("camera"), self.tr("Live"))
-        self.recordings_panel: QWidget | None = None
+        self.recordings_panel: RecordingsPanel | None = None  # None: the browser failed to import
         self.setCentralWidget(self.tabs)
         dock = QDockWidget(self.tr("Cameras"), self)
         dock.setObjectName("camerasDock")
@@ -253,7 +256,7 @@ class MainWindow(QMainWindow):
     def play_recorded(self, camera_id: str, moment: datetime) -> None:
         """The recordings browser plays `camera_id` from `moment` (an event's, a bookmark's)."""
         panel = self.recordings_panel
-        if panel is not None and hasattr(panel, "play_at"):
+        if panel is not None:
             self.tabs.setCurrentWidget(panel)
             panel.play_at(camera_id, moment)
 
