@@ -34,7 +34,7 @@ from video_streaming.motion.ring import RING_FOLDER, RollSettings
 from video_streaming.motion.service import MotionService
 from video_streaming.motion.store import MotionStore
 from video_streaming.onvif_cameras import OnvifCameraService
-from video_streaming.ports import ArchiveStorage, LiveRelays
+from video_streaming.ports import ArchiveStorage, LiveRelays, MediaFiles, SegmentRecorder
 from video_streaming.private_files import private_dir, private_dirs, write_private_file
 from video_streaming.retention import RetentionEnforcer
 from video_streaming.runtime.mediamtx_server import MediaMTXEndpoints, MediaMTXServer, Publisher
@@ -275,9 +275,12 @@ def build_core(
     sites: list[RemoteSite] | None = None,
     tuning: CoreTuning | None = None,
     clock: Clock = utc_now,
+    recorder: SegmentRecorder | None = None,
+    media_files: MediaFiles | None = None,
 ) -> VidStreamCore:
-    """The core on real adapters. `clock` is what retention, deletion and bookmarks take for "now": a test
-    passes one it can move forward instead of waiting days for a deadline."""
+    """The core on real adapters; each keyword is a collaborator a caller (a test, a bench) may give instead.
+    `clock` is what retention, deletion and bookmarks take for "now": a test passes one it can move forward
+    instead of waiting days for a deadline."""
     if stack is not None and stack.mediamtx is not None:
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
@@ -311,8 +314,8 @@ def build_core(
     archives: ArchiveStorage = storage
     if remote_sites:
         archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
-    recorder = FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
-                              track_lookup=mediamtx_track_lookup(mediamtx, urls))  # fmt: skip
+    recorder = recorder or FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
+                                          track_lookup=mediamtx_track_lookup(mediamtx, urls))  # fmt: skip
     cameras_by_id = catalog.camera
 
     def camera_key(camera_id: object) -> str:
@@ -329,7 +332,7 @@ def build_core(
         service=service, catalog=catalog, recorder=recorder, archiver=archiver,
         retention=RetentionEnforcer(catalog, storage, clock=clock), mediamtx=mediamtx, storage=archives, secrets=store,
         recordings_dir=settings.recordings_path, min_free_bytes=settings.recording.min_free_mb * 2**20,
-        sites=remote_sites, work_dir=settings.data_path / "run", media_files=FFmpegMediaFiles(),
+        sites=remote_sites, work_dir=settings.data_path / "run", media_files=media_files or FFmpegMediaFiles(),
         camera_retry_min_backoff=tuning.camera_retry_min_backoff, clock=clock,
     )  # fmt: skip
     core.setup_problems.extend(site_problems)

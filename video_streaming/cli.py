@@ -265,22 +265,17 @@ async def serve(core: VidStreamCore, args: argparse.Namespace, stack: EmbeddedSt
             continuous = camera.recording_mode is RecordingMode.CONTINUOUS
             core.keep_camera(str(camera.id), record=continuous and not args.no_record)
     deadline = loop.time() + args.duration if args.duration else None
-    upkeep = Upkeep(core, stack.revive if stack is not None else None)
-    expiry = asyncio.ensure_future(upkeep.expire_on_time(first_after_s=0.0))  # a recorder expires from the start
     # Workstations attached to this recorder as a site find its cameras and live paths in the archive.
     publisher = DirectoryPublisher(core.storage, core.work_dir)
+    upkeep = Upkeep(core, stack.revive if stack is not None else None, publisher)
 
     def after_tick(health: Health) -> bool:
         write_states(states_file, health.camera_states)
-        publisher.publish_soon(core.directory(), loop.time())
         if not health.mediamtx_ok:
             log.warning("media server unreachable: %s", health.mediamtx_error)
         return deadline is None or loop.time() < deadline
 
-    try:
-        await upkeep.run(after_tick, stop)
-    finally:
-        expiry.cancel()
+    await upkeep.run(after_tick, stop, first_sweep_after_s=0.0)  # a recorder expires from the start
     await core.stop_all_recordings()
     await core.archiver.drain(timeout=30)
     with contextlib.suppress(TimeoutError):

@@ -9,18 +9,19 @@ concept. Layered from the bottom, each service using only those below it:
     motion.coordinator   watched cameras, recording on motion, tamper alerts
     archive_merge    what the archives hold that the catalog does not know yet
 
-The façade keeps the camera supervisor (cameras kept started and recorded), the health poll and start/close.
+    kept_cameras     cameras kept started (and recorded) whatever their state, retried with back-off
+
+    health_poll      the second's poll: media server, sites, kept cameras, upload queue, disk
+
+The façade keeps start and close, and hands each call to the service it belongs to.
 It holds no Qt and reaches I/O only through the ports its collaborators are given by bootstrap.py."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from video_streaming.announcer import CHANGE_KINDS, Alert, Announcer, CatalogChange, ChangeListener
 from video_streaming.archive_merge import ArchiveMerge
@@ -33,7 +34,7 @@ from video_streaming.camera_registry import (
     camera_query_secret_name,
     camera_secret_name,
 )
-from video_streaming.camera_supervisor import CameraState, CameraSupervisor
+from video_streaming.camera_supervisor import CameraState
 from video_streaming.catalog import Catalog, SegmentRow
 from video_streaming.deletion import RecordingDeletion
 from video_streaming.domain.camera import Camera, RecordingMode, SourceUrl
@@ -43,6 +44,8 @@ from video_streaming.domain.recording import Recording
 from video_streaming.domain.result import Result
 from video_streaming.domain.stream import Stream
 from video_streaming.health import Health
+from video_streaming.health_poll import HealthPoll
+from video_streaming.kept_cameras import KeptCameras
 from video_streaming.live_streams import LiveStreams
 from video_streaming.motion.coordinator import MotionCoordinator
 from video_streaming.motion.detector import MotionSettings
@@ -52,9 +55,10 @@ from video_streaming.motion.service import MotionService
 from video_streaming.ports import ArchiveStorage, MediaFiles, MediaServer, SegmentRecorder
 from video_streaming.recording_lifecycle import RecordingLifecycle
 from video_streaming.replay import FootagePart
-from video_streaming.retention import RetentionEnforcer, disk_state
+from video_streaming.retention import RetentionEnforcer
 from video_streaming.secrets import SecretStore
 from video_streaming.service import StreamingService
+from video_streaming.share_links import ShareLinks
 from video_streaming.site_sync import SiteSync
 from video_streaming.sites import RemoteSite, SiteDirectory, directory_of
 from video_streaming.stream_table import StreamTable
@@ -113,14 +117,13 @@ class VidStreamCore:
         self.active_recordings = self.recording.active
         self.motion_coordinator = MotionCoordinator(self.camera_registry, self.live, self.announcer)
         self.archive_merge = ArchiveMerge(catalog, storage, self.site_sync, self.announcer)
-        # Cameras kept started (and recorded, for those in `_kept_recording`) whatever their state: retried
-        # with back-off while down, each on its own.
-        self.supervisor = CameraSupervisor(self._start_kept, wanted=self._camera_wanted,
-                                           min_backoff=camera_retry_min_backoff)  # fmt: skip
-        self._kept_recording: set[str] = set()
-        self.recording.on_lost = self.supervisor.lost  # a kept camera records again after a back-off
+        self.kept = KeptCameras(self.camera_registry, self.live, self.recording, camera_retry_min_backoff)
+        self.supervisor = self.kept.supervisor  # `serve` follows its state changes
+        self.health = HealthPoll(mediamtx, self.live, self.site_sync, self.kept, self.table, self.recording, catalog,
+                                 archiver)  # fmt: skip
         self.bookmarks = BookmarkService(catalog, storage, clock=clock)
         self.deletion = RecordingDeletion(catalog, storage, clock=clock)
+        self.share_links = ShareLinks(catalog, service)
         archiver.on_damaged = self._on_damaged_segment
         archiver.on_archived = self._on_archived
 
@@ -266,6 +269,24 @@ class VidStreamCore:
     async def start_motion(self, camera_id: str, record_on_motion: bool = True) -> Result[bool]:
         return await self.motion_coordinator.start(camera_id, record_on_motion)
 
+    async def set_up_camera(self, camera_id: str, mode: RecordingMode, motion: MotionSettings | None) -> None:
+        """A camera just added: its motion settings (None: the defaults) and recording mode kept, then its
+        detection started (and its ring, in motion mode)."""
+        if motion is not None and self.motion is not None:
+            self.set_motion_settings(camera_id, motion)
+        if mode is not RecordingMode.CONTINUOUS:
+            await self.set_recording_mode(camera_id, mode)
+        await self.start_motion(camera_id)
+
+    async def restart_camera(self, camera_id: str) -> None:
+        """After an edit: its streams provisioned again from its new settings, its recording and motion
+        detection started again if they ran."""
+        recording = self.is_recording(camera_id)
+        await self.stop_camera(camera_id)
+        if recording:
+            await self.record(camera_id)
+        await self.start_motion(camera_id)
+
     def acknowledge_tamper(self, camera_id: str) -> bool:
         return self.motion_coordinator.acknowledge_tamper(camera_id)
 
@@ -278,34 +299,13 @@ class VidStreamCore:
     # ---- kept cameras: started, retried while down -------------------------------------------------
 
     def keep_camera(self, camera_id: str, record: bool = False) -> None:
-        """Start the camera (and record it) in the background, and keep doing so for as long as it is
-        configured: a camera that is down is retried with back-off; one slow camera delays no other."""
-        if record:
-            self._kept_recording.add(camera_id)
-        self.supervisor.keep(camera_id)
+        self.kept.keep(camera_id, record)
 
     async def release_camera(self, camera_id: str) -> None:
-        """Stop retrying the camera (it stays as it is: running or not)."""
-        self._kept_recording.discard(camera_id)
-        await self.supervisor.release(camera_id)
+        await self.kept.release(camera_id)
 
     def camera_state(self, camera_id: str) -> CameraState | None:
-        """Running, starting, or waiting for the camera (retrying in N s) with the last real reason."""
-        state = self.supervisor.states.get(camera_id)
-        reason = self.recording.gap_reason(camera_id)
-        if state is not None and state.state == "running" and reason:
-            # Started, but the camera is away: MediaMTX pulls again and the recorder follows within seconds.
-            return CameraState("waiting", self.live.source_error(camera_id) or reason, time.time() + 1.0)
-        return state
-
-    def _camera_wanted(self, camera_id: str) -> bool:
-        camera = self.catalog.camera(camera_id)
-        return camera is not None and camera.enabled
-
-    async def _start_kept(self, camera_id: str) -> Result[Any]:
-        if camera_id in self._kept_recording:
-            return await self.record(camera_id)
-        return await self.start_camera(camera_id)
+        return self.kept.state(camera_id)
 
     # ---- remote sites and archives -----------------------------------------------------------------
 
@@ -339,10 +339,10 @@ class VidStreamCore:
         return await self.recording.record(camera_id)
 
     async def stop_recording(self, camera_id: str) -> Result[Recording]:
-        self._kept_recording.discard(camera_id)  # the operator's stop: a kept camera stays live, unrecorded
+        self.kept.stop_recording(camera_id)
         return await self.recording.stop(camera_id)
 
-    async def record_all(self) -> list[Result[Recording]]:
+    async def record_all(self) -> dict[str, Result[Recording]]:
         return await self.recording.record_all()
 
     async def stop_all_recordings(self) -> None:
@@ -364,27 +364,8 @@ class VidStreamCore:
     # ---- health, start and close -------------------------------------------------------------------
 
     async def poll(self) -> Health:
-        """One MediaMTX list call for every path, whatever the number of cameras."""
-        health = Health(cameras_total=len(self.streams), recordings=len(self.active_recordings))
-        try:
-            health.paths = await self.mediamtx.list_paths()
-            health.mediamtx_ok = True
-        except VidStreamError as error:
-            health.mediamtx_error = str(error)
-        if health.mediamtx_ok:
-            await self.live.follow_server(health.paths)
-        if self.sites:
-            await self.site_sync.poll(health)
-        health.started_cameras = self.supervisor.take_started()
-        health.camera_states = {c: s for c in self.supervisor.states if (s := self.camera_state(c)) is not None}
-        health.cameras_online = sum(1 for s in self.streams.values() if health.path_ready(s.path_name))
-        health.upload_queue = self.catalog.pending_upload_count()
-        status = self.archiver.status
-        health.storage_ok = not status.last_error
-        health.storage_error = status.last_error
-        disk = await asyncio.to_thread(disk_state, self.recordings_dir, self.min_free_bytes)
-        health.disk_free_bytes, health.disk_low = disk.free_bytes, disk.low
-        return health
+        """One MediaMTX list call for every path, whatever the number of cameras (health_poll)."""
+        return await self.health.poll()
 
     async def start(self) -> None:
         for problem in self.setup_problems:
@@ -397,7 +378,7 @@ class VidStreamCore:
         self.archiver.start()
 
     async def close(self) -> None:
-        await self.supervisor.close()
+        await self.kept.close()
         await self.motion_coordinator.close()
         await self.stop_all_recordings()
         for camera_id in list(self.streams):

@@ -131,7 +131,7 @@ async def export_evidence(
     start, end = require_aware(start, "start"), require_aware(end, "end")
     if end <= start:
         raise InvalidInput("the end of the range must come after its start")
-    catalog = source[0] if isinstance(source, tuple) else source.catalog
+    catalog = source.catalog
     known = {str(c.id) for c in await asyncio.to_thread(catalog.cameras)}
     known |= set(await asyncio.to_thread(catalog.recorded_camera_ids))
     unknown = [c for c in cameras if c not in known]
@@ -175,7 +175,7 @@ async def _export_cameras(
     progress: ExportProgress | None, cancel_event: CancelFlag | None, cache_dir: Path | None, actor: str,
     overlay: OverlayRenderer | None,
 ) -> tuple[list[dict[str, Any]], list[str]]:  # fmt: skip
-    catalog = source[0] if isinstance(source, tuple) else source.catalog
+    catalog = source.catalog
     entries: list[dict[str, Any]] = []
     without: list[str] = []
     for index, camera_id in enumerate(cameras):

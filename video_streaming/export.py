@@ -57,15 +57,27 @@ DEFAULT_CACHE_LIMIT_BYTES = 2 * 1024 * MiB
 WORK_PREFIX = ".export-"  # per-export folders inside the cache, never pruned
 
 
-class ArchiveSource(Protocol):
-    """What an export reads and joins with: VidStreamCore fits, so does any object with these three."""
+class Source(Protocol):
+    """What an export reads and joins with: VidStreamCore fits, and so does a FootageSource."""
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def storage(self) -> ArchiveStorage: ...
+
+    @property
+    def media_files(self) -> MediaFiles: ...
+
+
+@dataclass(frozen=True)
+class FootageSource:
+    """A catalog, an archive and the media tools put together without a core (a second workstation's merged
+    catalog, an archive reached with other credentials)."""
 
     catalog: Catalog
     storage: ArchiveStorage
     media_files: MediaFiles
-
-
-Source = ArchiveSource | tuple[Catalog, ArchiveStorage, MediaFiles]
 
 
 class ExportCancelled(VidStreamError):
@@ -128,8 +140,6 @@ def default_export_name(camera: str, start: datetime, end: datetime) -> str:
 
 
 def _unpack(source: Source) -> tuple[Catalog, ArchiveStorage, MediaFiles]:
-    if isinstance(source, tuple):
-        return source
     return source.catalog, source.storage, source.media_files
 
 

@@ -4,7 +4,7 @@ HLS reader of an M-JPEG camera, and a player asking again and again only sees "n
 
 from __future__ import annotations
 
-from video_streaming.adapters.recorder_codecs import VIDEO_CODECS
+from video_streaming.domain.codecs import VIDEO_CODECS
 
 # Reading protocol -> the video codecs MediaMTX sends over it. RTSP: every codec.
 VIDEO_BY_TRANSPORT: dict[str, frozenset[str]] = {

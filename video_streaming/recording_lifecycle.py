@@ -120,10 +120,13 @@ class RecordingLifecycle:
         self.archiver.wake()
         return result
 
-    async def record_all(self) -> list[Result[Recording]]:
-        """Every camera at once: a camera that takes its full timeout to fail delays no other."""
-        wanted = [str(c.id) for c in self.cameras.cameras() if c.enabled and not c.site]
-        return list(await asyncio.gather(*(self.record(camera_id) for camera_id in wanted)))
+    async def record_all(self) -> dict[str, Result[Recording]]:
+        """Every enabled camera of this machine not recording yet, all at once: a camera that takes its full
+        timeout to fail delays no other. What each start gave, by camera id."""
+        wanted = [str(c.id) for c in self.cameras.cameras()
+                  if c.enabled and not c.site and str(c.id) not in self.active]  # fmt: skip
+        results = await asyncio.gather(*(self.record(camera_id) for camera_id in wanted))
+        return dict(zip(wanted, results, strict=True))
 
     def _recording_by_id(self, recording_id: uuid.UUID) -> tuple[str, Recording] | None:
         return next(((c, r) for c, r in self.active.items() if r.id == recording_id), None) or next(

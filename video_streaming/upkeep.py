@@ -17,6 +17,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.health import Health
 from video_streaming.retention import SweepReport, unarchived_alert
+from video_streaming.sites import DirectoryPublisher
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY_S = 3600.0
@@ -25,9 +26,14 @@ ReviveServers = Callable[[], list[str]]  # restarts what died, returns what it r
 
 
 class Upkeep:
-    def __init__(self, core: VidStreamCore, revive_servers: ReviveServers | None = None) -> None:
+    def __init__(
+        self, core: VidStreamCore, revive_servers: ReviveServers | None = None,
+        publisher: DirectoryPublisher | None = None,
+    ) -> None:  # fmt: skip
         self.core = core
         self.revive_servers = revive_servers
+        # A recorder (serve) publishes its camera directory for the workstations attached to it as a site.
+        self.publisher = publisher
 
     async def revive(self) -> list[str]:
         """Bring app-owned servers back after a crash or kill (in a worker thread: it waits for them); the
@@ -44,20 +50,31 @@ class Upkeep:
         return revived
 
     async def tick(self) -> Health:
-        """One cycle of the runtime loop: servers revived, then the core's poll."""
+        """One cycle of the runtime loop: servers revived, the core's poll, the directory published."""
         await self.revive()
-        return await self.core.poll()
+        health = await self.core.poll()
+        if self.publisher is not None:  # in the background: an archive that is down never holds the loop
+            self.publisher.publish_soon(self.core.directory(), asyncio.get_running_loop().time())
+        return health
 
     async def run(
-        self, on_health: Callable[[Health], bool], stop: asyncio.Event, every_s: float = TICK_EVERY_S
-    ) -> None:
+        self, on_health: Callable[[Health], bool], stop: asyncio.Event, every_s: float = TICK_EVERY_S,
+        first_sweep_after_s: float | None = None,
+    ) -> None:  # fmt: skip
         """Tick every `every_s`, handing each Health to `on_health`, until `stop` is set or `on_health`
-        answers False."""
-        while not stop.is_set():
-            if not on_health(await self.tick()):
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=every_s)
+        answers False; retention sweeps beside it from `first_sweep_after_s` on (None: none here)."""
+        sweeps = None
+        if first_sweep_after_s is not None:
+            sweeps = asyncio.ensure_future(self.expire_on_time(first_sweep_after_s))
+        try:
+            while not stop.is_set():
+                if not on_health(await self.tick()):
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=every_s)
+        finally:
+            if sweeps is not None:
+                sweeps.cancel()
 
     async def sweep(self) -> SweepReport | None:
         """One retention sweep: footage goes only once archived and past its retention (RetentionEnforcer)."""

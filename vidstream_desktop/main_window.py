@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from video_streaming.bootstrap import build_onvif_service
 from video_streaming.config import data_dir
 from video_streaming.core import Health, VidStreamCore
-from video_streaming.domain.camera import Camera, RecordingMode
+from video_streaming.domain.camera import Camera
 from video_streaming.domain.errors import VidStreamError
 from vidstream_desktop.alerts import AlertsList, ElidedLabel
 from vidstream_desktop.bookmarks_panel import BookmarkControls, dock_bookmarks
@@ -344,10 +344,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Camera not added"), str(result.error))
             return
         camera_id = str(result.value.id)
-        if self.motion is not None:  # before the mode: a camera in motion mode starts detection with these
-            self.motion.apply(camera_id, form.motion, restart=form.recording_mode is RecordingMode.CONTINUOUS)
-        if form.recording_mode is not RecordingMode.CONTINUOUS:
-            self._spawn(self._apply_recording_mode(camera_id, form.recording_mode))
+        self._spawn(self.core.set_up_camera(camera_id, form.recording_mode, form.motion))
         streams = dialog.onvif_streams
         if streams is not None and streams.ptz_profile is not None:
             self.ptz.bindings.save(camera_id, PtzBinding(str(streams.device.address), streams.ptz_profile.token))
@@ -392,21 +389,12 @@ class MainWindow(QMainWindow):
         self.wall.reload_camera_list()
         self._spawn(self._restart_camera(str(camera.id)))
 
-    async def _apply_recording_mode(self, camera_id: str, mode: RecordingMode) -> None:
-        if self.core is not None:
-            await self.core.set_recording_mode(camera_id, mode)
-            await self.core.start_motion(camera_id)  # a camera in motion mode starts its ring
-
     async def _restart_camera(self, camera_id: str) -> None:
         if self.core is None or self.wall is None:
             return
-        recording = self.core.is_recording(camera_id)
-        await self.core.stop_camera(camera_id)
-        for tile in self.wall.tiles_showing(camera_id):
+        await self.core.restart_camera(camera_id)
+        for tile in self.wall.tiles_showing(camera_id):  # the tiles play its new streams
             await self.wall.show_camera(tile, camera_id)
-        if recording:
-            await self.wall.toggle_recording(camera_id)
-        await self.core.start_motion(camera_id)  # stop_camera ended its detection too
 
     def remove_camera(self) -> None:
         camera = self.selected_camera()

@@ -993,190 +993,190 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="66"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="69"/>
         <source>Live</source>
         <translation>Ao vivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="69"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="72"/>
         <source>Cameras</source>
         <translation>Câmeras</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="89"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="92"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="303"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="97"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="100"/>
         <source>Every warning and error since the start (Ctrl+L)</source>
         <translation>Todos os avisos e erros desde o início (Ctrl+L)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="121"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="124"/>
         <source>Starting the media server and cameras…</source>
         <translation>Iniciando o servidor de mídia e as câmeras…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="136"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="139"/>
         <source>Wall</source>
         <translation>Mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="141"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="144"/>
         <source>Layout {0}</source>
         <translation>Layout {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="146"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="149"/>
         <source>Record all</source>
         <translation>Gravar todas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="148"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
         <source>Stop all recordings</source>
         <translation>Parar todas as gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="151"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="154"/>
         <source>Add camera</source>
         <translation>Adicionar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="152"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="155"/>
         <location filename="../../vidstream_desktop/main_window.py" line="367"/>
         <source>Edit camera</source>
         <translation>Editar câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="153"/>
-        <location filename="../../vidstream_desktop/main_window.py" line="413"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="404"/>
         <source>Remove camera</source>
         <translation>Remover câmera</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="156"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
         <source>Save layout as…</source>
         <translation>Salvar layout como…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="159"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
         <source>Open saved layout…</source>
         <translation>Abrir layout salvo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="162"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
         <source>Full screen</source>
         <translation>Tela cheia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="165"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="168"/>
         <source>Keyboard shortcuts</source>
         <translation>Atalhos de teclado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="166"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="169"/>
         <source>Show or hide the alerts</source>
         <translation>Mostrar ou ocultar os alertas</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="167"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="170"/>
         <source>Leave full screen / maximised tile</source>
         <translation>Sair da tela cheia / do quadro maximizado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Double-click a tile</source>
         <translation>Clique duplo em um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="179"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
         <source>Maximise it / back to the wall</source>
         <translation>Maximizá-lo / voltar ao mural</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Drag a camera onto a tile</source>
         <translation>Arraste uma câmera para um quadro</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="180"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
         <source>Show that camera there</source>
         <translation>Mostrar essa câmera ali</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
         <source>Camera number, Enter</source>
         <translation>Número da câmera, Enter</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="181"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
         <source>Show that camera in the focused tile</source>
         <translation>Mostra essa câmera no quadro em foco</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Arrow keys, click</source>
         <translation>Setas, clique</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="182"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
         <source>Move the focus between tiles</source>
         <translation>Move o foco entre os quadros</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Backspace / Esc</source>
         <translation>Backspace / Esc</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="183"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
         <source>Correct / forget the typed number</source>
         <translation>Corrige / descarta o número digitado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Drag / wheel in a PTZ camera&apos;s tile</source>
         <translation>Arrastar / roda no quadro de uma câmera PTZ</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="184"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
         <source>Pan and tilt / zoom</source>
         <translation>Girar e inclinar / zoom</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Arrow keys, held (maximised PTZ tile)</source>
         <translation>Setas, mantidas (quadro PTZ maximizado)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="185"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="188"/>
         <source>Pan and tilt</source>
         <translation>Girar e inclinar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="186"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="189"/>
         <source>Wheel / drag in a picture (Ctrl on a PTZ tile)</source>
         <translation>Roda / arrastar na imagem (Ctrl num quadro PTZ)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="187"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="190"/>
         <source>Digital zoom / move the zoomed view</source>
         <translation>Zoom digital / mover a área ampliada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="267"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="270"/>
         <source>Recordings</source>
         <translation>Gravações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="300"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="303"/>
         <source>Alerts ({0})</source>
         <translation>Alertas ({0})</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="341"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="344"/>
         <source>Camera not added</source>
         <translation>Câmera não adicionada</translation>
     </message>
@@ -1191,32 +1191,32 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>Câmera não alterada</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="414"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="405"/>
         <source>Remove {0}? Its recordings stay in the archive until their retention ends.</source>
         <translation>Remover {0}? Suas gravações ficam no arquivo até o fim da retenção.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="433"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="424"/>
         <source>Save layout</source>
         <translation>Salvar layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="433"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="424"/>
         <source>Name of this layout:</source>
         <translation>Nome deste layout:</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="442"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="433"/>
         <source>No saved layouts yet (Ctrl+S saves one)</source>
         <translation>Nenhum layout salvo ainda (Ctrl+S salva um)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="444"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="435"/>
         <source>Open layout</source>
         <translation>Abrir layout</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/main_window.py" line="444"/>
+        <location filename="../../vidstream_desktop/main_window.py" line="435"/>
         <source>Layout:</source>
         <translation>Layout:</translation>
     </message>
@@ -1591,27 +1591,27 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsController</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="276"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
         <source>Archive of {0} not listed: {1}</source>
         <translation>Arquivo de {0} não listado: {1}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="276"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="275"/>
         <source>this machine</source>
         <translation>esta máquina</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="278"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="277"/>
         <source>The archive holds no recordings this workstation does not already list</source>
         <translation>O arquivo não tem gravações que esta estação ainda não liste</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="280"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="279"/>
         <source>1 recording found in the archive</source>
         <translation>1 gravação encontrada no arquivo</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="282"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="281"/>
         <source>%Ln recordings found in the archive</source>
         <translation>
             <numerusform>%Ln gravações encontradas no arquivo</numerusform>
@@ -1619,37 +1619,37 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="321"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="307"/>
         <source>Recording deleted</source>
         <translation>Gravação excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="326"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="312"/>
         <source>{camera}, {start}</source>
         <translation>{camera}, {start}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="335"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="321"/>
         <source>{camera}, {start} – {end}</source>
         <translation>{camera}, {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="344"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="330"/>
         <source>Evidence: {count} camera(s), {start} – {end}</source>
         <translation>Evidências: {count} câmera(s), {start} – {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="385"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="371"/>
         <source>Signed {path}</source>
         <translation>Assinado {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="395"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="381"/>
         <source>Saved {path}</source>
         <translation>Salvo {path}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/controller.py" line="400"/>
+        <location filename="../../vidstream_desktop/recordings/controller.py" line="386"/>
         <source>cancelled</source>
         <translation>cancelado</translation>
     </message>
@@ -1748,116 +1748,116 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
 <context>
     <name>RecordingsPanel</name>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="135"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="136"/>
         <source>Refresh from archive</source>
         <translation>Atualizar do arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="136"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="137"/>
         <source>List the archive and add recordings made on other workstations</source>
         <translation>Listar o arquivo e adicionar gravações feitas em outras estações</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="167"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="526"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="527"/>
         <source>Play</source>
         <translation>Reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="168"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
         <source>Download</source>
         <translation>Baixar</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="169"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
         <source>Save the whole recording as one MP4 file</source>
         <translation>Salvar a gravação inteira como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="170"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="528"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="529"/>
         <source>Export range…</source>
         <translation>Exportar intervalo…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="171"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
         <source>Save a camera&apos;s footage between two moments as one MP4 file</source>
         <translation>Salvar as imagens de uma câmera entre dois momentos como um arquivo MP4</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="172"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="173"/>
         <source>Evidence…</source>
         <translation>Evidências…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="173"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="174"/>
         <source>Several cameras over one time range, signed: a package whose every changed byte `vidstream verify` finds</source>
         <translation>Várias câmeras num mesmo intervalo, assinadas: um pacote em que `vidstream verify` acha cada byte alterado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="175"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="530"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="176"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="531"/>
         <source>Share link…</source>
         <translation>Compartilhar link…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="176"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="177"/>
         <source>Bookmark…</source>
         <translation>Marcar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="177"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="178"/>
         <source>Name and keep this recording: retention leaves it until the bookmark is removed</source>
         <translation>Nomear e guardar esta gravação: a retenção a mantém até o marcador ser removido</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="179"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="180"/>
         <source>Copy a link that expires (1 hour to 7 days)</source>
         <translation>Copiar um link que expira (1 hora a 7 dias)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="180"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="181"/>
         <source>Delete</source>
         <translation>Excluir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="227"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="228"/>
         <source>Snapshot saved: {0}</source>
         <translation>Captura salva: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="274"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="287"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="275"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="288"/>
         <source>Playing</source>
         <translation>Reproduzindo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="279"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="280"/>
         <source>Nothing of this recording is left to play</source>
         <translation>Não resta nada desta gravação para reproduzir</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="293"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="294"/>
         <source>{camera} recorded nothing after {time}</source>
         <translation>{camera} não gravou nada depois de {time}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="358"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="359"/>
         <source>{camera}, {start} to {end}</source>
         <translation>{camera}, de {start} a {end}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="365"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="366"/>
         <source>Not bookmarked</source>
         <translation>Não marcado</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="369"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="370"/>
         <source>Bookmarked “{0}”</source>
         <translation>Marcado “{0}”</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="371"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="372"/>
         <source>(%n archived segment(s) under a legal hold)</source>
         <translation>
             <numerusform></numerusform>
@@ -1865,22 +1865,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="382"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="383"/>
         <source>this recording</source>
         <translation>esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="388"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="389"/>
         <source>Sharing</source>
         <translation>Compartilhamento</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="402"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="403"/>
         <source>Link copied</source>
         <translation>Link copiado</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="402"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="403"/>
         <source>%n links copied</source>
         <translation>
             <numerusform>%n links copiados</numerusform>
@@ -1888,48 +1888,48 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="404"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="405"/>
         <source>{copied}, valid until {until}</source>
         <translation>{copied}, válido até {until}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="406"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="407"/>
         <source>— it opens only on this machine: the archive listens on this computer alone (set [storage] public_endpoint_url for links others can open)</source>
         <translation>— ele abre só nesta máquina: o arquivo escuta apenas neste computador (defina [storage] public_endpoint_url para links que outros possam abrir)</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="417"/>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="426"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="418"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="427"/>
         <source>Not deleted</source>
         <translation>Não excluída</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="419"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="420"/>
         <source>Delete the recording of {camera} from {start}? It is removed from this disk and from the archive, and cannot be brought back.</source>
         <translation>Excluir a gravação de {camera} de {start}? Ela é removida deste disco e do arquivo e não pode ser recuperada.</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="422"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="423"/>
         <source>Delete recording</source>
         <translation>Excluir gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="430"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="431"/>
         <source>Archive</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="489"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="490"/>
         <source>Delete this recording</source>
         <translation>Excluir esta gravação</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="509"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="510"/>
         <source>1 recording</source>
         <translation>1 gravação</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="509"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="510"/>
         <source>%Ln recordings</source>
         <translation>
             <numerusform>%Ln gravações</numerusform>
@@ -1937,22 +1937,22 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         </translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="527"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="528"/>
         <source>Download…</source>
         <translation>Baixar…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="529"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="530"/>
         <source>Export evidence…</source>
         <translation>Exportar evidências…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="532"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="533"/>
         <source>Delete…</source>
         <translation>Excluir…</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/recordings/panel.py" line="544"/>
+        <location filename="../../vidstream_desktop/recordings/panel.py" line="545"/>
         <source>Save the recording in</source>
         <translation>Salvar a gravação em</translation>
     </message>
@@ -2372,12 +2372,13 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
     </message>
     <message>
         <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="288"/>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="331"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="328"/>
         <source>Cannot record {0}: {1}</source>
         <translation>Não é possível gravar {0}: {1}</translation>
     </message>
     <message>
         <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="290"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="332"/>
         <source>Recording {0}</source>
         <translation>Gravando {0}</translation>
     </message>
@@ -2387,32 +2388,37 @@ As gravações ficam neste disco e são enviadas quando ele voltar.</translation
         <translation>{0}: alerta reconhecido; a imagem atual passa a ser a normal</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="349"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="334"/>
+        <source>Recording {0} cameras</source>
+        <translation>Gravando {0} câmeras</translation>
+    </message>
+    <message>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="352"/>
         <source>Snapshot saved to {0}</source>
         <translation>Captura salva em {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="351"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="354"/>
         <source>No picture to save yet for {0}</source>
         <translation>Ainda não há imagem para salvar de {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="376"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="379"/>
         <source>site unreachable: {0}</source>
         <translation>local inacessível: {0}</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="378"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="381"/>
         <source>media server unreachable</source>
         <translation>servidor de mídia inacessível</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="380"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="383"/>
         <source>no such path on the media server</source>
         <translation>caminho inexistente no servidor de mídia</translation>
     </message>
     <message>
-        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="382"/>
+        <location filename="../../vidstream_desktop/controllers/wall_controller.py" line="385"/>
         <source>offline: the camera is not sending</source>
         <translation>offline: a câmera não está enviando</translation>
     </message>

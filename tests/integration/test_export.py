@@ -23,7 +23,7 @@ from tests.fixtures.servers import S3Target, ffprobe_json
 from video_streaming.catalog import Catalog, SegmentRow, SegmentState
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.errors import DiskFull, ServerUnreachable, Unauthorized
-from video_streaming.export import ExportCancelled, cache_path, download_recording, export_range
+from video_streaming.export import ExportCancelled, FootageSource, cache_path, download_recording, export_range
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 from video_streaming.thumbnails import ThumbnailCache
@@ -158,7 +158,8 @@ async def test_range_from_the_archive_has_the_right_length_and_pictures(
     # Wrong credentials: Unauthorized, not a vague failure.
     stranger = s3_storage(S3Target(minio.endpoint_url, minio.access_key, "wrong-secret", minio.bucket, minio.server))
     with pytest.raises(Unauthorized):
-        await export_range((core.catalog, stranger, core.media_files), camera_id, start, end, tmp_path / "x.mp4",
+        await export_range(FootageSource(core.catalog, stranger, core.media_files), camera_id, start, end,
+                           tmp_path / "x.mp4",
                            cache_dir=tmp_path / "cache2")  # fmt: skip
 
     # A shared link reads the segment until it expires.
@@ -178,7 +179,7 @@ async def test_local_copies_are_used_and_a_full_disk_is_refused_up_front(
 
     # The whole recording from local disk: a storage with the wrong secret is never even asked.
     stranger = s3_storage(S3Target(minio.endpoint_url, minio.access_key, "wrong-secret", minio.bucket, minio.server))
-    result = await download_recording((core.catalog, stranger, core.media_files), recording_id, tmp_path,
+    result = await download_recording(FootageSource(core.catalog, stranger, core.media_files), recording_id, tmp_path,
                                       cache_dir=tmp_path / "cache")  # fmt: skip
     assert result.from_archive == 0 and result.downloaded_bytes == 0 and result.segments == row.segments
     duration, _ = video_stats(result.path)
@@ -207,7 +208,7 @@ async def test_cancelled_and_interrupted_downloads_resume(
     partial = cache_path(cache, first.object_key).with_name(Path(first.object_key).name + ".part")
     # Small ranged reads, so a download can be caught half-way.
     storage = s3_storage(private_minio, part_size=32 * 1024)
-    source = (core.catalog, storage, core.media_files)
+    source = FootageSource(core.catalog, storage, core.media_files)
 
     # 1. Cancelled after the first chunk: ExportCancelled, the partial download stays.
     cancel = threading.Event()
@@ -261,7 +262,7 @@ async def test_a_second_workstation_merges_the_archive_and_exports_from_it(
 
     # The merged catalog is enough to export: times come from the keys, bytes from the archive.
     start = original[1].start + timedelta(seconds=0.5)
-    result = await export_range((other, core.storage, core.media_files), row.camera_id, start,
+    result = await export_range(FootageSource(other, core.storage, core.media_files), row.camera_id, start,
                                 start + timedelta(seconds=3), tmp_path / "clip.mp4",
                                 cache_dir=tmp_path / "cache")  # fmt: skip
     duration, _ = video_stats(result.path)

@@ -110,7 +110,7 @@ async def test_a_site_going_away_and_its_recorder_restarting(
         listed = httpx.get(f"{own.api_url}/v3/paths/list", auth=(own.api_user, own.api_password), timeout=5)
         own_paths = listed.json()["items"]
         assert own_paths == [], [path["name"] for path in own_paths]
-        assert (await core.record_all()) == []  # a site's cameras are recorded by their site
+        assert (await core.record_all()) == {}  # a site's cameras are recorded by their site
 
         # Harbour's MediaMTX goes down: its error is reported, Warehouse carries on.
         harbour.mediamtx.stop()

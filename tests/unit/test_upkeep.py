@@ -70,6 +70,17 @@ class TickingCore(SweepingCore):
         self.events.append("poll")
         return f"health {self.events.count('poll')}"
 
+    def directory(self) -> str:
+        return f"directory after poll {self.events.count('poll')}"
+
+
+class Publisher:
+    def __init__(self, core: TickingCore) -> None:
+        self.core = core
+
+    def publish_soon(self, directory: str, now: float) -> None:
+        self.core.events.append(directory)
+
 
 async def test_each_tick_revives_then_polls_and_run_stops_when_told() -> None:
     core = TickingCore()
@@ -84,11 +95,26 @@ async def test_each_tick_revives_then_polls_and_run_stops_when_told() -> None:
         seen.append(health)
         return len(seen) < 3  # as `serve --duration` ends its loop
 
-    await asyncio.wait_for(Upkeep(core, revive).run(after_tick, asyncio.Event(), every_s=0.01), timeout=10)  # type: ignore[arg-type]
+    upkeep = Upkeep(core, revive, Publisher(core))  # type: ignore[arg-type]
+    await asyncio.wait_for(upkeep.run(after_tick, asyncio.Event(), every_s=0.01), timeout=10)
     assert seen == ["health 1", "health 2", "health 3"]
-    assert core.events == ["revive", "poll"] * 3
+    assert core.events == [event for n in (1, 2, 3) for event in ("revive", "poll", f"directory after poll {n}")]
 
     stopped = asyncio.Event()
     stopped.set()
     await Upkeep(core).run(after_tick, stopped)  # type: ignore[arg-type]
     assert len(seen) == 3, "a loop told to stop runs no tick"
+
+
+async def test_the_loop_sweeps_retention_from_its_start() -> None:
+    core = TickingCore()
+    core.wanted_sweeps = 1  # the first sweep comes at once; the next an hour later
+    stop = asyncio.Event()
+
+    def after_tick(health: object) -> bool:
+        if core.swept_enough.is_set():
+            stop.set()
+        return True
+
+    await asyncio.wait_for(Upkeep(core).run(after_tick, stop, every_s=0.01, first_sweep_after_s=0.0), timeout=10)  # type: ignore[arg-type]
+    assert core.sweeps == 1 and core.events.count("poll") >= 1

@@ -13,7 +13,8 @@ import re
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 
-VIDEO_CODECS = frozenset({"H264", "H265", "AV1", "VP9", "VP8", "M-JPEG", "MPEG-4 Video", "MPEG-1/2 Video"})
+from video_streaming.domain.codecs import VIDEO_CODECS
+
 COPYABLE_AUDIO = frozenset({"MPEG-4 Audio"})  # MediaMTX's name for AAC
 # AAC holds at most 6144 bits a frame per channel: 48 kb/s fits an 8 kHz mono G.711 track and is enough
 # for a camera's microphone at any rate.

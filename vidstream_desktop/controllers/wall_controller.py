@@ -320,15 +320,18 @@ class WallController(QObject):
         self.show_tamper(camera_id)
 
     async def record_all(self) -> None:
-        """Every camera at once: a camera that does not answer (its start waits for a timeout) delays no other,
-        and each failure is an alert of its own."""
-        cameras = [str(c.id) for c in self.core.cameras()
-                   if c.enabled and not c.site and not self.core.is_recording(str(c.id))]  # fmt: skip
-        outcomes = await asyncio.gather(*(self.toggle_recording(c) for c in cameras), return_exceptions=True)
-        for camera_id, outcome in zip(cameras, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                log.error("recording %s failed to start", camera_id, exc_info=outcome)
-                self.alert.emit("error", self.tr("Cannot record {0}: {1}").format(self._name(camera_id), outcome))
+        """Every camera at once (the core starts them in parallel: one that does not answer delays no other);
+        each failure is an alert of its own."""
+        outcomes = await self.core.record_all()
+        for camera_id, result in outcomes.items():
+            if result.is_failure:
+                self.alert.emit("error", self.tr("Cannot record {0}: {1}").format(self._name(camera_id), result.error))
+            self._show_recording(camera_id)
+        started = [camera_id for camera_id, result in outcomes.items() if result.is_success]
+        if len(started) == 1:
+            self.message.emit(self.tr("Recording {0}").format(self._name(started[0])))
+        elif started:
+            self.message.emit(self.tr("Recording {0} cameras").format(len(started)))
 
     async def stop_all(self) -> None:
         for camera_id in list(self.core.active_recordings):

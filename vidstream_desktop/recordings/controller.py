@@ -23,10 +23,11 @@ from video_streaming.bookmarks import HoldOutcome
 from video_streaming.catalog import RecordingRow, SegmentRow, SegmentState
 from video_streaming.core import CatalogChange, VidStreamCore
 from video_streaming.domain.clock import utc_now
-from video_streaming.domain.errors import InvalidInput, NotFound, RetentionLocked, VidStreamError
+from video_streaming.domain.errors import NotFound, RetentionLocked, VidStreamError
 from video_streaming.evidence import EvidenceExport
 from video_streaming.export import ExportResult, download_recording, export_range
 from video_streaming.investigation_commands import export_signed
+from video_streaming.share_links import DEFAULT_SHARE_SECONDS
 from video_streaming.thumbnails import ThumbnailCache
 from vidstream_desktop.recordings.model import RecordingQuery
 
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 
 SPAN_JOIN_TOLERANCE_S = 1.5  # segments closer than this draw as one span
 PLAYBACK_LINK_SECONDS = 6 * 3600  # archive links handed to the player outlive any viewing session
-DEFAULT_SHARE_SECONDS = 3600
-MAX_SHARE_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -283,20 +282,7 @@ class RecordingsController(QObject):
         return found
 
     async def share_links(self, items: list[PlaybackItem], expires_in: int = DEFAULT_SHARE_SECONDS) -> list[str]:
-        if not 1 <= expires_in <= MAX_SHARE_SECONDS:
-            raise InvalidInput("a link can last at most 7 days")
-        archived = [item for item in items if item.archived]
-        if not archived:
-            raise NotFound("nothing of this is archived yet", "share it once the upload has finished")
-        links = []
-        for item in archived:
-            result = await self.core.service.recording_url(item.object_key, expires_in)
-            if result.error is not None:
-                raise VidStreamError(result.error.message, result.error.hint)
-            links.append(result.value)
-        await asyncio.to_thread(self.catalog.audit, "operator", "share", archived[0].object_key.rsplit("/", 2)[-2],
-                                f"{len(links)} link(s) valid {expires_in} s")  # fmt: skip
-        return links
+        return await self.core.share_links.links([item.object_key for item in items if item.archived], expires_in)
 
     # ---- delete ------------------------------------------------------------------------------------
 

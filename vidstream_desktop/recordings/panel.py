@@ -32,7 +32,8 @@ from video_streaming.catalog import RecordingRow
 from video_streaming.core import VidStreamCore
 from video_streaming.domain.camera import is_loopback_url as link_is_local
 from video_streaming.domain.clock import utc_now
-from vidstream_desktop.recordings.controller import DEFAULT_SHARE_SECONDS, DownloadJob, RecordingsController
+from video_streaming.share_links import DEFAULT_SHARE_SECONDS
+from vidstream_desktop.recordings.controller import DownloadJob, RecordingsController
 from vidstream_desktop.recordings.dialogs import (
     BookmarkDialog,
     EvidenceDialog,
