@@ -285,7 +285,7 @@ def build_core(
         endpoints = stack.mediamtx.endpoints
         mediamtx = MediaMTXClientImpl(endpoints.host, endpoints.api_port,
                                       username=endpoints.api_user, password=endpoints.api_password,
-                                      log=MediaMTXLog(stack.mediamtx.process.log_path))  # fmt: skip
+                                      log=MediaMTXLog(stack.mediamtx.process.log_path), secrets=store.get)  # fmt: skip
         host = endpoints.host
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{host}:{endpoints.rtsp_port}", hls_base=f"http://{host}:{endpoints.hls_port}",
@@ -298,7 +298,8 @@ def build_core(
             raise InvalidInput(f"the MediaMTX API at {m.host} is plain http to another machine",
                                'use api_scheme = "https", or set [mediamtx] allow_insecure = true')  # fmt: skip
         mediamtx = MediaMTXClientImpl(m.host, m.api_port, username=m.username or None,
-                                      password=store.get("mediamtx-api"), scheme=m.api_scheme)  # fmt: skip
+                                      password=store.get("mediamtx-api"), scheme=m.api_scheme,
+                                      secrets=store.get)  # fmt: skip
         urls = PlaybackUrls(
             rtsp_base=f"rtsp://{m.host}:{m.rtsp_port}", hls_base=f"http://{m.host}:{m.hls_port}",
             srt_base=f"srt://{m.host}:{m.srt_port}", rtmp_base=f"rtmp://{m.host}:{m.rtmp_port}",

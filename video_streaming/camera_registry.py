@@ -151,14 +151,14 @@ class CameraRegistry:
         return SourceUrl(source.url, username or source.username, password or source.password, source.secret_query)
 
     def source(self, camera: Camera, sub_stream: bool = False) -> SourceUrl:
-        """What the media server pulls: the camera's address with its secrets from the store beside it (the
-        MediaMTX adapter joins them, nothing else does)."""
+        """What the media server pulls: the camera's address and the names of its stored secrets (the
+        MediaMTX adapter resolves and joins them, nothing else does)."""
         source = camera.sub_stream if sub_stream and camera.sub_stream else camera.source
-        if self.urls.serves(source.url):  # a camera pushing into our server: pulled with our reader login
+        if self.urls.serves(source.url):  # a camera pushing into our server: pulled with our own reader login
             return SourceUrl(source.url, self.urls.reader_user, self.urls.reader_password)
-        password = self.secrets.get(camera_secret_name(camera.id)) or ""
-        query = self.secrets.get(camera_query_secret_name(camera.id, source is camera.sub_stream)) or ""
-        return SourceUrl(source.url, source.username or camera.source.username, password, query)
+        return SourceUrl(source.url, source.username or camera.source.username,
+                         password_secret=camera_secret_name(camera.id),
+                         query_secret=camera_query_secret_name(camera.id, source is camera.sub_stream))  # fmt: skip
 
     def publish_logins(self) -> list[PublishLogin]:
         """Cameras that push into this machine's server, each allowed to publish on its own path only, with

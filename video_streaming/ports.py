@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from video_streaming.domain.camera import SourceUrl
+from video_streaming.domain.camera import SecretLookup, SourceUrl
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.domain.onvif import (
     DeviceAddress,
@@ -52,10 +52,14 @@ class MediaMTXClient(abc.ABC):
     async def get_stream_status(self, stream_id: str) -> dict[str, Any]:
         """Live state of the path: at least `ready` (bool), `tracks`, `bytes_received`, `readers`."""
 
+    # Resolves the stored secrets a source names (the composition root gives the secret store's `get`).
+    secrets: SecretLookup | None = None
+
     async def start_source(self, stream_id: str, source: SourceUrl) -> bool:
-        """`start_stream` for a source whose login travels apart from its address: the app's own streams
-        call this, so the login meets the address only here, at the edge of the process."""
-        return await self.start_stream(stream_id, source.with_credentials())
+        """`start_stream` for a source whose login travels apart from its address (a value, or the name of
+        a stored secret): the app's own streams call this, so the login meets the address only here, at the
+        edge of the process."""
+        return await self.start_stream(stream_id, source.with_credentials(self.secrets))
 
 
 class FFmpegService(abc.ABC):

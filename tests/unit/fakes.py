@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from video_streaming.domain.camera import SourceUrl
+from video_streaming.domain.camera import SecretLookup, SourceUrl
 from video_streaming.domain.errors import NotFound, RetentionLocked, StorageFailed
 from video_streaming.ports import (
     ArchiveStorage,
@@ -65,8 +65,9 @@ class FakeFFmpeg(FFmpegService):
 class FakeMediaServer(FakeMediaMTX, MediaServer):
     """The wide media-server port in memory: `reasons` is what the server would say of a path's source."""
 
-    def __init__(self) -> None:
+    def __init__(self, secrets: SecretLookup | None = None) -> None:
         super().__init__()
+        self.secrets = secrets  # as the composition root gives the adapter the secret store's get
         self.reasons: dict[str, str] = {}
         self.unreachable: dict[str, Diagnosis] = {}  # source URL -> why it cannot be reached
         self.pulled: list[str] = []  # every source URL a path was ever provisioned with

@@ -15,9 +15,8 @@ from tests.unit.fakes import FakeMediaFiles, FakeMediaServer, FakeSegmentRecorde
 from video_streaming.archiver import Archiver
 from video_streaming.catalog import Catalog
 from video_streaming.core import VidStreamCore
-from video_streaming.domain.camera import SourceUrl
 from video_streaming.domain.clock import utc_now
-from video_streaming.domain.errors import SourceUnavailable, VidStreamError
+from video_streaming.domain.errors import InvalidInput, SourceUnavailable, VidStreamError
 from video_streaming.domain.recording import Recording
 from video_streaming.ports import Diagnosis
 from video_streaming.recorder_events import RecordingFailedEvent, RecordingGap, RecordingNotice, SegmentClosed
@@ -31,7 +30,8 @@ Fakes = tuple[VidStreamCore, FakeMediaServer, FakeSegmentRecorder, list[tuple[st
 @pytest.fixture
 async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
     catalog, storage = Catalog(":memory:"), FakeStorage()
-    mediamtx, recorder = FakeMediaServer(), FakeSegmentRecorder()
+    secrets = SecretStore(tmp_path / "secrets.json", use_keyring=False)
+    mediamtx, recorder = FakeMediaServer(secrets=secrets.get), FakeSegmentRecorder()
     def camera_key(camera_id: object) -> str:  # as bootstrap files recordings: under the camera's key
         camera = catalog.camera(str(camera_id))
         return camera.key if camera else "camera"
@@ -41,7 +41,7 @@ async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
     core = VidStreamCore(
         service=service, catalog=catalog, recorder=recorder, archiver=Archiver(catalog, storage),
         retention=RetentionEnforcer(catalog, storage), mediamtx=mediamtx, storage=storage,
-        secrets=SecretStore(tmp_path / "secrets.json", use_keyring=False), recordings_dir=tmp_path / "recordings",
+        secrets=secrets, recordings_dir=tmp_path / "recordings",
         media_files=FakeMediaFiles(1.5), min_free_bytes=1,
     )  # fmt: skip
     alerts: list[tuple[str, str]] = []
@@ -169,13 +169,19 @@ async def test_a_login_given_apart_is_kept_as_a_secret_and_joined_only_for_the_m
     stored = (camera.source.url, camera.source.username, camera.source.password)
     assert stored == ("rtsp://10.0.0.5/stream", "admin", ""), "the catalog holds no password"
     assert core.camera_credentials(str(camera.id)) == ("admin", "s3cret/!")
-    assert core.camera_source(camera) == SourceUrl("rtsp://10.0.0.5/stream", "admin", "s3cret/!")
+    # What the live streams hand on names the stored password; only the media server's side reads it.
+    source = core.camera_source(camera)
+    assert (source.url, source.username, source.password) == ("rtsp://10.0.0.5/stream", "admin", "")
+    assert source.password_secret and "s3cret" not in repr(source)
+    with pytest.raises(InvalidInput):
+        source.with_credentials()  # without the store it is refused, never pulled without its password
 
     # The login meets the address only as the URL leaves for the media server; the stream keeps it apart.
     started = await core.start_camera(str(camera.id))
     assert started.is_success, started.error
     assert mediamtx.pulled[-1] == "rtsp://admin:s3cret%2F%21@10.0.0.5/stream"
     assert started.value.source_url == "rtsp://10.0.0.5/stream" and "s3cret" not in repr(started.value)
+    assert started.value.source is not None and not started.value.source.password, "the stream keeps no secret"
 
     assert await core.probe_camera("rtsp://10.0.0.9/live", username="viewer", password="p@ss") == ""
     assert mediamtx.pulled[-1] == "rtsp://viewer:p%40ss@10.0.0.9/live"

@@ -35,7 +35,7 @@ async def test_query_passwords_never_reach_the_catalog(url: str, tmp_path: Path)
         assert b"Sesame-12345" not in stored, "a password in the URL's query was stored in clear in the catalog"
         camera = core.camera(str(added.value.id))
         assert "Sesame-12345" not in camera.source.url
-        pulled = core.camera_source(camera).with_credentials()  # what the media server is given
+        pulled = core.camera_source(camera).with_credentials(core.secrets.get)  # what the media server is given
         assert "Sesame-12345" in pulled, "the camera would lose its password"
         assert parse_source_url(pulled).url == camera.source.url
         assert "Sesame-12345" not in mask_url(pulled)
@@ -54,7 +54,7 @@ async def test_an_older_catalogs_query_passwords_move_to_the_secret_store(tmp_pa
     try:
         moved = core.camera(str(camera.id))
         assert moved.source.url == "rtsp://cam.example/live?channel=1"
-        assert core.camera_source(moved).with_credentials().endswith("channel=1&pwd=Sesame-12345")
+        assert core.camera_source(moved).with_credentials(core.secrets.get).endswith("channel=1&pwd=Sesame-12345")
     finally:
         await core.mediamtx.aclose()
 

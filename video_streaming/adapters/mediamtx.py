@@ -11,7 +11,7 @@ import httpx
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
 from video_streaming.adapters.rtsp_describe import describe_refusal
 from video_streaming.adapters.source_probe import connection_problem, diagnose_source
-from video_streaming.domain.camera import SourceUrl, is_loopback_url, mask_url
+from video_streaming.domain.camera import SecretLookup, SourceUrl, is_loopback_url, mask_url
 from video_streaming.domain.errors import (
     InvalidInput,
     PathExists,
@@ -68,8 +68,10 @@ class MediaMTXClientImpl(MediaServer):
         timeout: float = 5.0,
         rtsp_transport: str = "tcp",
         log: MediaMTXLog | None = None,
+        secrets: SecretLookup | None = None,
     ) -> None:
         self.base_url = f"{scheme}://{host}:{port}"
+        self.secrets = secrets  # resolves the stored passwords a camera's source names (the secret store's get)
         self.log = log  # the server's log, when this machine runs it: the only place it says why a pull fails
         self.rtsp_transport = rtsp_transport
         auth = httpx.BasicAuth(username, password or "") if username else None
@@ -170,7 +172,7 @@ class MediaMTXClientImpl(MediaServer):
         says "not ready"): from the source itself (one short exchange in the protocol of its URL) and, when
         the source speaks its protocol, from that log where this machine runs the server."""
         # The source's own answer first: MediaMTX says only "EOF" of a web page where a camera should be.
-        source_url = source.with_credentials()
+        source_url = source.with_credentials(self.secrets)
         diagnosis = await diagnose_source(source_url, timeout)
         if diagnosis is None and path_name is not None and (reason := self.source_error(path_name)) is not None:
             return Diagnosis(reason, "check the camera URL, its credentials and that it is on the network")
@@ -180,7 +182,7 @@ class MediaMTXClientImpl(MediaServer):
     async def refusal(self, source: SourceUrl) -> Diagnosis | None:
         """A camera's definite no (401, 403, 404 to a DESCRIBE), asked while a start waits, where this
         machine does not read the server's log (which says it at once); None otherwise."""
-        return None if self.log is not None else await describe_refusal(source.with_credentials())
+        return None if self.log is not None else await describe_refusal(source.with_credentials(self.secrets))
 
     @staticmethod
     async def reachability_problem(source_url: str) -> Diagnosis | None:

@@ -6,6 +6,7 @@ import ipaddress
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,9 +23,15 @@ _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+SecretLookup = Callable[[str], str | None]
+"""Reads a secret by its name (the secret store's `get`)."""
+
+
 @dataclass(frozen=True)
 class SourceUrl:
-    """A camera URL split into the part that may be shown/stored and the secret part."""
+    """A camera URL split into the part that may be shown/stored and the secret part. The secret part is a
+    value (a login typed in the dialog, not stored yet) or the name of a secret in the store (a saved camera:
+    `password_secret`, `query_secret`), which only `with_credentials` resolves."""
 
     url: str  # without credentials: safe to log, show and store
     username: str = ""
@@ -32,22 +39,40 @@ class SourceUrl:
     # Query parameters that are passwords (`password=`, `pwd=`, `passphrase=`, ...), as `k=v&k2=v2`: kept
     # with the password in the secret store, never in the stored URL.
     secret_query: str = field(default="", repr=False)
+    password_secret: str = ""  # the store's name for the password
+    query_secret: str = ""  # the store's name for the secret query
 
-    def with_credentials(self) -> str:
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.password or self.secret_query or self.password_secret or self.query_secret)
+
+    def with_credentials(self, secrets: SecretLookup | None = None) -> str:
         """The URL with its login, as the media server pulls it: called only where the source leaves the
-        process (the MediaMTX adapter, the source probes); never log it."""
-        parts = urlsplit(self.url)
-        if self.secret_query:
-            parts = parts._replace(query="&".join(q for q in (parts.query, self.secret_query) if q))
-        if not self.username:
-            return urlunsplit(parts)
-        userinfo = quote(self.username, safe="")
-        if self.password:
-            userinfo += ":" + quote(self.password, safe="")
-        return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
+        process (the MediaMTX adapter, the source probes); never log it. `secrets` resolves the names of
+        stored secrets; without it a source that names one is refused (it would be pulled without its
+        password)."""
+        if (self.password_secret or self.query_secret) and secrets is None:
+            raise InvalidInput("this camera's password is in the secret store, which was not given here")
+        password = self.password or (secrets(self.password_secret) if secrets and self.password_secret else "") or ""
+        query = self.secret_query or (secrets(self.query_secret) if secrets and self.query_secret else "") or ""
+        return _joined(self.url, self.username, password, query)
 
     def masked(self) -> str:
-        return mask_url(self.with_credentials())
+        """The URL as it may be shown: its password (given or stored) as ***."""
+        password = self.password or ("***" if self.password_secret else "")
+        return mask_url(_joined(self.url, self.username, password, self.secret_query))
+
+
+def _joined(url: str, username: str, password: str, query: str) -> str:
+    parts = urlsplit(url)
+    if query:
+        parts = parts._replace(query="&".join(q for q in (parts.query, query) if q))
+    if not username:
+        return urlunsplit(parts)
+    userinfo = quote(username, safe="")
+    if password:
+        userinfo += ":" + quote(password, safe="")
+    return urlunsplit(parts._replace(netloc=f"{userinfo}@{parts.netloc}"))
 
 
 def parse_source_url(raw: str) -> SourceUrl:
