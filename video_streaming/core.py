@@ -375,6 +375,8 @@ class VidStreamCore:
         except VidStreamError as error:
             self.alert("error", f"cameras pushing into this machine cannot log in: {error}")
         await self.recover()
+        if self.motion is not None:
+            await self.motion.close_interrupted_events()
         self.archiver.start()
 
     async def close(self) -> None:

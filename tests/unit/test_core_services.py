@@ -18,6 +18,9 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.clock import utc_now
 from video_streaming.domain.errors import InvalidInput, SourceUnavailable, VidStreamError
 from video_streaming.domain.recording import Recording
+from video_streaming.motion.events import MotionEvent
+from video_streaming.motion.service import MotionService
+from video_streaming.motion.store import MotionStore
 from video_streaming.ports import Diagnosis
 from video_streaming.recorder_events import RecordingFailedEvent, RecordingGap, RecordingNotice, SegmentClosed
 from video_streaming.retention import RetentionEnforcer
@@ -27,9 +30,8 @@ from video_streaming.service import StreamingService
 Fakes = tuple[VidStreamCore, FakeMediaServer, FakeSegmentRecorder, list[tuple[str, str]]]
 
 
-@pytest.fixture
-async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
-    catalog, storage = Catalog(":memory:"), FakeStorage()
+def core_on_fakes(tmp_path: Path, catalog: Catalog) -> Fakes:
+    storage = FakeStorage()
     secrets = SecretStore(tmp_path / "secrets.json", use_keyring=False)
     mediamtx, recorder = FakeMediaServer(secrets=secrets.get), FakeSegmentRecorder()
     def camera_key(camera_id: object) -> str:  # as bootstrap files recordings: under the camera's key
@@ -46,9 +48,15 @@ async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
     )  # fmt: skip
     alerts: list[tuple[str, str]] = []
     core.alert_listeners.append(lambda level, message: alerts.append((level, message)))
-    await core.start()
-    yield core, mediamtx, recorder, alerts
-    await core.close()
+    return core, mediamtx, recorder, alerts
+
+
+@pytest.fixture
+async def fakes(tmp_path: Path) -> AsyncIterator[Fakes]:
+    built = core_on_fakes(tmp_path, Catalog(":memory:"))
+    await built[0].start()
+    yield built
+    await built[0].close()
 
 
 async def recording_of(core: VidStreamCore, name: str = "Gate") -> tuple[str, Recording]:
@@ -186,3 +194,32 @@ async def test_a_login_given_apart_is_kept_as_a_secret_and_joined_only_for_the_m
     assert await core.probe_camera("rtsp://10.0.0.9/live", username="viewer", password="p@ss") == ""
     assert mediamtx.pulled[-1] == "rtsp://viewer:p%40ss@10.0.0.9/live"
     assert list(mediamtx.paths) == [started.value.path_name], "the test's path is removed once it answered"
+
+
+def _never_started_frames(url: str, on_frame: object, on_state: object) -> object:
+    raise AssertionError("no camera is watched in this test")
+
+
+async def test_motion_events_a_killed_run_left_open_end_at_their_peak_when_the_core_starts(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    store = MotionStore(catalog)
+    store.add_event(MotionEvent("gate", start=1_700_000_000.0, peak_at=1_700_000_004.5, peak_area=0.2))
+    store.add_event(MotionEvent("yard", start=1_700_000_100.0, end=1_700_000_103.0, peak_at=1_700_000_101.0))
+    core = core_on_fakes(tmp_path, catalog)[0]
+    core.attach_motion(MotionService(store, _never_started_frames))  # type: ignore[arg-type]
+    assert [event.end for event in store.events("gate")] == [None]  # as the killed run left it: "(now)"
+    await core.start()
+    try:
+        assert [event.end for event in store.events("gate")] == [1_700_000_004.5]
+        assert [event.end for event in store.events("yard")] == [1_700_000_103.0]  # an ended one is untouched
+    finally:
+        await core.close()
+
+
+def test_an_open_event_of_a_camera_watched_now_stays_open() -> None:
+    store = MotionStore(Catalog(":memory:"))
+    store.add_event(MotionEvent("gate", start=10.0, peak_at=12.0))
+    store.add_event(MotionEvent("yard", start=20.0, peak_at=21.0))
+    assert store.close_open_events(watched=("yard",)) == 1
+    assert [event.end for event in store.events("gate")] == [12.0]
+    assert [event.end for event in store.events("yard")] == [None]

@@ -98,6 +98,11 @@ class MotionService:
     def watching(self, camera_id: str) -> bool:
         return camera_id in self._watches
 
+    async def close_interrupted_events(self) -> int:
+        """Events a killed run left open would say "(now)" for good: they end at their peak, the last moment
+        known to have moved. Cameras watched already keep theirs. The write runs in a worker thread."""
+        return await asyncio.to_thread(self.store.close_open_events, tuple(self._watches))
+
     def moving(self, camera_id: str) -> bool:
         watch = self._watches.get(camera_id)
         return watch is not None and watch.tracker.current is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -111,10 +112,16 @@ class MotionStore:
         rows = self.catalog.db.query("SELECT thumbnail FROM motion_events WHERE id = ?", (event_id,))
         return bytes(rows[0]["thumbnail"]) if rows and rows[0]["thumbnail"] is not None else None
 
-    def close_open_events(self, at: float) -> int:
-        """After a crash: events left open end where they were last known to run (their peak)."""
+    def close_open_events(self, watched: Collection[str] = ()) -> int:
+        """After a crash: events left open end where they were last known to run (their peak). Cameras being
+        watched now keep theirs: an open event of theirs is the motion in progress."""
+        marks = ", ".join("?" for _ in watched)
+        keep = f" AND camera_id NOT IN ({marks})" if watched else ""
         with self.catalog.db.transaction() as db:
-            cursor = db.execute("UPDATE motion_events SET ended_at = MAX(peak_at, started_at) WHERE ended_at IS NULL")
+            cursor = db.execute(
+                f"UPDATE motion_events SET ended_at = MAX(peak_at, started_at) WHERE ended_at IS NULL{keep}",
+                tuple(watched),
+            )
             return int(cursor.rowcount)
 
     def save_grid(self, chunk: GridChunk) -> None:
