@@ -29,6 +29,7 @@ from video_streaming.recorder_events import (
 )
 from video_streaming.replay import FootagePart, recent_footage
 from video_streaming.retention import disk_state
+from video_streaming.segment_integrity import without_footage
 from video_streaming.service import StreamingService
 
 DurationProbe = Callable[[Path], Awaitable[float]]  # seconds of footage in a (possibly partial) file, 0.0 unknown
@@ -173,10 +174,10 @@ class RecordingLifecycle:
     def _catalog_segment(self, camera_id: str, recording: Recording, event: SegmentClosed) -> None:
         # The key comes from the prefix fixed when the recording started: a rename never splits a recording.
         key = segment_key_under(recording.storage_path, event.path.name)
-        size = event.path.stat().st_size if event.path.exists() else 0
-        if size == 0:  # no footage in it: a 0-byte segment in the catalog would never archive or play
+        if without_footage(event.path):  # empty, or a header alone: in the catalog it would never play
             event.path.unlink(missing_ok=True)
             return
+        size = event.path.stat().st_size
         self.catalog.add_segment(str(recording.id), camera_id, event.path, key, event.start, event.duration, size,
                                  event.partial)  # fmt: skip
         self.announcer.changed("segment", camera_id, str(recording.id))

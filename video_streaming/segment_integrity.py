@@ -53,3 +53,30 @@ def segment_damage(path: Path, *, recorded_size: int = 0, partial: bool = False)
     if not partial and b"moov" not in boxes:
         return "no track description (moov box): players cannot open it"
     return None
+
+
+def without_footage(path: Path) -> bool:
+    """Whether a recorder's file is known to hold no media: empty, or MP4 boxes that end cleanly without one
+    fragment. A run stopped before its first frame still writes `ftyp`, `moov` and `mfra` as ffmpeg closes
+    it: a file that opens and plays nothing. Anything else (damaged or not MP4) is not called empty here:
+    segment_damage says what is wrong with it."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            offset = 0
+            while offset + _HEADER.size <= size:
+                handle.seek(offset)
+                header = handle.read(16)
+                box_size, raw_type = _HEADER.unpack_from(header)
+                if raw_type in (b"moof", b"mdat") or not _printable_type(raw_type):
+                    return False
+                if box_size == 1 and len(header) == 16:
+                    box_size = _LARGE_SIZE.unpack_from(header, 8)[0]
+                if box_size < 8:
+                    return False
+                offset += box_size
+            return offset == size
+    except FileNotFoundError:  # gone: it holds nothing either
+        return True
+    except OSError:
+        return False

@@ -303,12 +303,14 @@ async def test_a_camera_rebooting_at_another_resolution_downloads_as_one_file_pe
 
 
 MATRIX = {
+    "h264-aac": FieldCamera(audio="aac"),  # the most common camera: its first frame must not stand still
     "h264-b-aac": FieldCamera(audio="aac", bframes=True),
     "h265-alaw": FieldCamera(video="h265", audio="alaw"),
     "h265-b-mulaw": FieldCamera(video="h265", audio="mulaw", bframes=True),
     "h264-opus": FieldCamera(audio="opus"),
     "mjpeg": FieldCamera(video="mjpeg", width=320, height=240),  # RTP/JPEG sizes are multiples of 8
     "h264-2160p": FieldCamera(width=3840, height=2160, fps=2, gop=2),  # the largest size, cheaply: 2 fps
+    "h265-2160p": FieldCamera(video="h265", width=3840, height=2160, fps=2, gop=2),
 }
 
 

@@ -34,6 +34,7 @@ from video_streaming.adapters.recorder_codecs import (
     stream_args,
     video_tag_for,
 )
+from video_streaming.adapters.segment_tail import drop_cut_off_last_frame
 from video_streaming.adapters.segment_timing import close_leading_hole
 from video_streaming.domain.camera import mask_url, parse_segment_file_name
 from video_streaming.domain.errors import (
@@ -56,6 +57,7 @@ from video_streaming.recorder_events import (
     SegmentClosed,
 )
 from video_streaming.runtime.process import die_with_parent
+from video_streaming.segment_integrity import without_footage
 
 log = logging.getLogger(__name__)
 SEGMENT_LIST = "segments-{attempt}.csv"  # one list per ffmpeg run: each run rewrites its list
@@ -273,12 +275,12 @@ class FFmpegRecorder(SegmentRecorder):
                                                      f"the video is recorded ({mask_url(reason)})"))  # fmt: skip
 
     async def _abandon_run(self, job: _Job) -> None:
-        """Stop a run that never started recording and remove what it left (empty files, its list)."""
+        """Stop a run that never started recording and remove what it left (files without a frame, its list).
+        ffmpeg writes the header of a file it never got a frame for as it exits, so the size is not enough."""
         await self._terminate(job)
         for path in self._current_files(job):
-            with contextlib.suppress(OSError):
-                if path.stat().st_size == 0:
-                    path.unlink()
+            if without_footage(path):
+                path.unlink(missing_ok=True)
         (job.output_dir / SEGMENT_LIST.format(attempt=job.attempt)).unlink(missing_ok=True)
 
     async def _spawn(self, job: _Job) -> None:
@@ -389,12 +391,18 @@ class FFmpegRecorder(SegmentRecorder):
                 backoff = 0.25
                 break
 
-    async def _collect_closed(self, job: _Job) -> None:
+    async def _collect_closed(self, job: _Job, *, run_over: bool = False) -> None:
         """Each segment the list names as closed, with the time its frames cover (ffprobe): the list's
         times start at the run's first packet, while a run's first segment starts only at the first key
-        frame it got, and the catalog counted that wait as footage."""
-        for name, start, listed in self._read_segment_list(job):
+        frame it got, and the catalog counted that wait as footage. `run_over`: ffmpeg has exited, so the
+        last one listed is the run's last segment unless a partial file follows it."""
+        closed = self._read_segment_list(job)
+        partial_follows = run_over and any(parse_segment_file_name(p.name) is not None and p.stat().st_size > 0
+                                           for p in self._current_files(job))  # fmt: skip
+        for index, (name, start, listed) in enumerate(closed):
             await self._mend_run_start(job, job.output_dir / name)
+            if run_over and index == len(closed) - 1 and not partial_follows:
+                await self._mend_run_end(job.output_dir / name)
             measured = await frames_span(job.output_dir / name)
             duration = measured if measured is not None else listed
             self._emit(SegmentClosed(job.recording_id, job.output_dir / name, start, duration))
@@ -407,6 +415,11 @@ class FFmpegRecorder(SegmentRecorder):
         closed = await close_leading_hole(path, self.ffmpeg)
         if closed:
             log.info("closed a %.2f s timestamp hole after the first frame of %s", closed, path.name)
+
+    async def _mend_run_end(self, path: Path) -> None:
+        """A camera that went away mid-frame leaves a cut-off last picture (segment_tail.py)."""
+        if await drop_cut_off_last_frame(path, self.ffmpeg):
+            log.info("dropped the cut-off last frame of %s (the camera stopped while sending it)", path.name)
 
     def _read_segment_list(self, job: _Job) -> list[tuple[str, datetime, float]]:
         """New lines of the segment list: each names a closed segment, its start and its listed duration."""
@@ -440,7 +453,7 @@ class FFmpegRecorder(SegmentRecorder):
 
     async def _after_exit(self, job: _Job) -> None:
         """After ffmpeg exits: list-closed segments first, then any unlisted file is a partial segment."""
-        await self._collect_closed(job)
+        await self._collect_closed(job, run_over=True)
         for path in self._current_files(job):
             parsed = parse_segment_file_name(path.name)
             if parsed is None:
@@ -450,6 +463,7 @@ class FFmpegRecorder(SegmentRecorder):
                 path.unlink(missing_ok=True)
                 continue
             await self._mend_run_start(job, path)
+            await self._mend_run_end(path)
             measured = await frames_span(path)
             duration = measured if measured is not None else await probe_duration(path)
             self._emit(SegmentClosed(job.recording_id, path, parsed[0], duration, partial=True))

@@ -21,20 +21,24 @@ import shutil
 import statistics
 from pathlib import Path
 
+from video_streaming.private_files import child_environment
+
 log = logging.getLogger(__name__)
 _PACKETS_LOOKED_AT = 40
 
 
-async def _run(argv: list[str], timeout: float) -> tuple[int, bytes]:
+async def run_briefly(argv: list[str], timeout: float, *, stderr: bool = False) -> tuple[int, bytes]:
+    """(exit code, what it printed): its output when it succeeded, else its errors; `stderr` asks for what it
+    printed on stderr either way (ffmpeg's decode errors do not change its exit code). -1 on a timeout."""
     process = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
-                                                   stderr=asyncio.subprocess.PIPE)  # fmt: skip
+                                                   stderr=asyncio.subprocess.PIPE, env=child_environment())  # fmt: skip
     try:
         out, err = await asyncio.wait_for(process.communicate(), timeout=timeout)
     except TimeoutError:
         process.kill()
         await process.wait()
         return -1, b""
-    return process.returncode or 0, out if process.returncode == 0 else err
+    return process.returncode or 0, out if process.returncode == 0 and not stderr else err
 
 
 async def leading_hole(path: Path, timeout: float = 10.0) -> tuple[float, float]:
@@ -43,7 +47,7 @@ async def leading_hole(path: Path, timeout: float = 10.0) -> tuple[float, float]
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
         return 0.0, 0.0
-    code, out = await _run([ffprobe, "-v", "error", "-select_streams", "v:0", "-read_intervals",
+    code, out = await run_briefly([ffprobe, "-v", "error", "-select_streams", "v:0", "-read_intervals",
                             f"%+#{_PACKETS_LOOKED_AT}", "-show_entries", "packet=pts_time,dts_time", "-of", "json",
                             str(path)], timeout)  # fmt: skip
     if code != 0:
@@ -79,7 +83,7 @@ async def close_leading_hole(path: Path, ffmpeg: str, timeout: float = 30.0) -> 
              f"dts=if(eq(N\\,0)\\,DTS+{move}-{zero}\\,if(lte(DTS-{zero}\\,PREV_OUTDTS)\\,PREV_OUTDTS+1\\,DTS-{zero}))")
     audio = f"noise=drop=lt(pts*tb\\,{start:.6f}),setts=ts=TS-{zero}"
     fixed = path.with_name(f".{path.name}.retimed")
-    code, err = await _run([ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(path),
+    code, err = await run_briefly([ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", str(path),
                             "-map", "0", "-c", "copy", "-bsf:v", video, "-bsf:a", audio, "-f", "mp4", "-movflags",
                             "+frag_keyframe+empty_moov+default_base_moof", str(fixed)], timeout)  # fmt: skip
     if code != 0 or not fixed.exists() or fixed.stat().st_size == 0:
