@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,25 @@ def test_import_contracts_hold() -> None:
     result = subprocess.run([str(Path(sys.executable).with_name("lint-imports"))], cwd=ROOT, capture_output=True,
                             text=True, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+SPAWNS = {
+    "asyncio": {"create_subprocess_exec", "create_subprocess_shell"},
+    "subprocess": {"Popen", "run", "call", "check_call", "check_output"},
+}
+
+
+def test_every_child_process_gets_the_environment_without_secrets() -> None:
+    """Each place the app starts a program passes `env=` (child_environment): a spawn that inherits
+    os.environ hands ffmpeg or ffprobe the S3 key and the operator's proxy for loopback links."""
+    inheriting = []
+    for path in sorted([*ROOT.glob("video_streaming/**/*.py"), *ROOT.glob("vidstream_desktop/**/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            owner = node.func.value
+            module = owner.id if isinstance(owner, ast.Name) else ""
+            passes_env = any(keyword.arg == "env" for keyword in node.keywords)
+            if node.func.attr in SPAWNS.get(module, ()) and not passes_env:
+                inheriting.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not inheriting, f"child processes started without env=: {inheriting}"

@@ -3,6 +3,7 @@ default stack (app-managed MediaMTX, local MinIO, synthetic demo cameras)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import secrets as random_secrets
@@ -46,7 +47,7 @@ from video_streaming.service import PlaybackUrls, StreamingService
 from video_streaming.sites import RemoteSite
 
 log = logging.getLogger(__name__)
-DEMO_NAMESPACE = uuid.UUID("6f1c3f7e-8d2a-4a0e-9a3c-5b1d0e7c2a11")
+LEGACY_DEMO_NAMESPACE = uuid.UUID("6f1c3f7e-8d2a-4a0e-9a3c-5b1d0e7c2a11")  # before ids were per install
 DEMO_NAMES = ["Entrance", "Parking", "Loading dock", "Lobby", "Corridor", "Warehouse", "Gate", "Roof",
               "Server room", "Reception", "Stairs", "Yard", "Garage", "Office", "Kitchen", "Back door"]  # fmt: skip
 
@@ -374,7 +375,8 @@ def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> T
 
 def move_query_secrets(catalog: Catalog, store: SecretStore) -> None:
     """Catalogs written before query passwords were split off (`?pwd=...`) hold them in clear: move each to
-    the secret store and keep the clean URL."""
+    the secret store and keep the clean URL, leaving no copy of the old one in the catalog's file."""
+    moved = False
     for camera in catalog.cameras():
         sources = ((False, camera.source), (True, camera.sub_stream))
         try:
@@ -390,14 +392,34 @@ def move_query_secrets(catalog: Catalog, store: SecretStore) -> None:
         catalog.save_camera(dataclasses.replace(
             camera, source=SourceUrl(clean[False], camera.source.username),
             sub_stream=SourceUrl(clean[True]) if camera.sub_stream is not None else None))  # fmt: skip
+        moved = True
+    if moved:
+        catalog.db.erase_old_versions()
+
+
+def install_namespace(data_dir: Path | None) -> uuid.UUID:
+    """A random id made once per install (kept in the data folder): the demo cameras' ids derive from it, so
+    two workstations sharing an archive never file each other's demo footage under their own cameras."""
+    if data_dir is None:
+        return uuid.uuid4()
+    marker = data_dir / "install-id"
+    with contextlib.suppress(FileNotFoundError, ValueError):
+        return uuid.UUID(marker.read_text(encoding="utf-8").strip())
+    made = uuid.uuid4()
+    write_private_file(marker, f"{made}\n")
+    return made
 
 
 def register_demo_cameras(core: VidStreamCore, stack: EmbeddedStack) -> list[Camera]:
-    """The demo cameras keep fixed ids across runs (their recordings stay theirs); their URLs follow
-    this run's ports."""
+    """The demo cameras keep their ids across runs (their recordings stay theirs); their URLs follow this
+    run's ports. Ids are per install; an install made when they were the same everywhere keeps its own."""
     cameras = []
+    in_memory = str(core.catalog.path) == ":memory:"
+    namespace = install_namespace(None if in_memory else core.catalog.path.parent)
     for index, synthetic in enumerate(stack.cameras):
-        camera_id = uuid.uuid5(DEMO_NAMESPACE, f"demo-{index + 1}")
+        legacy_id = uuid.uuid5(LEGACY_DEMO_NAMESPACE, f"demo-{index + 1}")
+        kept = core.catalog.camera(str(legacy_id)) is not None
+        camera_id = legacy_id if kept else uuid.uuid5(namespace, f"demo-{index + 1}")
         existing = core.catalog.camera(str(camera_id))
         name = existing.name if existing else DEMO_NAMES[index % len(DEMO_NAMES)]
         retention = existing.retention if existing else Camera.create(name, synthetic.publish_url).retention

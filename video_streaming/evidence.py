@@ -19,6 +19,7 @@ import os
 import shutil
 import socket
 import stat
+import tempfile
 import zipfile
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -148,9 +149,11 @@ async def export_evidence(
     if (as_zip and target.exists()) or (not as_zip and target.exists() and any(target.iterdir())):
         raise InvalidInput(f"{target} already exists", "choose a new folder or ZIP name; nothing was overwritten")
     key = await asyncio.to_thread(signing_key, key_path)
-    staging = target.with_name(f".{target.name}.partial")
-    await asyncio.to_thread(shutil.rmtree, staging, True)
-    await asyncio.to_thread(private_dir, staging)
+    await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+    # A new folder of ours (0700, refused if the name exists): in a shared drop folder another user could
+    # plant a link at any name we could predict, and a folder reused through it would be written into.
+    staging = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix=f".{target.name}.", suffix=".partial",
+                                           dir=target.parent))  # fmt: skip
     try:
         entries, without = await _export_cameras(source, cameras, start, end, staging, progress, cancel_event,
                                                  cache_dir, actor, overlay)  # fmt: skip
@@ -261,14 +264,16 @@ def _publish(staging: Path, target: Path, as_zip: bool) -> None:
             target.rmdir()  # checked empty above
         os.replace(staging, target)
         return
-    partial = target.with_name(f".{target.name}.zip-partial")
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".zip-partial", dir=target.parent)
+    partial = Path(name)  # created 0600 with O_EXCL: never a file or link someone planted
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:  # MP4 does not compress
-            for path in sorted(staging.iterdir()):
-                archive.write(path, path.name)
-        with partial.open("rb") as handle:
+        with os.fdopen(descriptor, "w+b") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:  # MP4 does not compress
+                for path in sorted(staging.iterdir()):
+                    archive.write(path, path.name)
+            handle.flush()
             os.fsync(handle.fileno())
-        os.replace(partial, target)
+        os.replace(partial, target)  # replaces a link planted at the name itself, never what it points to
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

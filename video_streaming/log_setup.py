@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 from video_streaming.domain.camera import mask_url
+from video_streaming.private_files import PRIVATE_FILE_MODE, private_dir
 
 
 class MaskSecrets(logging.Filter):
@@ -24,7 +26,11 @@ class MaskSecrets(logging.Filter):
 def configure_logging(level: int = logging.INFO, log_file: Path | None = None) -> None:
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(log_file.parent)
+        for existing in log_file.parent.glob(f"{log_file.name}*"):  # an older install's logs were 0644
+            if existing.is_file() and not existing.is_symlink() and existing.stat().st_uid == os.geteuid():
+                existing.chmod(PRIVATE_FILE_MODE)
+        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, PRIVATE_FILE_MODE))
         handlers.append(logging.handlers.RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=3))
     for handler in handlers:
         handler.addFilter(MaskSecrets())

@@ -14,6 +14,7 @@ PRIVATE_UMASK = 0o077
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 _PRIVATE_ENVIRONMENT = ("VIDSTREAM_SECRET_", "AWS_", "MINIO_ROOT_")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def restrict_process() -> None:
@@ -58,6 +59,17 @@ def write_private_file(path: Path, data: bytes | str) -> None:
 
 def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This process's environment without its secrets, plus `extra`: ffmpeg, MediaMTX and MinIO need
-    none of them (a child that logs or crashes with its environment must not carry the S3 key)."""
+    none of them (a child that logs or crashes with its environment must not carry the S3 key).
+    A proxy the operator set stays for remote hosts, but loopback is exempt: ffmpeg honours `http_proxy`,
+    and a presigned link to this machine's MinIO (its signature a bearer credential) must not leave it."""
     kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_PRIVATE_ENVIRONMENT)}
-    return {**kept, **(extra or {})}
+    return {**kept, **_loopback_exempt_from_proxies(kept), **(extra or {})}
+
+
+def _loopback_exempt_from_proxies(environment: Mapping[str, str]) -> dict[str, str]:
+    exempt: list[str] = []
+    for name in ("no_proxy", "NO_PROXY"):
+        exempt += [host.strip() for host in environment.get(name, "").split(",") if host.strip()]
+    exempt += [host for host in _LOOPBACK_HOSTS if host not in exempt]
+    joined = ",".join(dict.fromkeys(exempt))
+    return {"no_proxy": joined, "NO_PROXY": joined}

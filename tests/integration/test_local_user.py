@@ -17,6 +17,9 @@ from tests.fixtures.core import CoreFactory
 from tests.fixtures.local_user import as_other_user, shared_home  # noqa: F401
 from tests.fixtures.servers import S3Target
 from tests.fixtures.waiting import until
+from video_streaming.catalog.rows import SegmentRow
+from video_streaming.core import VidStreamCore
+from video_streaming.evidence import export_evidence, verify_evidence
 from video_streaming.export import export_range
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.minio_server import MinIOServer
@@ -120,10 +123,10 @@ def test_recorder_service_keeps_its_state_private(setting: str) -> None:
     assert unit["Service"].get(key) == value
 
 
-async def test_export_never_writes_through_a_symlink_another_user_planted(
-    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target,
-    shared_home: Path,  # noqa: F811
-) -> None:  # fmt: skip
+async def one_recorded_segment(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, minio: S3Target
+) -> tuple[VidStreamCore, str, SegmentRow]:
+    """A started core, its camera "Door" on cam1, and the first segment of a short recording of it."""
     core = core_factory(minio)
     await core.start()
     camera_id = str(core.add_camera("Door", mediamtx.endpoints.rtsp_url("cam1")).value.id)
@@ -133,6 +136,14 @@ async def test_export_never_writes_through_a_symlink_another_user_planted(
     await until(lambda: len(core.catalog.segments(recording_id=recording_id)) >= 1, 20, "a closed segment")
     await core.stop_recording(camera_id)
     first = core.catalog.segments(recording_id=recording_id)[0]
+    return core, camera_id, first
+
+
+async def test_export_never_writes_through_a_symlink_another_user_planted(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target,
+    shared_home: Path,  # noqa: F811
+) -> None:  # fmt: skip
+    core, camera_id, first = await one_recorded_segment(core_factory, mediamtx, minio)
     victim = shared_home / "precious.conf"  # a file of the app's user that the other user cannot write
     victim.write_text("keep me\n")
     drop = shared_home / "exports"  # a shared drop folder, sticky like /tmp
@@ -147,3 +158,27 @@ async def test_export_never_writes_through_a_symlink_another_user_planted(
     await export_range(core, camera_id, first.start, first.start + timedelta(seconds=2), target)
     assert victim.read_bytes() == b"keep me\n", "the export wrote through another user's symlink"
     assert target.is_file() and not target.is_symlink() and target.stat().st_size > 1000
+
+
+async def test_evidence_export_never_writes_through_links_another_user_planted(
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target,
+    shared_home: Path,  # noqa: F811
+) -> None:  # fmt: skip
+    core, camera_id, first = await one_recorded_segment(core_factory, mediamtx, minio)
+    victim_file = shared_home / "precious.conf"  # the app's user's: the other user can neither write nor delete it
+    victim_file.write_text("keep me\n")
+    victim_dir = shared_home / "precious"
+    victim_dir.mkdir(mode=0o755)
+    drop = shared_home / "exports"  # a shared drop folder, sticky like /tmp
+    drop.mkdir()
+    drop.chmod(0o1777)
+    # Links at every name the export used to write by: its staging folder and the ZIP being written.
+    for name, victim in ((".case.zip.partial", victim_dir), (".case.zip.zip-partial", victim_file)):
+        planted = as_other_user(["ln", "-s", str(victim), str(drop / name)])
+        assert planted.returncode == 0, planted.stderr
+    result = await export_evidence(core, [camera_id], first.start, first.start + timedelta(seconds=2),
+                                   drop / "case.zip", key_path=shared_home / "keys" / "evidence.pem")  # fmt: skip
+    assert victim_file.read_bytes() == b"keep me\n", "the ZIP was written through a planted link"
+    assert list(victim_dir.iterdir()) == [] and stat.S_IMODE(victim_dir.stat().st_mode) == 0o755
+    assert result.path.is_file() and verify_evidence(result.path).ok
+    assert not [p for p in drop.iterdir() if p.name.endswith("partial") and not p.is_symlink()], "nothing left"

@@ -1,9 +1,13 @@
 """Nothing leaves the app that should not (#15): loopback servers are never reached through HTTP(S)_PROXY
-(the API's Basic auth, the archive's signed requests; the proxy here is a closed port, so using it fails
-the call), and child processes get none of the app's secrets."""
+(the API's Basic auth, the archive's signed requests, ffmpeg fetching a presigned link; the proxy here is a
+closed port, so using it fails the call), child processes get none of the app's secrets, and ffmpeg reading
+a segment fetches nothing the segment names."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -12,11 +16,26 @@ import pytest
 from tests.fixtures.servers import S3Target
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.frame_grab import grab_frame
+from video_streaming.adapters.media_files import FFmpegMediaFiles
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.s3 import S3Storage
+from video_streaming.domain.errors import VidStreamError
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.ports import free_tcp_port
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
+
+
+def clip(path: Path, container: str) -> Path:
+    """Two seconds of a test picture, made at test time."""
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=10", "-t", "2",
+                    "-c:v", "libx264", "-g", "10", "-f", container, str(path)], check=True, timeout=60)  # fmt: skip
+    return path
+
+
+async def archived_link(minio: S3Target, local: Path) -> str:
+    storage = S3Storage(minio.endpoint_url, minio.bucket, minio.access_key, minio.secret_key, max_attempts=1)
+    await storage.upload(str(local), f"outbound/{local.name}")
+    return await storage.get_file_url(f"outbound/{local.name}", expires_in=300)
 
 
 @pytest.fixture
@@ -71,3 +90,39 @@ async def test_thumbnail_grabber_does_not_follow_a_playlist(
     output = tmp_path / "thumb.jpg"
     assert not await grab_frame(playlist, 0.0, output, timeout=20)
     assert not output.exists()
+
+
+async def test_thumbnail_of_an_archived_segment_goes_straight_to_the_loopback_archive(
+    minio: S3Target, hostile_proxy: str, tmp_path: Path
+) -> None:
+    """The positive side of the test above, through ffmpeg (which honours http_proxy): a presigned link to
+    this machine's MinIO is fetched directly, so the grab works although the proxy is a closed port."""
+    link = await archived_link(minio, clip(tmp_path / "segment.mp4", "mp4"))
+    output = tmp_path / "thumb.jpg"
+    assert await grab_frame(link, 0.5, output, timeout=20)
+    assert output.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+async def test_export_does_not_follow_a_segment_that_is_a_playlist(minio: S3Target, tmp_path: Path) -> None:
+    """A downloaded segment whose bytes are an HLS playlist naming a remote file (here a presigned link to a
+    real clip): the join reads local files only and refuses it. ffmpeg's HLS demuxer already confines a local
+    playlist to local protocols; the join's protocol whitelist holds for every other demuxer too."""
+    remote = await archived_link(minio, clip(tmp_path / "elsewhere.ts", "mpegts"))
+    segment = tmp_path / "segment.mp4"
+    segment.write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n{remote}\n#EXT-X-ENDLIST\n")
+    real = clip(tmp_path / "real.mp4", "mp4")
+    media = FFmpegMediaFiles()
+    for files, refused in (([segment], True), ([real], False)):  # the real file is the control
+        output = tmp_path / f"export-{refused}.mp4"
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            join = media.join(files, descriptor, inpoint=None, outpoint=None, work_dir=tmp_path,
+                              on_written=lambda _: None, check_stop=lambda: None)  # fmt: skip
+            if refused:
+                with pytest.raises(VidStreamError):
+                    await asyncio.wait_for(join, 30)
+            else:
+                await asyncio.wait_for(join, 30)
+        finally:
+            os.close(descriptor)
+        assert (output.stat().st_size > 10_000) is not refused

@@ -54,6 +54,9 @@ async def test_an_older_catalogs_query_passwords_move_to_the_secret_store(tmp_pa
     try:
         moved = core.camera(str(camera.id))
         assert moved.source.url == "rtsp://cam.example/live?channel=1"
+        # Not in a freed page or an old WAL frame either: anyone who gets the file later gets no password.
+        stored = b"".join(p.read_bytes() for p in (tmp_path / "data").glob("catalog.sqlite3*"))
+        assert b"Sesame-12345" not in stored, "the old password is still in the catalog's bytes"
         assert core.camera_source(moved).with_credentials(core.secrets.get).endswith("channel=1&pwd=Sesame-12345")
     finally:
         await core.mediamtx.aclose()

@@ -4,6 +4,7 @@ archive refuses keeps the recording listed."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,8 @@ import pytest
 from tests.unit.fakes import FakeStorage
 from tests.unit.recordings import archived, camera, keys_of
 from video_streaming.catalog import Catalog
+from video_streaming.domain.camera import recording_prefix, segment_file_name
+from video_streaming.ports import StoredObject
 from video_streaming.retention import RetentionEnforcer
 
 T0 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -77,3 +80,24 @@ async def test_a_delete_the_archive_refuses_keeps_the_recording_listed(catalog: 
     report = await RetentionEnforcer(catalog, storage, clock=lambda: T0 + timedelta(days=2)).sweep()
     assert report.expired == [] and report.locked == [held] and report.errors == []
     assert listed(catalog) == {held} and keys_of(catalog, held) <= set(storage.objects)
+
+
+async def test_the_size_cap_never_takes_a_recording_another_workstation_made(catalog: Catalog, tmp_path: Path) -> None:
+    """Recordings merged from the shared archive are expired by the recorder that made them: they neither
+    count against this camera's cap nor are taken for it, though they are the oldest."""
+    storage = FakeStorage()
+    dock = camera(catalog, "Dock", max_bytes=2500)
+    theirs = {}
+    for minutes in (0, 2):  # another workstation recorded the same camera first
+        start = T0 + timedelta(minutes=minutes)
+        key = recording_prefix(dock.key, uuid.uuid4(), start) + segment_file_name(start)
+        storage.objects[key] = b"y" * 1000
+        theirs[key] = start
+    merged = catalog.merge_archive_listing([StoredObject(key, 1000, "etag", start) for key, start in theirs.items()])
+    assert len(merged.recordings) == 2
+    ours = [archived(catalog, storage, tmp_path, dock, T0 + timedelta(minutes=m)) for m in (4, 6, 8)]
+
+    report = await RetentionEnforcer(catalog, storage, clock=lambda: T0 + timedelta(hours=1)).sweep()
+    assert report.over_cap == [ours[0]], "only this machine's 3000 bytes count against its 2500-byte cap"
+    assert set(theirs) <= set(storage.objects), "another workstation's footage was deleted"
+    assert len(listed(catalog)) == 4

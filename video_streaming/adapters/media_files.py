@@ -78,7 +78,9 @@ def concat_list(files: Sequence[Path], inpoint: float | None, outpoint: float | 
 def join_argv(ffmpeg: str, listing: Path, output: Path) -> list[str]:
     return [
         ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-nostats", "-progress", "pipe:1",
-        "-copyts", "-f", "concat", "-safe", "0", "-i", str(listing),
+        # Only local files: a segment whose bytes are a playlist (an archive can answer anything) must not
+        # make ffmpeg fetch what it names; the whitelist carries over to every file the listing opens.
+        "-copyts", "-protocol_whitelist", "file,pipe,fd", "-f", "concat", "-safe", "0", "-i", str(listing),
         "-map", "0:v", "-map", "0:a?", "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(output),
     ]  # fmt: skip
 

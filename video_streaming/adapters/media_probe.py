@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from video_streaming.private_files import child_environment
+
 StreamShape = tuple[tuple[str, ...], ...]  # per stream: type, codec, and its size or sample format
 
 
@@ -17,8 +19,8 @@ async def _ffprobe_json(path: Path, *options: str, timeout: float = 20.0) -> dic
     if ffprobe is None:
         return None
     process = await asyncio.create_subprocess_exec(
-        ffprobe, "-v", "error", "-of", "json", *options, str(path),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+        ffprobe, "-v", "error", "-of", "json", "-protocol_whitelist", "file", *options, str(path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL, env=child_environment(),
     )  # fmt: skip
     try:
         out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
