@@ -6,6 +6,7 @@ sub-stream. The pure view arithmetic is checked alone too."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +19,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.fixtures.core import CoreFactory
-from tests.fixtures.qt import run
+from tests.fixtures.qt import delete_now, run
 from tests.fixtures.servers import S3Target, wait_path_ready
 from tests.fixtures.waiting import until
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.wall.tile import VideoTile
+from vidstream_desktop.wall.vlc_backend import wait_for_retired_players
 from vidstream_desktop.wall.zoom_mouse import ZoomMouse, picture_rect
 from vidstream_desktop.wall.zoom_view import ZoomView
 
@@ -206,5 +208,6 @@ def test_the_recordings_player_zooms_into_a_recording(qapp, qasync_loop: qasync.
         run(qasync_loop, scenario(), timeout=60)
     finally:
         panel.shutdown()
-        panel.deleteLater()
+        run(qasync_loop, asyncio.to_thread(wait_for_retired_players, 5.0))  # libvlc lets go of the window first
+        delete_now(panel)
         mouse.deleteLater()

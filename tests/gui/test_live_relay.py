@@ -16,9 +16,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import qasync
 
 from tests.fixtures.environment import missing_prerequisite
-from tests.fixtures.qt import run
+from tests.fixtures.qt import close_window, run
 from tests.fixtures.servers import wait_path_ready
 from tests.fixtures.waiting import until, until_sync
 from tests.gui.test_wall import (  # noqa: F401 - themed is a fixture
@@ -381,7 +382,7 @@ def test_a_site_camera_plays_through_the_relay_with_the_sites_read_login(  # typ
 
 
 @pytest.fixture
-def window(qapp, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
     from vidstream_desktop.resources import load_theme
@@ -392,8 +393,7 @@ def window(qapp, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-unt
     main_window.show()
     yield main_window
     assert main_window.grid.stop_all(wait_s=10), "a player or relay did not stop"
-    main_window.close()
-    main_window.deleteLater()
+    close_window(qasync_loop, main_window)
 
 
 def test_the_app_plays_over_the_relay_and_its_status_bar_counts_a_degraded_tile(  # type: ignore[no-untyped-def]

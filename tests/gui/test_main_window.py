@@ -17,7 +17,7 @@ import qasync
 from PySide6.QtCore import QSettings
 
 from tests.fixtures.core import CoreFactory
-from tests.fixtures.qt import run
+from tests.fixtures.qt import close_window, run
 from tests.fixtures.servers import CameraFactory, S3Target
 from tests.gui.test_wall import mean_brightness, screen_pixels
 from video_streaming.catalog import SegmentState
@@ -33,7 +33,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(
+    qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory
+) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     # Depends on the servers so that it is torn down first: players stop while MediaMTX still answers
     # (libvlc's SRT input can hang in stop() against a server that went away).
     load_theme(qapp)
@@ -43,8 +45,7 @@ def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: Camer
     main_window.show()
     yield main_window
     assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    main_window.close()
-    main_window.deleteLater()
+    close_window(qasync_loop, main_window)
 
 
 async def until(predicate: Callable[[], bool], timeout: float, what: str) -> float:

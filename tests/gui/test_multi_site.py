@@ -13,7 +13,7 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
-from tests.fixtures.qt import run
+from tests.fixtures.qt import close_window, run
 from tests.fixtures.servers import S3Target
 from tests.fixtures.sites import running_sites, workstation
 from tests.gui.test_main_window import until
@@ -26,14 +26,13 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path, mediamtx: MediaMTXServer) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     load_theme(qapp)
     main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     main_window.resize(1280, 800)
     main_window.show()
     yield main_window
-    main_window.close()
-    main_window.deleteLater()
+    close_window(qasync_loop, main_window)
 
 
 def test_two_sites_on_one_wall_and_in_one_recordings_browser(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.fixtures.core import TEST_TUNING, CoreFactory
 from tests.fixtures.environment import tmpfs
-from tests.fixtures.qt import run
+from tests.fixtures.qt import delete_now, run
 from tests.fixtures.servers import S3Target
 from tests.gui.test_wall import mean_brightness, screen_pixels
 from video_streaming.adapters.local_storage import LocalFolderStorage
@@ -94,10 +94,8 @@ def open_panel(loop: qasync.QEventLoop, core: VidStreamCore, tmp_path: Path) -> 
 
 
 def close_panel(loop: qasync.QEventLoop, panel: RecordingsPanel) -> None:
-    panel.shutdown()
-    run(loop, asyncio.sleep(0.2))
-    panel.close()
-    panel.deleteLater()
+    run(loop, panel.aclose())
+    delete_now(panel)
 
 
 def add_cameras(catalog: Catalog, count: int, locked: bool = False) -> list[Camera]:

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings
 
 from tests.fixtures.environment import missing_prerequisite
+from tests.fixtures.qt import delete_now
 from vidstream_desktop.app import install_translation
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.resources import RESOURCES_DIR
@@ -28,7 +29,7 @@ def test_pt_br_translation_is_compiled_and_used(qapp, tmp_path: Path) -> None:  
         assert window.tabs.tabText(0) == "Ao vivo"
         assert window.actions_by_name["record_all"].text() == "Gravar todas"
         assert dict(window.shortcuts())["F11"] == "Tela cheia"
-        window.deleteLater()
+        delete_now(window)
     finally:
         QCoreApplication.removeTranslator(translator)
 
@@ -79,8 +80,7 @@ def test_pt_br_also_translates_qt_buttons_weekdays_and_numbers(qapp, tmp_path: P
         view = TimelineView(nothing, nothing)  # type: ignore[arg-type]
         view.show_day(date(2026, 11, 30))  # a Monday
         assert view.date_edit.text() == "2026-11-30, seg.", view.date_edit.text()
-        view.deleteLater()
-        window.deleteLater()
+        delete_now(view, window)
     finally:
         for translator in qapp.findChildren(QTranslator):
             QCoreApplication.removeTranslator(translator)

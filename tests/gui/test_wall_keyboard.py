@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 
+from tests.fixtures.qt import delete_now
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.camera_list import CameraListWidget
@@ -131,4 +132,4 @@ def test_f1_lists_the_keyboard(qapp: QApplication, tmp_path: Path) -> None:
         assert keys["Ctrl+Shift+T"] == "Tour of saved layouts…"
     finally:
         window.grid.stop_all()
-        window.deleteLater()
+        delete_now(window)

@@ -11,7 +11,7 @@ import qasync
 from PySide6.QtCore import QSettings
 
 from tests.fixtures.core import CoreFactory
-from tests.fixtures.qt import run
+from tests.fixtures.qt import close_window, run
 from tests.fixtures.servers import CameraFactory, S3Target
 from tests.fixtures.waiting import until
 from tests.gui.test_wall import mean_brightness, screen_pixels
@@ -31,15 +31,16 @@ def test_hls_cannot_carry_a_login_and_the_others_can() -> None:
 
 
 @pytest.fixture
-def window(qapp, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(
+    qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory
+) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     load_theme(qapp)
     main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     main_window.resize(1000, 700)
     main_window.show()
     yield main_window
     assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    main_window.close()
-    main_window.deleteLater()
+    close_window(qasync_loop, main_window)
 
 
 def test_a_camera_set_to_hls_plays_over_a_transport_that_sends_the_login(  # type: ignore[no-untyped-def]

@@ -128,6 +128,14 @@ class RecordingsModel(QAbstractTableModel):
     def loaded_all(self) -> bool:
         return not self._more
 
+    async def aclose(self) -> None:
+        """Wait for the page being read (a worker thread's read cannot be cancelled) and drop its rows."""
+        self._generation += 1  # its answer is ignored
+        reading, self._more = self._loading, False
+        if reading is not None:
+            await asyncio.gather(reading, return_exceptions=True)
+        self._loading = None
+
     def set_query(self, query: RecordingQuery) -> None:
         """Show the recordings matching `query` from the first page."""
         self._generation += 1

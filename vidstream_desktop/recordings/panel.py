@@ -47,12 +47,14 @@ from vidstream_desktop.recordings.model import RecordingQuery, RecordingsModel, 
 from vidstream_desktop.recordings.player import PlayerPanel
 from vidstream_desktop.recordings.timeline_view import TimelineView
 from vidstream_desktop.resources import COLORS, icon
+from vidstream_desktop.wall.vlc_backend import wait_for_retired_players
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 5000  # timelines of today follow what is being recorded
 FOLLOW_MS = 200  # catalog changes arriving together (every camera's segment closing) cost one re-read
 LIVE_ROW_MS = 1000  # a recording in progress shows its duration growing, second by second
+PLAYER_RELEASE_TIMEOUT = 5.0  # seconds; libvlc's stop can hang on a dead stream (see srt_probe)
 
 
 class RecordingsPanel(QWidget):
@@ -445,15 +447,22 @@ class RecordingsPanel(QWidget):
         self._follow.stop()
         self._live_rows.stop()
         self.player.shutdown()
-        self.controller.spawn(self.controller.shutdown())
+        self.controller.spawn(self.aclose())
 
     async def aclose(self) -> None:
-        """Stop playback, cancel downloads (their partial files stay for a resume) and wait for that."""
+        """Stop playback, cancel downloads (their partial files stay for a resume) and background reads, and
+        wait for all of it, the player's release included: after this the panel can be deleted and the
+        catalog closed with nothing left to call back into either."""
         self._timer.stop()
         self._follow.stop()
         self._live_rows.stop()
         self.player.shutdown()
         await self.controller.shutdown()
+        await self.timeline.aclose()
+        await self.model.aclose()
+        if not await asyncio.to_thread(wait_for_retired_players, PLAYER_RELEASE_TIMEOUT):
+            log.warning("a video player was still stopping %.0f s after the recordings tab closed",
+                        PLAYER_RELEASE_TIMEOUT)  # fmt: skip
 
     # ---- reactions ---------------------------------------------------------------------------------
 

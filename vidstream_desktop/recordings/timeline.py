@@ -113,7 +113,7 @@ class TimelineWidget(QWidget):
         self.playhead: datetime | None = None
         self.thumbnail_provider: ThumbnailProvider | None = None
         self._thumbs: dict[float, QPixmap | None] = {}  # slot epoch -> picture (None: nothing there)
-        self._pending: set[float] = set()
+        self._pending: dict[float, asyncio.Future[Path | None]] = {}  # slot epoch -> its picture being made
         self._press: tuple[float, datetime] | None = None
         self._dragged = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -290,12 +290,14 @@ class TimelineWidget(QWidget):
         key = slot.timestamp()
         if key in self._pending or self.thumbnail_provider is None:
             return
-        self._pending.add(key)
         future = asyncio.ensure_future(self.thumbnail_provider(self.camera_id, slot))
+        self._pending[key] = future
 
         def done(finished: asyncio.Future[Path | None]) -> None:
-            self._pending.discard(key)
-            path = None if finished.cancelled() or finished.exception() else finished.result()
+            self._pending.pop(key, None)
+            if finished.cancelled():  # the row is closing: nothing to paint
+                return
+            path = None if finished.exception() else finished.result()
             self._thumbs[key] = QPixmap(str(path)) if path else None
             self.update()
             self.thumbnail_ready.emit()
@@ -304,6 +306,13 @@ class TimelineWidget(QWidget):
 
     def thumbnails_loaded(self) -> int:
         return sum(1 for picture in self._thumbs.values() if picture is not None)
+
+    def cancel_thumbnails(self) -> list[asyncio.Future[Path | None]]:
+        """Cancel the pictures still being made (the row is going away); the futures, to wait for."""
+        pending = list(self._pending.values())
+        for future in pending:
+            future.cancel()
+        return pending
 
     # ---- input -------------------------------------------------------------------------------------
 

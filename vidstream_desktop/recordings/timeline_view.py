@@ -204,6 +204,15 @@ class TimelineView(QWidget):
     def is_loading(self) -> bool:
         return bool(self._loading)
 
+    async def aclose(self) -> None:
+        """Cancel the rows' reads and thumbnails and wait until none is left running: a read finishing after
+        the view is deleted would paint a row that no longer exists, on a catalog already closed."""
+        reads = list(self._loading)
+        for future in reads:
+            future.cancel()
+        thumbnails = [future for row in self.rows.values() for future in row.cancel_thumbnails()]
+        await asyncio.gather(*reads, *thumbnails, return_exceptions=True)
+
     def _row_loaded(self, done: asyncio.Future[TimelineData], row: TimelineWidget, start: datetime) -> None:
         self._loading.discard(done)
         if done.cancelled():
