@@ -33,9 +33,14 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(
-    qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory
-) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(  # type: ignore[no-untyped-def]
+    qapp,
+    qasync_loop: qasync.QEventLoop,
+    qt_core_factory: CoreFactory,  # set up first, so the cores are closed after the window, as the app does
+    tmp_path: Path,
+    mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory,
+) -> Iterator[MainWindow]:
     # Depends on the servers so that it is torn down first: players stop while MediaMTX still answers
     # (libvlc's SRT input can hang in stop() against a server that went away).
     load_theme(qapp)

@@ -31,9 +31,14 @@ def test_hls_cannot_carry_a_login_and_the_others_can() -> None:
 
 
 @pytest.fixture
-def window(
-    qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path, mediamtx: MediaMTXServer, camera_factory: CameraFactory
-) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(  # type: ignore[no-untyped-def]
+    qapp,
+    qasync_loop: qasync.QEventLoop,
+    qt_core_factory: CoreFactory,  # set up first, so the cores are closed after the window, as the app does
+    tmp_path: Path,
+    mediamtx: MediaMTXServer,
+    camera_factory: CameraFactory,
+) -> Iterator[MainWindow]:
     load_theme(qapp)
     main_window = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     main_window.resize(1000, 700)
