@@ -6,7 +6,9 @@ a segment fetches nothing the segment names."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import socket
 import subprocess
 import uuid
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.servers import S3Target
+from tests.fixtures.waiting import until
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
 from video_streaming.adapters.frame_grab import grab_frame
 from video_streaming.adapters.media_files import FFmpegMediaFiles
@@ -126,3 +129,36 @@ async def test_export_does_not_follow_a_segment_that_is_a_playlist(minio: S3Targ
         finally:
             os.close(descriptor)
         assert (output.stat().st_size > 10_000) is not refused
+
+
+async def test_a_presigned_link_never_reaches_the_grabbers_command_line(minio: S3Target, tmp_path: Path) -> None:
+    """A link is a bearer credential and /proc/*/cmdline is world-readable: ffmpeg reads it from a pipe. The
+    command line is read off the running grabber (a link to a blackholed port keeps it waiting)."""
+    quiet = socket.socket()
+    quiet.bind(("127.0.0.1", 0))
+    quiet.listen(1)  # accepts, never answers: the grab waits until its timeout
+    link = f"http://127.0.0.1:{quiet.getsockname()[1]}/cam/seg.mp4?X-Amz-Signature=deadbeef"
+    grab = asyncio.ensure_future(grab_frame(link, 0.0, tmp_path / "thumb.jpg", timeout=20))
+    try:
+        await until(lambda: grabber_command_lines(tmp_path / "thumb.jpg"), 10, "the grabber running")
+        command_lines = grabber_command_lines(tmp_path / "thumb.jpg")
+        assert command_lines, "the grabber was not found by its output path"
+        assert not [line for line in command_lines if b"X-Amz-Signature" in line or b"127.0.0.1" in line]
+    finally:
+        grab.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await grab
+        quiet.close()
+    assert not (tmp_path / "thumb.jpg").exists()
+    # and the same path reads a real archived segment (the test above checks the picture)
+    assert await grab_frame(await archived_link(minio, clip(tmp_path / "segment.mp4", "mp4")), 0.5, tmp_path / "t.png")
+
+
+def grabber_command_lines(output: Path) -> list[bytes]:
+    lines = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            line = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+            if str(output).encode() in line:
+                lines.append(line)
+    return lines
