@@ -41,3 +41,20 @@ def test_embedded_minio_keeps_its_port_across_starts(tmp_path: Path) -> None:
     store = SecretStore(tmp_path / "secrets.json", use_keyring=False)
     first = embedded_minio(settings, store)
     assert embedded_minio(settings, store).port == first.port
+
+
+async def test_read_only_links_name_the_public_endpoint_when_one_is_set(private_minio: S3Target) -> None:
+    """The read-only key is asked of the archive's own address; the link names (and is signed for) the public
+    one, as links of the archive's key are."""
+    storage = S3Storage(private_minio.endpoint_url, private_minio.bucket, private_minio.access_key,
+                        private_minio.secret_key, scoped_links=True,
+                        public_endpoint_url="https://archive.example.org")  # fmt: skip
+    private_minio.client().put_object(Bucket=private_minio.bucket, Key="cam/2026/01/01/seg.mp4",  # type: ignore[attr-defined]
+                                      Body=b"FOOTAGE")  # fmt: skip
+    link = urlsplit(await storage.get_file_url("cam/2026/01/01/seg.mp4", expires_in=600))
+    assert (link.scheme, link.hostname) == ("https", "archive.example.org")
+    assert parse_qs(link.query)["X-Amz-Credential"][0].split("/")[0] != private_minio.access_key
+    local = f"{private_minio.endpoint_url}{link.path}?{link.query}"
+    async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+        assert (await client.get(local, headers={"Host": "archive.example.org"})).content == b"FOOTAGE"
+        assert (await client.get(local, headers={"Host": "elsewhere.example.org"})).status_code == 403

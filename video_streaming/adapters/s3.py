@@ -195,7 +195,8 @@ class S3Storage(ArchiveStorage):
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
-        self._links = (ScopedLinkSigner(str(endpoint_url), bucket, access_key, secret_key, region, config)
+        self._links = (ScopedLinkSigner(str(endpoint_url), bucket, access_key, secret_key, region, config,
+                                        link_endpoint_url=public_endpoint_url or None)
                        if scoped_links and endpoint_url else None)  # fmt: skip
         self._client: S3Client = boto3.client(
             "s3",

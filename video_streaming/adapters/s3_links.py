@@ -27,8 +27,11 @@ class _Session:
 
 class ScopedLinkSigner:
     def __init__(self, endpoint_url: str, bucket: str, access_key: str, secret_key: str, region: str,
-                 config: Config) -> None:  # fmt: skip
+                 config: Config, link_endpoint_url: str | None = None) -> None:  # fmt: skip
+        """`link_endpoint_url`: the host links name (a configured public endpoint), when not `endpoint_url`;
+        the credentials are asked of `endpoint_url`, the signature covers the host the link names."""
         self.endpoint_url = endpoint_url
+        self.link_endpoint_url = link_endpoint_url or endpoint_url
         self.bucket = bucket
         self.region = region
         self.config = config
@@ -50,7 +53,7 @@ class ScopedLinkSigner:
                                                RoleSessionName="vidstream-links", Policy=self.policy(),
                                                DurationSeconds=SESSION_SECONDS)  # fmt: skip
                 credentials = answer["Credentials"]
-                client = boto3.client("s3", endpoint_url=self.endpoint_url, region_name=self.region,
+                client = boto3.client("s3", endpoint_url=self.link_endpoint_url, region_name=self.region,
                                       aws_access_key_id=credentials["AccessKeyId"],
                                       aws_secret_access_key=credentials["SecretAccessKey"],
                                       aws_session_token=credentials["SessionToken"], config=self.config)  # fmt: skip
