@@ -96,10 +96,11 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
             if segment.sha256 and stored_sha and stored_sha != segment.sha256:
                 report.mismatched.append(f"{segment.object_key}: checksum differs from the catalog")
     archived = sum(1 for s in segments if s.state is SegmentState.ARCHIVED)
-    if repair and lost_in_archive and len(lost_in_archive) == archived and not remote:
-        # Not one archived segment is there, and nothing of ours is: far likelier a wrong bucket, prefix or
-        # endpoint than an archive that lost everything. Marking them all missing would be wrong, and undone
-        # by nothing; the operator checks the settings first.
+    ours_there = any(key in known_keys for key in remote)
+    if repair and lost_in_archive and len(lost_in_archive) == archived and not ours_there:
+        # Not one archived segment is there, and nothing of ours is (another recorder's footage may be): far
+        # likelier a wrong bucket, prefix or endpoint than an archive that lost everything. Marking them all
+        # missing would be wrong, and undone by nothing; the operator checks the settings first.
         report.refused = (f"the archive holds none of the {archived} archived segment(s) and nothing of this "
                           "recorder's: check the bucket, prefix and endpoint before repairing")  # fmt: skip
     elif repair:

@@ -10,13 +10,17 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.fixtures.core import CoreFactory
 from tests.fixtures.servers import S3Target
 from video_streaming.catalog import Catalog, SegmentState
 from video_streaming.consistency import check
+from video_streaming.domain.camera import Camera, recording_prefix, segment_file_name
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 
@@ -170,9 +174,11 @@ async def test_check_finds_and_repairs_orphans_and_missing_segments(
     assert stray.exists(), "check never deletes"
 
 
+@pytest.mark.parametrize("holds_another_recorders", [False, True], ids=["empty", "another-recorders"])
 async def test_repair_against_a_wrong_bucket_marks_nothing_missing(
-    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path
-) -> None:
+    core_factory: CoreFactory, mediamtx: MediaMTXServer, camera: SyntheticCamera, minio: S3Target, tmp_path: Path,
+    holds_another_recorders: bool,
+) -> None:  # fmt: skip
     core = core_factory(minio)
     await core.start()
     camera_id = str(core.add_camera("Hall", mediamtx.endpoints.rtsp_url("cam1")).value.id)
@@ -182,6 +188,10 @@ async def test_repair_against_a_wrong_bucket_marks_nothing_missing(
     assert await core.archiver.drain(timeout=20)
     wrong = dataclasses.replace(minio, bucket=f"{minio.bucket}-typo")
     wrong.client().create_bucket(Bucket=wrong.bucket)  # type: ignore[attr-defined]
+    if holds_another_recorders:  # footage in the recording layout, of a camera this recorder never had
+        start = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+        theirs = recording_prefix(Camera.create("Their gate", "rtsp://10.0.0.9/s").key, uuid.uuid4(), start)
+        wrong.client().put_object(Bucket=wrong.bucket, Key=theirs + segment_file_name(start), Body=b"x")  # type: ignore[attr-defined]
     # The same catalog (the same data folder), with settings that now name an empty bucket.
     misconfigured = core_factory(wrong)
     report = await check(misconfigured, repair=True)
