@@ -13,7 +13,14 @@ from pathlib import Path
 PRIVATE_UMASK = 0o077
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
-_PRIVATE_ENVIRONMENT = ("VIDSTREAM_SECRET_", "AWS_", "MINIO_ROOT_")
+# What ffmpeg, ffprobe, MediaMTX and MinIO may see of this process's environment: where programs and
+# libraries are, the locale and time zone, temporary and runtime folders, TLS trust, proxies. Nothing else: not
+# the app's secrets (`VIDSTREAM_SECRET_*`, `AWS_*`, `MINIO_ROOT_*`), nor settings meant for this process or
+# for another program (MediaMTX reads any `MTX_*` as configuration over the file the app writes).
+_CHILD_ENVIRONMENT = frozenset({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+                                "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR"})  # fmt: skip
+_CHILD_ENVIRONMENT_PREFIXES = ("LC_",)
+_PROXIES = frozenset({"http_proxy", "https_proxy", "all_proxy", "no_proxy"})  # in either case
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -58,12 +65,16 @@ def write_private_file(path: Path, data: bytes | str) -> None:
 
 
 def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without its secrets, plus `extra`: ffmpeg, MediaMTX and MinIO need
-    none of them (a child that logs or crashes with its environment must not carry the S3 key).
+    """The part of this process's environment a child needs (an allowlist: a child that logs or crashes with
+    its environment must not carry the S3 key, whatever it is named), plus `extra`.
     A proxy the operator set stays for remote hosts, but loopback is exempt: ffmpeg honours `http_proxy`,
     and a presigned link to this machine's MinIO (its signature a bearer credential) must not leave it."""
-    kept = {k: v for k, v in os.environ.items() if not k.upper().startswith(_PRIVATE_ENVIRONMENT)}
+    kept = {k: v for k, v in os.environ.items() if _child_may_see(k)}
     return {**kept, **_loopback_exempt_from_proxies(kept), **(extra or {})}
+
+
+def _child_may_see(name: str) -> bool:
+    return name in _CHILD_ENVIRONMENT or name.startswith(_CHILD_ENVIRONMENT_PREFIXES) or name.lower() in _PROXIES
 
 
 def _loopback_exempt_from_proxies(environment: Mapping[str, str]) -> dict[str, str]:

@@ -59,8 +59,12 @@ def test_children_get_no_secrets_and_loopback_bypasses_the_proxy(monkeypatch: py
     monkeypatch.setenv("http_proxy", "http://proxy.example:3128")
     monkeypatch.setenv("no_proxy", "cameras.example")
     monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.setenv("CAMERA_TOKEN", "secret")  # a secret of any other name: children get an allowlist
+    monkeypatch.setenv("MTX_AUTHINTERNALUSERS_0_USER", "any")  # MediaMTX would take it over its config
+    monkeypatch.setenv("LC_TIME", "pt_BR.UTF-8")
     environment = child_environment({"TZ": "UTC"})
-    assert not any(key.startswith(("VIDSTREAM_SECRET_", "AWS_")) for key in environment)
+    assert "secret" not in environment.values() and "MTX_AUTHINTERNALUSERS_0_USER" not in environment
+    assert environment["PATH"] == os.environ["PATH"] and environment["LC_TIME"] == "pt_BR.UTF-8"
     assert environment["http_proxy"] == "http://proxy.example:3128", "remote hosts keep the operator's proxy"
     for name in ("no_proxy", "NO_PROXY"):
         assert environment[name].split(",") == ["cameras.example", "127.0.0.1", "localhost", "::1"]
