@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QAbstractEventDispatcher, QTimer
+from PySide6.QtWidgets import QApplication
 
-from tests.fixtures.qt import run
+from tests.fixtures.qt import TestLoop, run
 
 
 def test_coroutines_and_qt_timers_share_the_loop(qasync_loop: qasync.QEventLoop) -> None:
@@ -20,3 +21,20 @@ def test_coroutines_and_qt_timers_share_the_loop(qasync_loop: qasync.QEventLoop)
 
     assert run(qasync_loop, wait_a_bit()) == "done"
     assert fired == ["qt"]
+
+
+def test_a_closed_loop_leaves_no_qt_timer_registered(qapp: QApplication) -> None:
+    """qasync's own close leaves the Qt timer of a callback still scheduled registered; freed later from a
+    worker thread, the loop's timer object could not unregister it and the next loop fired it into freed
+    memory (docs/pitfalls.md). The tests' loop unregisters them as it closes."""
+    dispatcher = QAbstractEventDispatcher.instance()
+    assert dispatcher is not None
+    plain = qasync.QEventLoop(qapp, already_running=False)
+    plain.call_later(30, lambda: None)
+    plain.close()
+    assert dispatcher.registeredTimers(plain._timer), "qasync now unregisters them itself: TestLoop.close can go"
+    ours = TestLoop(qapp, already_running=False)
+    ours.call_later(30, lambda: None)
+    assert dispatcher.registeredTimers(ours._timer)
+    ours.close()
+    assert dispatcher.registeredTimers(ours._timer) == []
