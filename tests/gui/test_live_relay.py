@@ -382,7 +382,10 @@ def test_a_site_camera_plays_through_the_relay_with_the_sites_read_login(  # typ
 
 
 @pytest.fixture
-def window(qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(  # type: ignore[no-untyped-def]
+    qapp, qasync_loop: qasync.QEventLoop, mediamtx: MediaMTXServer, qt_core_factory, tmp_path: Path
+) -> Iterator[MainWindow]:
+    # Torn down before the cores and the media server, as the app quits.
     from PySide6.QtCore import QSettings
 
     from vidstream_desktop.resources import load_theme
@@ -392,8 +395,10 @@ def window(qapp, qasync_loop: qasync.QEventLoop, tmp_path: Path) -> Iterator[Mai
     main_window.resize(1000, 700)
     main_window.show()
     yield main_window
-    assert main_window.grid.stop_all(wait_s=10), "a player or relay did not stop"
-    close_window(qasync_loop, main_window)
+    try:
+        assert main_window.grid.stop_all(wait_s=10), "a player or relay did not stop"
+    finally:
+        close_window(qasync_loop, main_window)
 
 
 def test_the_app_plays_over_the_relay_and_its_status_bar_counts_a_degraded_tile(  # type: ignore[no-untyped-def]

@@ -103,6 +103,8 @@ def test_two_sites_on_one_wall_and_in_one_recordings_browser(
                 panel.player.stop()
             finally:
                 assert window.grid.stop_all(wait_s=10), "a player did not stop"  # before the sites go away
+                if window.recordings_panel is not None:
+                    await window.recordings_panel.aclose()  # its reads and player first, as the app quits
                 await core.close()
                 await asyncio.sleep(0)
 
