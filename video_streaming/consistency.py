@@ -14,6 +14,7 @@ from video_streaming.core import VidStreamCore
 from video_streaming.domain.archive_key import SITE_MARKER, in_recording_layout
 from video_streaming.domain.camera import parse_segment_file_name, segment_key_under
 from video_streaming.motion.ring import RING_FOLDER
+from video_streaming.segment_integrity import without_footage
 
 
 @dataclass
@@ -25,7 +26,7 @@ class CheckReport:
     mismatched: list[str] = field(default_factory=list)  # size or checksum differ
     local_orphans: list[str] = field(default_factory=list)  # files the catalog does not know
     remote_orphans: list[str] = field(default_factory=list)  # objects the catalog does not know
-    empty: list[str] = field(default_factory=list)  # 0-byte files (a recorder that failed to start): no footage
+    empty: list[str] = field(default_factory=list)  # files without a frame (a recorder that failed to start)
     repaired: list[str] = field(default_factory=list)
     refused: str = ""  # why --repair changed nothing (e.g. a wrong bucket)
 
@@ -75,7 +76,7 @@ async def check(core: VidStreamCore, repair: bool = False) -> CheckReport:
                 if repair:
                     catalog.mark_missing(segment.id)
                     report.repaired.append(f"marked missing: {segment.object_key}")
-            elif Path(segment.local_path).stat().st_size == 0:
+            elif without_footage(Path(segment.local_path)):  # empty, or a header alone
                 # Nothing to archive or play: out of the catalog (marked missing) and off the disk.
                 report.empty.append(segment.local_path)
                 if repair:
@@ -119,7 +120,9 @@ async def _check_local_files(core: VidStreamCore, known: set[str], report: Check
             continue
         if RING_FOLDER in path.parts:  # motion mode's ring: never catalogued unless an event promotes it
             continue
-        if path.stat().st_size == 0:  # left by a recorder that never wrote a frame: nothing to keep
+        # Left by a recorder that never wrote a frame: nothing to keep. A file with bytes, even a header
+        # alone, is moved aside below, never deleted: no recording owns it to say what it is.
+        if path.stat().st_size == 0:
             report.empty.append(str(path))
             if repair:
                 path.unlink(missing_ok=True)

@@ -144,19 +144,25 @@ async def test_check_repair_clears_an_empty_segment_for_good(
     empty_catalogued.write_bytes(b"")
     core.catalog.add_segment(recording_id, str(camera.id), empty_catalogued, "cam/key-of-empty.mp4",
                              started.value.started_at, 20.0, 0)  # fmt: skip
+    # and one ffmpeg closed before its first frame: boxes that describe a track but hold no fragment
+    header_only = local_dir / "20260101T000003Z-11.mp4"
+    header_only.write_bytes(b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x08moov")
+    core.catalog.add_segment(recording_id, str(camera.id), header_only, "cam/key-of-header-only.mp4",
+                             started.value.started_at, 20.0, header_only.stat().st_size)  # fmt: skip
     (local_dir / "20260101T000001Z-10.mp4").write_bytes(b"")
     stray = core.recordings_dir / "cam" / "not-a-recording" / "20260101T000002Z-0.mp4"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00")
 
     first = await check(core)
-    assert len(first.empty) == 2 and len(first.local_orphans) == 1, first.lines()
+    assert len(first.empty) == 3 and len(first.local_orphans) == 1, first.lines()
     repaired = await check(core, repair=True)
-    assert len(repaired.repaired) == 3, repaired.lines()
+    assert len(repaired.repaired) == 4, repaired.lines()
+    assert not header_only.exists()
     again = await check(core)
     assert again.clean, again.lines()
     assert (core.recordings_dir.parent / "unadopted" / "cam" / "not-a-recording" / stray.name).exists()
-    assert all(s.state is not SegmentState.CLOSED or s.size > 0 for s in core.catalog.segments(recording_id))
+    assert all(s.state is not SegmentState.CLOSED or s.size > 100 for s in core.catalog.segments(recording_id))
 
 
 async def test_the_seed_recorder_without_track_lookup_learns_to_store_g711_as_aac(

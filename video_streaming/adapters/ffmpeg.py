@@ -364,6 +364,7 @@ class FFmpegRecorder(SegmentRecorder):
                     await asyncio.wait({exited}, timeout=0.5)
             finally:
                 exited.cancel()
+            exited_at = datetime.now(UTC)  # the gap starts here, not after the files are mended and measured
             await self._after_exit(job)
             if job.stopping:
                 return
@@ -373,7 +374,7 @@ class FFmpegRecorder(SegmentRecorder):
                 self._jobs.pop(job.recording_id, None)
                 self._emit(RecordingFailedEvent(job.recording_id, error))
                 return
-            gap_start = datetime.now(UTC)
+            gap_start = exited_at
             self._emit(RecordingGap(job.recording_id, gap_start, None, error.message))
             while not job.stopping:
                 await asyncio.sleep(backoff)
@@ -397,7 +398,7 @@ class FFmpegRecorder(SegmentRecorder):
         frame it got, and the catalog counted that wait as footage. `run_over`: ffmpeg has exited, so the
         last one listed is the run's last segment unless a partial file follows it."""
         closed = self._read_segment_list(job)
-        partial_follows = run_over and any(parse_segment_file_name(p.name) is not None and p.stat().st_size > 0
+        partial_follows = run_over and any(parse_segment_file_name(p.name) is not None and not without_footage(p)
                                            for p in self._current_files(job))  # fmt: skip
         for index, (name, start, listed) in enumerate(closed):
             await self._mend_run_start(job, job.output_dir / name)
