@@ -19,6 +19,9 @@ PRIVATE_FILE_MODE = 0o600
 # for another program (MediaMTX reads any `MTX_*` as configuration over the file the app writes).
 _CHILD_ENVIRONMENT = frozenset({"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR",
                                 "XDG_RUNTIME_DIR", "LD_LIBRARY_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR"})  # fmt: skip
+if os.name == "nt":  # without SystemRoot a child cannot start Winsock; MinIO wants a profile folder
+    _CHILD_ENVIRONMENT |= {"SYSTEMROOT", "WINDIR", "TEMP", "TMP", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
+                           "COMSPEC", "PATHEXT"}  # fmt: skip
 _CHILD_ENVIRONMENT_PREFIXES = ("LC_",)
 _PROXIES = frozenset({"http_proxy", "https_proxy", "all_proxy", "no_proxy"})  # in either case
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -74,6 +77,8 @@ def child_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def _child_may_see(name: str) -> bool:
+    if os.name == "nt":  # names are case-insensitive there
+        name = name.upper()
     return name in _CHILD_ENVIRONMENT or name.startswith(_CHILD_ENVIRONMENT_PREFIXES) or name.lower() in _PROXIES
 
 

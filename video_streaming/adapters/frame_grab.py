@@ -43,7 +43,10 @@ def grab_argv(
 
 
 def url_script(url: str, timeout: float = GRAB_TIMEOUT_S) -> bytes:
-    """An ffconcat script naming `url`, with the I/O timeout that ends a grab from a dead server."""
+    """An ffconcat script naming `url`, with the I/O timeout that ends a grab from a dead server. A line
+    break would start a directive of its own: such a URL is refused (ValueError)."""
+    if any(character in url for character in "\r\n\0"):
+        raise ValueError("a URL with a line break or NUL")
     quoted = url.replace("'", "'\\''")
     return f"ffconcat version 1.0\nfile '{quoted}'\noption rw_timeout {int(timeout * 1_000_000)}\n".encode()
 
@@ -66,8 +69,13 @@ async def grab_frame(
     output.parent.mkdir(parents=True, exist_ok=True)
     script_fd = None
     if "://" in str(source):
+        try:
+            script = url_script(str(source), timeout)
+        except ValueError:
+            log.warning("not grabbing a frame of a link with a line break in it")
+            return False
         script_fd, writer = os.pipe()
-        os.write(writer, url_script(str(source), timeout))  # a few hundred bytes: far below a pipe's buffer
+        os.write(writer, script)  # a few hundred bytes: far below a pipe's buffer
         os.close(writer)
     try:
         process = await asyncio.create_subprocess_exec(

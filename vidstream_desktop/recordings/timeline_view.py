@@ -60,6 +60,7 @@ class TimelineView(QWidget):
         self.time_window = TimeWindow(local_day_start(date.today()))
         self.rows: dict[str, TimelineWidget] = {}
         self._loading: set[asyncio.Future[TimelineData]] = set()
+        self._closed = False
 
         self.previous_day = QToolButton(self)
         self.previous_day.setText("◀")
@@ -194,6 +195,8 @@ class TimelineView(QWidget):
 
     def reload(self) -> None:
         """Read every row's spans and gaps for the day shown (in the background)."""
+        if self._closed:
+            return
         start, end = self.time_window.day_start, self.time_window.day_end
         for camera_id, row in self.rows.items():
             future = asyncio.ensure_future(self._loader(camera_id, start, end))
@@ -205,17 +208,16 @@ class TimelineView(QWidget):
         return bool(self._loading)
 
     async def aclose(self) -> None:
-        """Cancel the rows' reads and thumbnails and wait until none is left running: a read finishing after
-        the view is deleted would paint a row that no longer exists, on a catalog already closed."""
-        reads = list(self._loading)
-        for future in reads:
-            future.cancel()
+        """Wait for the rows' reads (a worker thread's catalog read cannot be cancelled; their answers are
+        dropped) and cancel their thumbnails (which ends their ffmpeg): after this nothing paints a row that
+        no longer exists or reads a catalog about to close."""
+        self._closed = True
         thumbnails = [future for row in self.rows.values() for future in row.cancel_thumbnails()]
-        await asyncio.gather(*reads, *thumbnails, return_exceptions=True)
+        await asyncio.gather(*self._loading, *thumbnails, return_exceptions=True)
 
     def _row_loaded(self, done: asyncio.Future[TimelineData], row: TimelineWidget, start: datetime) -> None:
         self._loading.discard(done)
-        if done.cancelled():
+        if done.cancelled() or self._closed:
             return
         if (error := done.exception()) is not None:
             log.warning("timeline of %s could not be read: %s", row.camera_id, error)
