@@ -366,6 +366,8 @@ async def offline_command(core: VidStreamCore, args: argparse.Namespace) -> int:
     if args.command == "check":
         report = await check(core, repair=args.repair)
         print("\n".join(report.lines()))
+        if report.refused:  # --repair changed nothing, and why is printed: a script must not read it as done
+            return 1
         return 0 if report.clean or args.repair else 1
     raise AssertionError(args.command)
 
