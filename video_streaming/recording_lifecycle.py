@@ -199,7 +199,7 @@ class RecordingLifecycle:
                 if parsed is None or str(path) in known:
                     ended = max(ended, parsed[0]) if parsed else ended
                     continue
-                if without_footage(path):  # empty, or a header alone: it never plays
+                if path.stat().st_size == 0:  # a header alone is adopted: the archiver and check judge it
                     continue
                 duration = await self.probe_duration(path)
                 key = segment_key_under(row.storage_prefix, path.name)
