@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
 
 from tests.fixtures.core import CoreFactory
-from tests.fixtures.qt import close_window, run
+from tests.fixtures.qt import run
 from tests.fixtures.servers import CameraFactory, S3Target
 from tests.gui.test_wall import mean_brightness, screen_pixels
 from video_streaming.catalog import SegmentState
@@ -26,31 +25,9 @@ from video_streaming.runtime.mediamtx_server import MediaMTXServer
 from video_streaming.runtime.synthetic_camera import SyntheticCamera
 from vidstream_desktop.camera_dialog import CameraDialog
 from vidstream_desktop.main_window import MainWindow
-from vidstream_desktop.resources import load_theme
 from vidstream_desktop.wall.tile import VideoTile
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(  # type: ignore[no-untyped-def]
-    qapp,
-    qasync_loop: qasync.QEventLoop,
-    qt_core_factory: CoreFactory,  # set up first, so the cores are closed after the window, as the app does
-    tmp_path: Path,
-    mediamtx: MediaMTXServer,
-    camera_factory: CameraFactory,
-) -> Iterator[MainWindow]:
-    # Depends on the servers so that it is torn down first: players stop while MediaMTX still answers
-    # (libvlc's SRT input can hang in stop() against a server that went away).
-    load_theme(qapp)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    main_window = MainWindow(settings)
-    main_window.resize(1280, 800)
-    main_window.show()
-    yield main_window
-    assert main_window.grid.stop_all(wait_s=10), "a player did not stop"
-    close_window(qasync_loop, main_window)
 
 
 async def until(predicate: Callable[[], bool], timeout: float, what: str) -> float:
