@@ -19,7 +19,7 @@ from video_streaming.adapters.local_storage import LocalFolderStorage
 from video_streaming.adapters.media_files import FFmpegMediaFiles
 from video_streaming.adapters.mediamtx import MediaMTXClientImpl
 from video_streaming.adapters.mediamtx_log import MediaMTXLog
-from video_streaming.adapters.recorder_codecs import TrackLookup
+from video_streaming.adapters.recorder_codecs import RtmpRoute, TrackLookup
 from video_streaming.adapters.ring_recorder import FFmpegRingRecorder
 from video_streaming.adapters.s3 import S3Storage, object_lock_setting
 from video_streaming.adapters.site_storage import PrefixedStorage, SiteRoutedStorage
@@ -316,8 +316,11 @@ def build_core(
     archives: ArchiveStorage = storage
     if remote_sites:
         archives = SiteRoutedStorage(storage, {site.key: site.storage for site in remote_sites})
+    # The embedded server's RTMP listener is on (render_config); another server's is not known to be.
+    embedded_rtmp = stack is not None and stack.mediamtx is not None
     recorder = recorder or FFmpegRecorder(segment_seconds=settings.recording.segment_seconds,
-                                          track_lookup=mediamtx_track_lookup(mediamtx, urls))  # fmt: skip
+                                          track_lookup=mediamtx_track_lookup(mediamtx, urls),
+                                          rtmp_route=mediamtx_rtmp_route(urls) if embedded_rtmp else None)  # fmt: skip
     cameras_by_id = catalog.camera
 
     def camera_key(camera_id: object) -> str:
@@ -340,7 +343,7 @@ def build_core(
     core.setup_problems.extend(site_problems)
     if stack is not None and stack.mediamtx is not None:
         server = stack.mediamtx
-        core.motion_over_rtmp = True  # render_config turns its RTMP listener on
+        core.motion_over_rtmp = True
 
         async def give_logins(logins: list[PublishLogin]) -> None:
             server.publishers = [Publisher(login.user, login.password, login.path) for login in logins]
@@ -371,6 +374,20 @@ def mediamtx_track_lookup(mediamtx: MediaMTXClientImpl, urls: PlaybackUrls) -> T
         return [str(codec) for codec in status.get("tracks") or []]
 
     return tracks
+
+
+def mediamtx_rtmp_route(urls: PlaybackUrls) -> RtmpRoute:
+    """The recorder's RTSP URL of one of this server's paths -> that path over RTMP with the reader login."""
+    prefix = urls.rtsp_base.rstrip("/") + "/"
+
+    def route(source_url: str) -> str | None:
+        parts = urlsplit(source_url)
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        if not bare.startswith(prefix) or parts.query:
+            return None
+        return urls.reader_rtmp(bare[len(prefix) :])
+
+    return route
 
 
 def move_query_secrets(catalog: Catalog, store: SecretStore) -> None:

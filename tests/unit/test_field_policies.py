@@ -6,17 +6,21 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from video_streaming.adapters.ffmpeg import input_script, recorder_argv
 from video_streaming.adapters.mediamtx_log import MediaMTXLog, describe_source_error
 from video_streaming.adapters.recorder_codecs import (
     AudioMode,
     audio_mode_for,
     audio_not_storable,
+    reads_over_rtmp,
     stream_args,
     video_tag_for,
 )
+from video_streaming.bootstrap import mediamtx_rtmp_route
 from video_streaming.camera_supervisor import CameraState, CameraSupervisor, read_states, write_states
 from video_streaming.domain.result import Result
 from video_streaming.live_transports import carries, transports_carrying, video_codec
+from video_streaming.service import PlaybackUrls
 
 
 def test_audio_is_copied_only_when_aac_and_h265_is_tagged_hvc1() -> None:
@@ -29,6 +33,37 @@ def test_audio_is_copied_only_when_aac_and_h265_is_tagged_hvc1() -> None:
     assert AudioMode.NONE.fallback() is None
     assert "-an" not in stream_args(AudioMode.NONE, None) and "0:a?" not in stream_args(AudioMode.NONE, None)
     assert stream_args(AudioMode.AAC, "hvc1")[-2:] == ["-tag:v", "hvc1"]
+
+
+def test_only_h264_with_aac_is_recorded_over_rtmp() -> None:
+    # Two tracks of which ffmpeg 5.1 reads both from RTMP: only then do sender reports matter and RTMP help.
+    assert reads_over_rtmp(["H264", "MPEG-4 Audio"])
+    assert not reads_over_rtmp(["H264"])  # one track: no sender report re-times it
+    assert not reads_over_rtmp(["H264", "G711"]) and not reads_over_rtmp(["H264", "Opus"])
+    assert not reads_over_rtmp(["H265", "MPEG-4 Audio"]) and not reads_over_rtmp(["M-JPEG", "MPEG-4 Audio"])
+    assert not reads_over_rtmp([])
+
+
+def test_the_rtmp_route_names_the_same_path_of_the_same_server_with_the_reader_login() -> None:
+    urls = PlaybackUrls(rtsp_base="rtsp://127.0.0.1:8554", rtmp_base="rtmp://127.0.0.1:1935",
+                        reader_user="reader", reader_password="p&ss word")  # fmt: skip
+    route = mediamtx_rtmp_route(urls)
+    assert route("rtsp://reader:x@127.0.0.1:8554/cam-1") == "rtmp://127.0.0.1:1935/cam-1?user=reader&pass=p%26ss%20word"
+    assert route("rtsp://127.0.0.1:9554/cam-1") is None  # another server
+    assert route("rtsp://camera.example:554/stream1") is None  # a camera itself, not a MediaMTX path
+
+
+def test_an_rtmp_source_gets_rtmps_io_timeout_and_a_probe_that_finds_the_size() -> None:
+    url = "rtmp://127.0.0.1:1935/cam-1?user=reader&pass=secret"
+    script = input_script(url, ["-probesize", "5000000"], ["-rw_timeout", "5000000"]).decode()
+    assert "option rw_timeout 5000000" in script and "rtsp_transport" not in script
+    argv = recorder_argv("ffmpeg", url, Path("/tmp/out"), 2, 0, script_fd=5)
+    assert "secret" not in " ".join(argv)  # the login reaches ffmpeg through the script only
+    assert "rtmp" in argv[argv.index("-protocol_whitelist") + 1].split(",")
+    plain = recorder_argv("ffmpeg", "rtmp://127.0.0.1:1935/cam-1", Path("/tmp/out"), 2, 0)
+    assert plain[plain.index("-rw_timeout") + 1] == "5000000" and "-rtsp_transport" not in plain
+    # Sizes come with the first key frame (FLV has no SDP), and waiting for frames to guess a rate is not needed.
+    assert plain[plain.index("-fpsprobesize") + 1] == "0"
 
 
 def test_ffmpegs_refusal_of_the_audio_track_is_recognised_and_named() -> None:

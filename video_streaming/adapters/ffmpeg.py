@@ -27,10 +27,12 @@ from urllib.parse import urlsplit
 from video_streaming.adapters.media_probe import frames_span
 from video_streaming.adapters.recorder_codecs import (
     AudioMode,
+    RtmpRoute,
     TrackLookup,
     audio_codecs,
     audio_mode_for,
     audio_not_storable,
+    reads_over_rtmp,
     stream_args,
     video_tag_for,
 )
@@ -106,12 +108,34 @@ FULL_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "3000000", "-probesize"
 
 
 RTSP_INPUT = ["-rtsp_transport", "tcp", "-timeout", "5000000"]  # 5 s socket timeout: a dead source ends ffmpeg
+# RTMP's own `timeout` means "listen for a connection": a dead source is ended by the generic I/O timeout.
+RTMP_INPUT = ["-rw_timeout", "5000000"]
 # What a credentialled input may use: the script (read as a file from /dev/fd) and the RTSP stack.
 SCRIPT_PROTOCOLS = "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls"
+READER_PROTOCOLS = SCRIPT_PROTOCOLS + ",rtmp"  # the app's own readers of MediaMTX also read its RTMP
+# ffmpeg learns an FLV stream's H.264 size only at its first key frame (RTSP has it from the SDP): the probe
+# waits for one for longer than the recorder's start timeout, so a camera whose key frames are further apart
+# times out and is recorded from RTSP. No frame-rate guess (`fpsprobesize 0`): measured at 25 fps with a 1 s
+# GOP, first bytes after 0.7-1.1 s against 2.5 s with the full probe (RTSP: 0.3 s, the first key frame later).
+RTMP_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "10000000", "-probesize", "20000000", "-fpsprobesize", "0"]
 
 
 def has_password(url: str) -> bool:
     return bool(urlsplit(url).password)
+
+
+def carries_secret(source_url: str) -> bool:
+    """A login in the URL's user part, or in its query as MediaMTX takes it over RTMP (`?user=…&pass=…`)."""
+    return has_password(source_url) or "pass=" in urlsplit(source_url).query
+
+
+def transport_options(source_url: str) -> list[str]:
+    scheme = source_url.split(":", 1)[0].lower()
+    return list(RTSP_INPUT) if scheme.startswith("rtsp") else list(RTMP_INPUT) if scheme == "rtmp" else []
+
+
+def is_rtmp(url: str) -> bool:
+    return url.split(":", 1)[0].lower() == "rtmp"
 
 
 def input_script(source_url: str, probe: list[str], transport: list[str] | None = None) -> bytes:
@@ -126,22 +150,28 @@ def input_script(source_url: str, probe: list[str], transport: list[str] | None 
     return ("\n".join(lines) + "\n").encode()
 
 
+def source_probe(source_url: str, full_probe: bool) -> list[str]:
+    if full_probe:
+        return FULL_PROBE
+    return RTMP_PROBE if is_rtmp(source_url) else FAST_PROBE
+
+
 def recorder_argv(
     ffmpeg: str, source_url: str, output_dir: Path, segment_seconds: int, attempt: int, full_probe: bool = False,
     audio: AudioMode = AudioMode.COPY, video_tag: str | None = None, script_fd: int | None = None,
 ) -> list[str]:  # fmt: skip
     """With `script_fd`, the input is the ffconcat script of `input_script` on that inherited pipe."""
-    probe = FULL_PROBE if full_probe else FAST_PROBE
+    probe = source_probe(source_url, full_probe)
     if script_fd is not None:
         # The script's own input does the probing (its options); the concat layer takes the codec parameters
         # from it, and a second long probe would only hold packets back (segments named seconds late).
         probe = FAST_PROBE
     # /dev/fd/N, not pipe:N: an input named pipe:* turns off ffmpeg's stdin commands, and 'q' on stdin is how
     # the recorder stops it gracefully (the last segment gets its trailer).
-    scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}"]
+    scripted = ["-f", "concat", "-safe", "0", "-protocol_whitelist", READER_PROTOCOLS, "-i", f"/dev/fd/{script_fd}"]
     return [
         ffmpeg, "-hide_banner", "-nostats", "-loglevel", "warning", "-y",
-        *(RTSP_INPUT if script_fd is None else []),
+        *(transport_options(source_url) if script_fd is None else []),
         # When the SDP carries the codec parameters a short probe starts recording in ~0.3 s instead of
         # ~1.4 s (measured with 640x360@25 H.264 + AAC on loopback).
         *probe,
@@ -178,6 +208,11 @@ class _Job:
     mended_attempt: int = -1  # the run whose first segment was checked for a hole after its first frame
     audio_codecs: str = ""  # the source's audio codecs as MediaMTX names them, when known
     audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
+    read_url: str = ""  # where this run reads the source: `source_url`, or the same path over RTMP
+    rtmp_refused: bool = False  # a run over RTMP did not start: this recording reads RTSP from then on
+
+    def __post_init__(self) -> None:
+        self.read_url = self.read_url or self.source_url
 
 
 class FFmpegRecorder(SegmentRecorder):
@@ -191,6 +226,7 @@ class FFmpegRecorder(SegmentRecorder):
         stop_timeout: float = 5.0,
         max_backoff: float = 1.0,
         track_lookup: TrackLookup | None = None,
+        rtmp_route: RtmpRoute | None = None,
     ) -> None:
         found = ffmpeg or shutil.which("ffmpeg")
         if not found:
@@ -204,6 +240,7 @@ class FFmpegRecorder(SegmentRecorder):
         # Where the source's codecs can be read before ffmpeg starts (MediaMTX's path state); without it the
         # recorder learns from ffmpeg's refusal, one failed start later.
         self.track_lookup = track_lookup
+        self.rtmp_route = rtmp_route
         self._jobs: dict[uuid.UUID, _Job] = {}
 
     def _emit(self, event: RecorderEvent) -> None:
@@ -228,7 +265,9 @@ class FFmpegRecorder(SegmentRecorder):
         return True
 
     async def _choose_codecs(self, job: _Job) -> None:
-        """Audio and video tag from the source's tracks; unchanged when they cannot be read."""
+        """Audio, video tag and transport from the source's tracks; audio and tag unchanged when the tracks
+        cannot be read, and the source read as given (RTSP)."""
+        job.read_url = job.source_url
         if self.track_lookup is None:
             return
         try:
@@ -240,6 +279,8 @@ class FFmpegRecorder(SegmentRecorder):
             return
         job.audio, job.video_tag = audio_mode_for(tracks), video_tag_for(tracks)
         job.audio_codecs = ", ".join(audio_codecs(tracks))
+        if self.rtmp_route is not None and not job.rtmp_refused and reads_over_rtmp(tracks):
+            job.read_url = self.rtmp_route(job.source_url) or job.source_url
 
     async def _start_run(self, job: _Job) -> None:
         """Start ffmpeg until the first bytes land, with a longer probe or another audio form if the source
@@ -261,6 +302,14 @@ class FFmpegRecorder(SegmentRecorder):
                 job.audio = fallback
                 if fallback is AudioMode.NONE:
                     self._notice_audio_dropped(job, refused.message)
+            except VidStreamError as error:
+                await self._abandon_run(job)
+                if not is_rtmp(job.read_url):
+                    raise
+                # FLV names the video's size only at a key frame: a camera whose key frames are further apart
+                # than the start timeout (or anything else RTMP trips on) is recorded from RTSP instead.
+                log.info("recording %s from RTSP: over RTMP it did not start (%s)", job.recording_id, error.message)
+                job.rtmp_refused, job.read_url = True, job.source_url
             except BaseException:
                 await self._abandon_run(job)
                 raise
@@ -285,12 +334,13 @@ class FFmpegRecorder(SegmentRecorder):
 
     async def _spawn(self, job: _Job) -> None:
         script_fd = None
-        if has_password(job.source_url):
+        if carries_secret(job.read_url):
             script_fd, writer = os.pipe()
-            os.write(writer, input_script(job.source_url, FULL_PROBE if job.full_probe else FAST_PROBE))
+            probe = source_probe(job.read_url, job.full_probe)
+            os.write(writer, input_script(job.read_url, probe, transport_options(job.read_url)))
             os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
         argv = recorder_argv(
-            self.ffmpeg, job.source_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe,
+            self.ffmpeg, job.read_url, job.output_dir, self.segment_seconds, job.attempt, job.full_probe,
             job.audio, job.video_tag, script_fd,
         )  # fmt: skip
         job.csv_offset = 0

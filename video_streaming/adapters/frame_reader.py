@@ -18,11 +18,10 @@ import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 import numpy as np
 
-from video_streaming.adapters.ffmpeg import RTSP_INPUT, SCRIPT_PROTOCOLS, has_password, input_script
+from video_streaming.adapters.ffmpeg import READER_PROTOCOLS, carries_secret, input_script, transport_options
 from video_streaming.domain.camera import mask_url
 from video_streaming.domain.errors import VidStreamError
 from video_streaming.motion.detector import FRAME_HEIGHT, FRAME_WIDTH, GreyFrame
@@ -38,19 +37,6 @@ StateSink = Callable[[bool, str], None]  # (receiving frames?, why not)
 # The decoder's side: one thread (detection must cost a few percent of a core, not burst) and no frame held back.
 DECODE_OPTIONS: tuple[str, ...] = ("-flags", "low_delay", "-threads", "1", "-an", "-sn", "-dn")
 PROBE: list[str] = ["-fflags", "nobuffer", "-analyzeduration", "500000", "-probesize", "500000"]
-# RTMP's own `timeout` means "listen for a connection": a dead source is ended by the generic I/O timeout.
-RTMP_INPUT: list[str] = ["-rw_timeout", "5000000"]
-READER_PROTOCOLS = SCRIPT_PROTOCOLS + ",rtmp"
-
-
-def transport_options(source_url: str) -> list[str]:
-    scheme = source_url.split(":", 1)[0].lower()
-    return list(RTSP_INPUT) if scheme.startswith("rtsp") else list(RTMP_INPUT) if scheme == "rtmp" else []
-
-
-def carries_secret(source_url: str) -> bool:
-    """A login in the URL's user part, or in its query as MediaMTX takes it over RTMP (`?user=…&pass=…`)."""
-    return has_password(source_url) or "pass=" in urlsplit(source_url).query
 
 
 def reader_argv(

@@ -22,6 +22,23 @@ AAC_BITRATE = "48k"
 
 # Source URL -> MediaMTX's codec names for its tracks ("H264", "G711", ...), or None when unknown.
 TrackLookup = Callable[[str], Awaitable[list[str] | None]]
+# The recorder's RTSP URL of a MediaMTX path -> the same path over that server's RTMP, with the reader login
+# (None: not a path of a server whose RTMP listener is on).
+RtmpRoute = Callable[[str], str | None]
+
+
+def reads_over_rtmp(tracks: list[str]) -> bool:
+    """Record this source from MediaMTX's RTMP instead of its RTSP? For H.264 with AAC: ffmpeg's RTSP input
+    re-anchors every track of a session of more than one at each RTCP sender report, so presentation times
+    step back when the camera falls behind real time, and with B-frames a key frame can land before frames
+    already decoded (`ffmpeg -i F -f null -` then stops: docs/pitfalls.md). Over RTMP the times are
+    MediaMTX's own, continuous, with their decode times. Measured side by side with the recorder's argv
+    (H.264 B-frames + AAC, the publisher paused 0.4-0.7 s every 4 s): RTSP 1 segment in 31 failed the
+    decode, RTMP 0 in 78. Video alone never re-anchors (one track), and ffmpeg 5.1 reads neither H.265 nor
+    G.711 nor Opus from RTMP, so those stay on RTSP."""
+    video = [codec for codec in tracks if codec in VIDEO_CODECS]
+    audio = audio_codecs(tracks)
+    return video == ["H264"] and bool(audio) and all(codec in COPYABLE_AUDIO for codec in audio)
 
 
 class AudioMode(StrEnum):
