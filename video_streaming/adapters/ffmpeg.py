@@ -1,4 +1,5 @@
-"""FFmpeg recorder: `-c copy` from MediaMTX's RTSP into fragmented-MP4 segments, supervised.
+"""FFmpeg recorder: `-c copy` from MediaMTX's RTSP (H.264 with AAC from its RTMP: `reads_over_rtmp`) into
+fragmented-MP4 segments, supervised.
 
 Every segment is fragmented MP4 (empty_moov + frag_keyframe), so a segment cut short by a crash is still
 playable. The segment muxer's CSV list tells which segments are closed. When the source drops the
