@@ -351,7 +351,8 @@ def build_core(
 
         core.publishers_changed = give_logins
     core.attach_motion(MotionService(MotionStore(catalog), FFmpegFrameReader))
-    ring = FFmpegRingRecorder(track_lookup=mediamtx_track_lookup(mediamtx, urls))
+    ring = FFmpegRingRecorder(track_lookup=mediamtx_track_lookup(mediamtx, urls),
+                              rtmp_route=mediamtx_rtmp_route(urls) if embedded_rtmp else None)  # fmt: skip
     core.attach_motion_recording(MotionRecordingService(
         catalog, ring, recordings_dir=settings.recordings_path, ring_dir=settings.recordings_path / RING_FOLDER,
         rolls=RollSettings(settings.recording.pre_roll_seconds, settings.recording.post_roll_seconds),

@@ -22,6 +22,7 @@ from video_streaming.catalog import SegmentState
 from video_streaming.consistency import check
 from video_streaming.core import VidStreamCore
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from video_streaming.runtime.ports import free_tcp_port
 
 
 @pytest.fixture
@@ -416,12 +417,13 @@ async def test_camera_matrix_records_archives_and_downloads_clean_files(
     assert report.clean, report.lines()
 
 
-async def test_h264_with_aac_whose_key_frames_are_far_apart_is_recorded_from_rtsp(
+async def test_h264_with_aac_whose_key_frames_are_far_apart_records_and_decodes(
     mediamtx: MediaMTXServer, minio: S3Target, core_factory: CoreFactory, publishers: list[FieldPublisher],
     tmp_path: Path,
 ) -> None:  # fmt: skip
     """H.264 with AAC is read over RTMP, whose FLV names the picture size only at a key frame: a camera with
-    key frames 8 s apart (beyond the recorder's start timeout) is recorded from RTSP instead, not refused."""
+    key frames 8 s apart (beyond the recorder's start timeout) still records, from RTMP when a key frame came
+    in time and from RTSP otherwise, into segments that decode clean."""
     publish(mediamtx, publishers, tmp_path, "sparse", FieldCamera(audio="aac", gop=80))
     core = core_factory(minio, segment_seconds=2)
     await core.start()
@@ -429,9 +431,6 @@ async def test_h264_with_aac_whose_key_frames_are_far_apart_is_recorded_from_rts
     started = await core.record(str(camera.id))
     assert started.is_success, started.error
     await wait_segments(core, str(started.value.id), 1, timeout=40)
-    e = mediamtx.endpoints
-    listed = httpx.get(f"{e.api_url}/v3/rtmpconns/list", auth=(e.api_user, e.api_password), timeout=3).json()
-    assert not [conn for conn in listed["items"] if conn["state"] == "read"], listed
     await core.stop_all_recordings()
     assert await core.archiver.drain(timeout=30)
     (segment, *_) = core.catalog.segments(str(started.value.id))
@@ -439,3 +438,38 @@ async def test_h264_with_aac_whose_key_frames_are_far_apart_is_recorded_from_rts
     await core.storage.download_file(segment.object_key, str(file))
     assert codecs_of(file) == {"video": "h264", "audio": "aac"}
     assert decode_errors(file) == ""
+
+
+async def test_a_camera_the_rtmp_route_cannot_start_is_recorded_from_rtsp(
+    mediamtx: MediaMTXServer, publishers: list[FieldPublisher], tmp_path: Path
+) -> None:
+    """When the RTMP run does not start (here: nothing listens where the route points), the recorder reads the
+    camera from RTSP instead of failing the recording."""
+    publish(mediamtx, publishers, tmp_path, "cam", FieldCamera(audio="aac"))
+    closed_port = free_tcp_port()
+    routed: list[str] = []
+
+    async def tracks(url: str) -> list[str]:
+        return ["H264", "MPEG-4 Audio"]
+
+    def route(url: str) -> str:
+        routed.append(url)
+        return f"rtmp://127.0.0.1:{closed_port}/cam?user=reader&pass=secret"
+
+    recorder = FFmpegRecorder(segment_seconds=2, track_lookup=tracks, rtmp_route=route)
+    recording_id = uuid.uuid4()
+    output = tmp_path / "rec"
+    assert await recorder.start_recording(recording_id, mediamtx.endpoints.rtsp_url("cam"), str(output))
+    try:
+        assert routed == [mediamtx.endpoints.rtsp_url("cam")]
+        async with asyncio.timeout(15):
+            while not any(line for f in output.glob("segments-*.csv") for line in f.read_text().splitlines()):
+                await asyncio.sleep(0.1)
+        e = mediamtx.endpoints
+        sessions = httpx.get(f"{e.api_url}/v3/rtspsessions/list", auth=(e.api_user, e.api_password), timeout=3).json()
+        assert [x["path"] for x in sessions["items"] if x["state"] == "read"] == ["cam"], sessions
+    finally:
+        await recorder.stop_recording(recording_id)
+    files = sorted(output.glob("*.mp4"))
+    assert files and codecs_of(files[0]) == {"video": "h264", "audio": "aac"}
+    assert decode_errors(files[0]) == ""

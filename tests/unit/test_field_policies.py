@@ -51,6 +51,7 @@ def test_the_rtmp_route_names_the_same_path_of_the_same_server_with_the_reader_l
     assert route("rtsp://reader:x@127.0.0.1:8554/cam-1") == "rtmp://127.0.0.1:1935/cam-1?user=reader&pass=p%26ss%20word"
     assert route("rtsp://127.0.0.1:9554/cam-1") is None  # another server
     assert route("rtsp://camera.example:554/stream1") is None  # a camera itself, not a MediaMTX path
+    assert route("rtsp://127.0.0.1:8554/cam-1?token=x") is None  # not a path URL the recorder is given
 
 
 def test_an_rtmp_source_gets_rtmps_io_timeout_and_a_probe_that_finds_the_size() -> None:

@@ -152,9 +152,10 @@ def input_script(source_url: str, probe: list[str], transport: list[str] | None 
 
 
 def source_probe(source_url: str, full_probe: bool) -> list[str]:
-    if full_probe:
-        return FULL_PROBE
-    return RTMP_PROBE if is_rtmp(source_url) else FAST_PROBE
+    """RTMP's probe already waits longer than the full one (and without its frame-rate guess)."""
+    if is_rtmp(source_url):
+        return RTMP_PROBE
+    return FULL_PROBE if full_probe else FAST_PROBE
 
 
 def recorder_argv(
@@ -210,7 +211,6 @@ class _Job:
     audio_codecs: str = ""  # the source's audio codecs as MediaMTX names them, when known
     audio_dropped: str = ""  # the codec list for which the operator was told the audio is left out
     read_url: str = ""  # where this run reads the source: `source_url`, or the same path over RTMP
-    rtmp_refused: bool = False  # a run over RTMP did not start: this recording reads RTSP from then on
 
     def __post_init__(self) -> None:
         self.read_url = self.read_url or self.source_url
@@ -280,7 +280,7 @@ class FFmpegRecorder(SegmentRecorder):
             return
         job.audio, job.video_tag = audio_mode_for(tracks), video_tag_for(tracks)
         job.audio_codecs = ", ".join(audio_codecs(tracks))
-        if self.rtmp_route is not None and not job.rtmp_refused and reads_over_rtmp(tracks):
+        if self.rtmp_route is not None and reads_over_rtmp(tracks):
             job.read_url = self.rtmp_route(job.source_url) or job.source_url
 
     async def _start_run(self, job: _Job) -> None:
@@ -305,12 +305,14 @@ class FFmpegRecorder(SegmentRecorder):
                     self._notice_audio_dropped(job, refused.message)
             except VidStreamError as error:
                 await self._abandon_run(job)
-                if not is_rtmp(job.read_url):
+                if job.read_url == job.source_url or isinstance(error, DiskFull):
                     raise
                 # FLV names the video's size only at a key frame: a camera whose key frames are further apart
-                # than the start timeout (or anything else RTMP trips on) is recorded from RTSP instead.
+                # than the start timeout, or anything else RTMP trips on, is recorded from RTSP for this run
+                # (once: the next run, after a drop, tries RTMP again). A camera that is really down fails
+                # there too, with RTSP's reason, which ffmpeg's errors name better.
                 log.info("recording %s from RTSP: over RTMP it did not start (%s)", job.recording_id, error.message)
-                job.rtmp_refused, job.read_url = True, job.source_url
+                job.read_url = job.source_url
             except BaseException:
                 await self._abandon_run(job)
                 raise

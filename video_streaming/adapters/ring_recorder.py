@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from video_streaming.adapters.ffmpeg import FFmpegRecorder
-from video_streaming.adapters.recorder_codecs import TrackLookup
+from video_streaming.adapters.recorder_codecs import RtmpRoute, TrackLookup
 from video_streaming.motion.recording import FailureSink, RingSegmentSink
 from video_streaming.recorder_events import RecorderEvent, RecordingFailedEvent, SegmentClosed
 
@@ -17,10 +17,14 @@ RING_SEGMENT_SECONDS = 2  # short, so the ring holds little more than the pre-ro
 
 
 class FFmpegRingRecorder:
-    def __init__(self, segment_seconds: int = RING_SEGMENT_SECONDS, track_lookup: TrackLookup | None = None) -> None:
+    def __init__(
+        self, segment_seconds: int = RING_SEGMENT_SECONDS, track_lookup: TrackLookup | None = None,
+        rtmp_route: RtmpRoute | None = None,
+    ) -> None:  # fmt: skip
+        """`rtmp_route` as for FFmpegRecorder: the pre-roll of an H.264 + AAC camera is read as its recording is."""
         self.segment_seconds = segment_seconds
         self._recorder = FFmpegRecorder(segment_seconds=segment_seconds, on_event=self._on_event,
-                                        track_lookup=track_lookup)  # fmt: skip
+                                        track_lookup=track_lookup, rtmp_route=rtmp_route)  # fmt: skip
         self._jobs: dict[str, uuid.UUID] = {}
         self._sinks: dict[uuid.UUID, tuple[RingSegmentSink, FailureSink]] = {}
 
