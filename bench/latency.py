@@ -47,13 +47,16 @@ class Variant:
     tiles: int
     note: str = ""
     silent_timeout_s: float | None = None  # bench-only override of LivePlayer.SILENT_CONNECT_TIMEOUT_S
+    relay_over_rtmp: bool = True  # the relay reads H.264 from MediaMTX's RTMP, as the app's does (False: RTSP)
 
 
 def plan(quick: bool, transports: list[str]) -> list[Variant]:
     v: list[Variant] = []
     counts = (1, 16) if quick else (1, 4, 16)
     for n in counts:
-        v.append(Variant(f"tile-relay-{n}", "VideoTile, ffmpeg relay RTSP -> FIFO (default)", "tile", "relay", n))
+        v.append(Variant(f"tile-relay-{n}", "VideoTile, ffmpeg relay RTMP -> FIFO (default)", "tile", "relay", n))
+        v.append(Variant(f"tile-relay-rtsp-{n}", "VideoTile, ffmpeg relay RTSP -> FIFO (former default)", "tile",
+                         "relay", n, relay_over_rtmp=False))  # fmt: skip
         v.append(Variant(f"tile-srt-{n}", "VideoTile, SRT (former default)", "tile", "srt", n))
         v.append(Variant(f"cvlc-100-{n}", "cvlc --network-caching=100, SRT", "cvlc-100", "srt", n))
         v.append(Variant(f"ffplay-rtsp-{n}", "ffplay tuned, RTSP", "ffplay", "rtsp", n))
@@ -108,6 +111,12 @@ def stream_url(endpoints: Any, transport: str) -> str:
     return str(endpoints.rtsp_url(PATH))  # rtsp, and the relay (which reads RTSP)
 
 
+def relay_route_options(endpoints: Any) -> dict[str, str]:
+    """What the wall app needs to route its relays over MediaMTX's RTMP, as the app's core does."""
+    rtsp, rtmp = endpoints.rtsp_url("").rstrip("/"), endpoints.rtmp_url("").rstrip("/")
+    return {"relay_rtsp_base": rtsp, "relay_rtmp_base": rtmp}
+
+
 def ffplay_url(endpoints: Any, variant: Variant) -> str:
     url = stream_url(endpoints, variant.transport)
     if variant.transport != "srt":
@@ -139,7 +148,10 @@ def measure(
             "urls": [stream_url(endpoints, variant.transport)] * variant.tiles,
             # RTMP gets 15 s: the bench-patched tile is live after ~7 s, the stock one never is.
             "live_timeout_s": {"hls": 30, "rtmp": 15}.get(variant.transport, 20),
+            "video_codec": "H264",  # what the app's wall learns from MediaMTX
         }
+        if variant.transport == "relay" and variant.relay_over_rtmp:
+            options.update(relay_route_options(endpoints))
         if variant.silent_timeout_s:
             options["silent_connect_timeout_s"] = variant.silent_timeout_s
         wall = WallProcess(options, ctx.work_dir / "logs" / f"wall-{variant.key}.log")
@@ -154,8 +166,9 @@ def measure(
             result["connections"] = [t["connections"] for t in tiles]
             rects = [Rect(t["x"], t["y"], t["width"], t["height"]) for t in tiles]
             geometry.setdefault(variant.tiles, rects)
-            if variant.key in ("tile-srt-16", "tile-relay-16"):
-                save_screen(ctx.results_dir / f"latency_wall_16_{variant.transport}.png", rects)
+            if variant.key in ("tile-srt-16", "tile-relay-16", "tile-relay-rtsp-16"):
+                name = variant.key.removeprefix("tile-").removesuffix("-16")  # relay, relay-rtsp, srt
+                save_screen(ctx.results_dir / f"latency_wall_16_{name}.png", rects)
             relays = [t["relay_pid"] for t in tiles if t.get("relay_pid")]
             # A degraded or stalled tile has a picture too: the grabber measures what it shows.
             live = [t["state"] in ("live", "degraded", "stalled") for t in tiles]
@@ -271,6 +284,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
                     run_data = measure_assignments(
                         ctx, stream_url(server.endpoints, transport), transport, FPS, ttff_repeats,
                         f"wall-first-picture-{transport}.log",
+                        relay_route_options(server.endpoints) if transport == "relay" else None,
                     )  # fmt: skip
                 except (TimeoutError, RuntimeError) as error:
                     run_data = {"status": f"failed: {error}", "glass_ttff": summary([])}
@@ -286,6 +300,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     names["tile-srt"] = "VideoTile (SRT)"
     for n in sorted({v.tiles for v in variants}):
         for mine, label in (("tile-relay", "VideoTile (relay)"), ("tile-srt", "VideoTile (SRT)")):
+            # (the former default, tile-relay-rtsp, is compared below)
             ours = results.get(f"{mine}-{n}", {}).get("summary", {})
             if not ours:
                 continue

@@ -21,9 +21,11 @@ TITLE = "Time to first frame"
 
 
 def measure_assignments(
-    ctx: BenchContext, url: str, transport: str, gop: int, repeats: int, log_name: str
-) -> dict[str, Any]:
-    """`repeats` assignments of one tile to `url` over `transport`; the summaries of both clocks."""
+    ctx: BenchContext, url: str, transport: str, gop: int, repeats: int, log_name: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """`repeats` assignments of one tile to `url` over `transport`; the summaries of both clocks. `extra`:
+    more wall-app options (the relay's RTMP route)."""
     options = {
         "mode": "ttff",
         "layout": "1x1",
@@ -31,6 +33,8 @@ def measure_assignments(
         "transport": transport,
         "urls": [url],
         "repeats": repeats,
+        "video_codec": "H264",
+        **(extra or {}),
     }
     with WallProcess(options, ctx.work_dir / "logs" / log_name) as wall:
         event = wall.wait_event("ttff", 60 + repeats * 20)

@@ -119,7 +119,7 @@ async def mode_play(wall: Wall, options: dict[str, Any]) -> None:
     transport = Transport(options["transport"])
     tiles = wall.tiles(len(urls))
     for index, (tile, url) in enumerate(zip(tiles, urls, strict=True)):
-        tile.assign(f"bench-{index}", f"Bench {index + 1}", url, transport)
+        tile.assign(f"bench-{index}", f"Bench {index + 1}", url, transport, video_codec=options.get("video_codec"))
     live_after = await wait_live(tiles, float(options.get("live_timeout_s", 25)))
     await asyncio.sleep(float(options.get("settle_s", 1.0)))
     emit("ready", tiles=[tile_report(t, ms) for t, ms in zip(tiles, live_after, strict=True)])
@@ -164,7 +164,7 @@ async def mode_ttff(wall: Wall, options: dict[str, Any]) -> None:
             poll.setInterval(5)
             poll.timeout.connect(look)
             poll.start()
-            tile.assign("bench-ttff", "TTFF", url, transport)
+            tile.assign("bench-ttff", "TTFF", url, transport, video_codec=options.get("video_codec"))
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline:
                 if glass and tile.player.state is PlayerState.LIVE:
@@ -201,6 +201,13 @@ async def main_async(options: dict[str, Any]) -> None:
         from vidstream_desktop.wall.live_player import LivePlayer
 
         LivePlayer.SILENT_CONNECT_TIMEOUT_S = float(options["silent_connect_timeout_s"])
+    if options.get("relay_rtmp_base"):  # what the app's core sets for the embedded server: H.264 over its RTMP
+        from video_streaming.bootstrap import mediamtx_rtmp_route
+        from video_streaming.service import PlaybackUrls
+        from vidstream_desktop.wall.vlc_backend import shared_relays
+
+        urls = PlaybackUrls(rtsp_base=options["relay_rtsp_base"], rtmp_base=options["relay_rtmp_base"])
+        shared_relays().set_rtmp_route(mediamtx_rtmp_route(urls))
     wall = Wall(options.get("layout", "1x1"), tuple(options.get("surface", (640, 360))))  # type: ignore[arg-type]
     await wall.show()
     emit("shown", window={"width": wall.window.width(), "height": wall.window.height()})

@@ -341,6 +341,7 @@ def build_core(
         camera_retry_min_backoff=tuning.camera_retry_min_backoff, clock=clock,
     )  # fmt: skip
     core.setup_problems.extend(site_problems)
+    core.live_rtmp_route = mediamtx_rtmp_route(urls) if embedded_rtmp else None
     if stack is not None and stack.mediamtx is not None:
         server = stack.mediamtx
         core.motion_over_rtmp = True
@@ -466,5 +467,6 @@ def build_onvif_service(timeout: float = 10.0) -> OnvifCameraService:
 
 
 def build_live_relays(ffmpeg: str = "ffmpeg") -> LiveRelays:
-    """The wall's live relays: ffmpeg from the media server's RTSP into a private FIFO per tile."""
+    """The wall's live relays: ffmpeg from the media server's RTSP (H.264: its RTMP, once the core's
+    `live_rtmp_route` is set on them) into a private FIFO per tile."""
     return FFmpegLiveRelays(ffmpeg)

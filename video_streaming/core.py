@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -101,6 +102,9 @@ class VidStreamCore:
         self.sites: dict[str, RemoteSite] = {site.key: site for site in sites or []}
         self.work_dir = work_dir or recordings_dir.parent / "run"
         self.setup_problems: list[str] = []  # found while wiring the core (e.g. a site left out); told at start
+        # The wall's relays read H.264 from the media server's RTMP through this (None: its listener is not
+        # known to be on); see LiveRelays.set_rtmp_route.
+        self.live_rtmp_route: Callable[[str], str | None] | None = None
         self.announcer = Announcer()
         self.alert_listeners = self.announcer.alert_listeners
         self.change_listeners = self.announcer.change_listeners

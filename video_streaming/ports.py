@@ -343,6 +343,11 @@ class LiveRelay(abc.ABC):
 
     @property
     @abc.abstractmethod
+    def source_protocol(self) -> str:
+        """What the relay reads from the media server now: "rtsp" or "rtmp"."""
+
+    @property
+    @abc.abstractmethod
     def pid(self) -> int | None:
         """The relay process while it runs."""
 
@@ -370,6 +375,11 @@ class LiveRelays(abc.ABC):
         """Start relaying `source_url` (which may carry the server's read login); returns at once. Video only
         unless `audio`: a wall of muted tiles needs no sound, and sound must never hold a picture back.
         `video_codec` (the media server's name, e.g. "M-JPEG") picks a container that can carry it."""
+
+    @abc.abstractmethod
+    def set_rtmp_route(self, route: Callable[[str], str | None] | None) -> None:
+        """Relays opened from now on read H.264 from the media server's RTMP where `route` maps their RTSP
+        URL to one (None: every relay reads RTSP)."""
 
     @abc.abstractmethod
     def active(self) -> list[LiveRelay]: ...

@@ -40,7 +40,7 @@ from vidstream_desktop.wall.grid import LAYOUT_ICONS, LAYOUT_ORDER, CameraGrid
 from vidstream_desktop.wall.keyboard import WallKeyboard
 from vidstream_desktop.wall.ptz import PtzBinding
 from vidstream_desktop.wall.tile import VideoTile
-from vidstream_desktop.wall.vlc_backend import Transport, detect_transports
+from vidstream_desktop.wall.vlc_backend import Transport, detect_transports, shared_relays
 
 if TYPE_CHECKING:  # imported at run time only where the browser is attached: a broken install keeps the wall
     from vidstream_desktop.recordings import RecordingsPanel
@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
 
     def attach_core(self, core: VidStreamCore) -> WallController:
         self.core = core
+        shared_relays().set_rtmp_route(core.live_rtmp_route)  # before the first tile opens a relay
         self.wall = WallController(core, self.grid, self.camera_list, self.transports, self.settings, self)
         self.wall.health_changed.connect(self._on_health)
         self.wall.message.connect(lambda text: self.statusBar().showMessage(text, 5000))

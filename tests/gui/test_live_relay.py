@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import httpx
 import pytest
 import qasync
 
@@ -29,13 +30,16 @@ from tests.gui.test_wall import (  # noqa: F401 - themed is a fixture
     themed,
     wait_state,
 )
-from video_streaming.ports import LiveRelay
+from video_streaming.bootstrap import mediamtx_rtmp_route
+from video_streaming.ports import LiveRelay, LiveRelays
 from video_streaming.runtime.mediamtx_server import MediaMTXServer
+from video_streaming.runtime.ports import free_tcp_port
+from video_streaming.service import PlaybackUrls
 from vidstream_desktop.main_window import MainWindow
 from vidstream_desktop.wall.grid import CameraGrid
 from vidstream_desktop.wall.live_player import LivePlayer
 from vidstream_desktop.wall.tile import VideoTile
-from vidstream_desktop.wall.vlc_backend import Transport, detect_transports, wait_for_retired_players
+from vidstream_desktop.wall.vlc_backend import Transport, detect_transports, shared_relays, wait_for_retired_players
 
 pytestmark = pytest.mark.gui
 
@@ -83,16 +87,40 @@ def changes_within(qtbot, tile: VideoTile, seconds: float) -> bool:  # type: ign
     return False
 
 
-def relay_to(tile: VideoTile, mediamtx: MediaMTXServer, path: str) -> None:
-    tile.assign(path, path, mediamtx.endpoints.rtsp_url(path), Transport.RELAY)
+def relay_to(tile: VideoTile, mediamtx: MediaMTXServer, path: str, video_codec: str | None = None) -> None:
+    tile.assign(path, path, mediamtx.endpoints.rtsp_url(path), Transport.RELAY, video_codec=video_codec)
+
+
+@pytest.fixture
+def relays() -> Iterator[LiveRelays]:
+    """The process's relays, with no RTMP route again afterwards (the app sets its core's)."""
+    shared = shared_relays()
+    yield shared
+    shared.set_rtmp_route(None)
+
+
+def route_over_rtmp(relays: LiveRelays, mediamtx: MediaMTXServer) -> None:
+    """What the app's core sets for the embedded server: H.264 from its RTMP listener."""
+    e = mediamtx.endpoints
+    relays.set_rtmp_route(mediamtx_rtmp_route(PlaybackUrls(rtsp_base=e.rtsp_url("").rstrip("/"),
+                                                           rtmp_base=e.rtmp_url("").rstrip("/"))))  # fmt: skip
+
+
+def rtmp_readers(mediamtx: MediaMTXServer) -> list[str]:
+    """The paths of MediaMTX's RTMP connections that read, one entry per connection."""
+    e = mediamtx.endpoints
+    listed = httpx.get(f"{e.api_url}/v3/rtmpconns/list", auth=(e.api_user, e.api_password), timeout=3).json()
+    return [str(conn["path"]) for conn in listed["items"] if conn["state"] == "read"]
 
 
 def test_relay_is_the_default_transport_where_ffmpeg_and_the_plugins_are() -> None:
     assert detect_transports()[0] is Transport.RELAY
 
 
-def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, mediamtx, camera_factory) -> None:  # type: ignore[no-untyped-def]
-    # Two cameras on two loaded cores: every tile still has a relay and a player of its own.
+def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, mediamtx, camera_factory, relays) -> None:  # type: ignore[no-untyped-def]
+    # Two cameras on two loaded cores: every tile still has a relay and a player of its own, reading the
+    # H.264 cameras from MediaMTX's RTMP as the app's wall does.
+    route_over_rtmp(relays, mediamtx)
     camera_factory("cam1", wait=False)
     camera_factory("cam2", wait=False)
     for path in ("cam1", "cam2"):
@@ -100,31 +128,51 @@ def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, media
     tiles = wall16.tiles()
     assert len(tiles) == 16
     for index, tile in enumerate(tiles):
-        relay_to(tile, mediamtx, f"cam{index % 2 + 1}")
+        relay_to(tile, mediamtx, f"cam{index % 2 + 1}", video_codec="H264")
     for tile in tiles:
         wait_state(qtbot, tile, "live", timeout_s=30)
-    relays = [tile.player.relay for tile in tiles]
-    assert all(relay is not None and relay.pid for relay in relays)
-    assert len({relay.player_url for relay in relays if relay is not None}) == 16, "two tiles share a channel"
+    tile_relays = [tile.player.relay for tile in tiles]
+    assert all(relay is not None and relay.pid for relay in tile_relays)
+    assert len({relay.player_url for relay in tile_relays if relay is not None}) == 16, "two tiles share a channel"
+    assert all(relay is not None and relay.source_protocol == "rtmp" for relay in tile_relays)
+    assert sorted(rtmp_readers(mediamtx)) == sorted(["cam1", "cam2"] * 8), "MediaMTX sees 16 RTMP readers"
     # Every tile shows a picture that changes. On two loaded cores a tile can miss its pictures for up to a
     # second (measured at load average 11: the SRT path too; such a tile turns DEGRADED): each gets 3 s.
     frozen = [tile.camera_id for tile in tiles if not changes_within(qtbot, tile, 3.0)]
     assert not frozen, f"tiles never showed a new picture in 3 s: {frozen}"
     # The command line of every relay names no login and no stream address, only the script on a pipe.
-    for relay in relays:
+    for relay in tile_relays:
         assert relay is not None and relay.pid is not None
         argv = Path(f"/proc/{relay.pid}/cmdline").read_bytes().split(b"\0")
-        assert not any(b"rtsp://" in arg for arg in argv), argv
+        assert not any(b"rtsp://" in arg or b"rtmp://" in arg for arg in argv), argv
 
 
-def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall16, mediamtx, camera) -> None:  # type: ignore[no-untyped-def]
+def test_an_h264_tile_whose_rtmp_does_not_start_is_relayed_from_rtsp(qtbot, wall16, mediamtx, camera, relays) -> None:  # type: ignore[no-untyped-def]
+    closed_port = free_tcp_port()  # nothing listens there: the RTMP run ends at once
+    relays.set_rtmp_route(lambda url: f"rtmp://127.0.0.1:{closed_port}/cam1")
     wall16.set_layout("1x1")
     tile = wall16.tiles()[0]
-    relay_to(tile, mediamtx, "cam1")
+    relay_to(tile, mediamtx, "cam1", video_codec="H264")
+    wait_state(qtbot, tile, "live", timeout_s=20)
+    relay = tile.player.relay
+    assert relay is not None and relay.source_protocol == "rtsp"
+    assert relay.runs >= 2, "the RTMP run came first"  # type: ignore[attr-defined]
+    assert changes_within(qtbot, tile, 3.0), "a moving picture from RTSP"
+    assert not rtmp_readers(mediamtx)
+
+
+def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall16, mediamtx, camera, relays) -> None:  # type: ignore[no-untyped-def]
+    route_over_rtmp(relays, mediamtx)
+    wall16.set_layout("1x1")
+    tile = wall16.tiles()[0]
+    relay_to(tile, mediamtx, "cam1", video_codec="H264")
     wait_state(qtbot, tile, "live")
     relay = tile.player.relay
-    assert relay is not None
+    assert relay is not None and relay.source_protocol == "rtmp"
     first_pid, channel = relay.pid, relay.player_url
+    # Long enough for the relay to know that RTMP works for this camera: its drop is then retried over RTMP.
+    held = relay.RTMP_HELD_AFTER_S  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: time.monotonic() - relay.run_started >= held + 0.2, timeout=10_000)  # type: ignore[attr-defined]
 
     camera.stop()
     wait_state(qtbot, tile, "offline", timeout_s=10)
@@ -136,6 +184,8 @@ def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall
     assert tile.player.relay is relay and relay.player_url == channel, "the tile keeps its relay and channel"
     assert relay.pid is not None and relay.pid != first_pid, "the relay's ffmpeg was started again"
     assert first_pid is not None and not alive(first_pid)
+    assert relay.source_protocol == "rtmp", "a camera that dropped is read over RTMP again"
+    assert rtmp_readers(mediamtx) == ["cam1"]
 
 
 def retire_time(tile: VideoTile) -> tuple[float, bool]:
@@ -416,6 +466,10 @@ def test_the_app_plays_over_the_relay_and_its_status_bar_counts_a_degraded_tile(
         [tile] = [t for t in window.grid.tiles() if t.camera_id == camera_id]
         await until(lambda: tile.state == "live", 20, "the tile goes live")
         assert tile.transport is Transport.RELAY and tile.bar.transport_label.text() == "RELAY"
+        # The embedded server's H.264 camera (with AAC sound, muted) is relayed from its RTMP.
+        assert tile.player.relay is not None and tile.player.relay.source_protocol == "rtmp"
+        path = core.streams[camera_id].path_name
+        assert path in await asyncio.to_thread(rtmp_readers, mediamtx)
         await wall.refresh_health()
         assert not window.health_bar.degraded.isVisible()
         await asyncio.sleep(LivePlayer.JUDGE_AFTER_LIVE_S + 0.5)

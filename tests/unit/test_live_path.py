@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from video_streaming.adapters.ffmpeg import input_script
-from video_streaming.adapters.live_relay import MPEG_TS, relay_argv, relay_format, source_options, uncarried_mjpeg
+from video_streaming.adapters.ffmpeg import input_script, transport_options
+from video_streaming.adapters.live_relay import (
+    MPEG_TS,
+    relay_argv,
+    relay_format,
+    source_options,
+    uncarried_mjpeg,
+    use_rtmp,
+)
 from video_streaming.live_transports import carries
 from vidstream_desktop.wall.live_health import StatsSample, judge
 
@@ -28,6 +35,26 @@ def test_a_video_only_relay_sets_up_the_video_track_alone() -> None:
     assert "option allowed_media_types video" in script  # one track: no step at the first RTCP report
     assert "allowed_media_types" not in source_options(audio=True)
     assert "-allowed_media_types" not in relay_argv("ffmpeg", 7)  # the concat demuxer would refuse it
+
+
+def test_muted_h264_relays_read_rtmp_and_everything_else_rtsp() -> None:
+    assert use_rtmp(audio=False, video_codec="H264")
+    assert not use_rtmp(audio=True, video_codec="H264")  # sound: every audio codec arrives over RTSP
+    for codec in ("H265", "M-JPEG", None):  # ffmpeg 5.1 reads no H.265 from FLV; unknown: RTSP, which reads all
+        assert not use_rtmp(audio=False, video_codec=codec)
+
+
+def test_an_rtmp_relay_keeps_its_probed_key_frame_and_its_login_off_the_command_line() -> None:
+    url = "rtmp://127.0.0.1:1935/cam?user=reader&pass=secret"
+    argv = relay_argv("ffmpeg", 7, source_url=url)
+    assert "rtmp" in argv[argv.index("-protocol_whitelist") + 1].split(",")
+    assert "secret" not in " ".join(argv) and "rtmp://" not in " ".join(argv)
+    options = source_options(audio=False, source_url=url)
+    assert "nobuffer" not in options  # it would drop the key frame read while probing (one GOP later)
+    assert options[options.index("-fpsprobesize") + 1] == "0"
+    assert "-allowed_media_types" not in options  # an RTSP option
+    script = input_script(url, options, transport_options(url)).decode()
+    assert "rtsp_transport" not in script and "option rw_timeout" in script
 
 
 def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:

@@ -29,7 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from video_streaming.adapters.ffmpeg import FAST_PROBE, SCRIPT_PROTOCOLS, input_script
+from video_streaming.adapters.ffmpeg import (
+    FAST_PROBE,
+    READER_PROTOCOLS,
+    SCRIPT_PROTOCOLS,
+    input_script,
+    is_rtmp,
+    transport_options,
+)
+from video_streaming.adapters.recorder_codecs import RtmpRoute
 from video_streaming.adapters.relay_channel import RelayChannel, private_channel_folder, remove_channel_folder
 from video_streaming.domain.camera import mask_url
 from video_streaming.ports import LiveRelay, LiveRelays, RelayState, RelayStatus
@@ -65,17 +73,35 @@ WITH_AUDIO: tuple[str, ...] = (
 # need not look at the stream first (~0.15 s sooner, measured as the first byte out). Sound is encoded, and
 # its encoder wants the decoded format: the recorder's short probe.
 VIDEO_PROBE: tuple[str, ...] = ("-fflags", "nobuffer", "-analyzeduration", "0", "-probesize", "32")
+# Over RTMP the first FLV tag names the codec and carries its parameters, and the first picture is a key
+# frame (MediaMTX starts a reader at one). `nobuffer` would throw away the packets read while probing, which
+# over FLV is that key frame: the first picture then came a whole key-frame interval later (1.9 s against
+# 0.5 s median, 12 starts at a 1 s GOP). No frame-rate guess (`fpsprobesize 0`): it waits for frames.
+RTMP_VIDEO_PROBE: tuple[str, ...] = ("-analyzeduration", "0", "-probesize", "32", "-fpsprobesize", "0")
 
 
-def relay_probe(audio: bool) -> list[str]:
+def relay_probe(audio: bool, source_url: str = "") -> list[str]:
+    if is_rtmp(source_url):
+        return list(RTMP_VIDEO_PROBE)
     return list(FAST_PROBE if audio else VIDEO_PROBE)
 
 
-def source_options(audio: bool) -> list[str]:
-    """The RTSP input's options, in the script. A video-only relay sets up the video track alone: with two
+def source_options(audio: bool, source_url: str = "") -> list[str]:
+    """The input's options, in the script. A video-only RTSP relay sets up the video track alone: with two
     tracks ffmpeg times each from its own first packet until the first RTCP report, then steps the video
-    by up to ~1 s (measured by the recorder), which libvlc showed as a picture frozen that long."""
+    by up to ~1 s (measured by the recorder), which libvlc showed as a picture frozen that long. RTMP times
+    every track from one clock and needs no such care."""
+    if is_rtmp(source_url):
+        return relay_probe(audio, source_url)
     return relay_probe(audio) + ([] if audio else ["-allowed_media_types", "video"])
+
+
+def use_rtmp(audio: bool, video_codec: str | None) -> bool:
+    """Which relays read the media server's RTMP instead of its RTSP: H.264 without sound. ffmpeg's RTP
+    H.264 depacketizer holds each frame until the next one begins (one frame interval, 40 ms at 25 fps);
+    RTMP delivers whole frames (`python -m bench latency`, README). ffmpeg 5.1 reads no H.265, G.711 or
+    Opus from RTMP, and a relay with sound keeps RTSP, where every audio codec arrives."""
+    return not audio and video_codec == "H264"
 
 
 @dataclass(frozen=True)
@@ -108,14 +134,18 @@ def uncarried_mjpeg(line: str) -> bool:
     return "codec mjpeg" in line and "private data stream" in line
 
 
-def relay_argv(ffmpeg: str, script_fd: int, audio: bool = False, fmt: RelayFormat = MPEG_TS) -> list[str]:
-    """ffmpeg's command line: the source comes from the script on `script_fd` (see `input_script`), the
-    output goes to stdout (the channel's FIFO). Sound only where the container has room for it."""
+def relay_argv(
+    ffmpeg: str, script_fd: int, audio: bool = False, fmt: RelayFormat = MPEG_TS, source_url: str = ""
+) -> list[str]:
+    """ffmpeg's command line: the source (`source_url`) comes from the script on `script_fd` (see
+    `input_script`), the output goes to stdout (the channel's FIFO). Sound only where the container has room
+    for it."""
     audio = audio and fmt.carries_audio
+    protocols = READER_PROTOCOLS if is_rtmp(source_url) else SCRIPT_PROTOCOLS
     return [
         ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
-        *relay_probe(audio),
-        "-f", "concat", "-safe", "0", "-protocol_whitelist", SCRIPT_PROTOCOLS, "-i", f"/dev/fd/{script_fd}",
+        *relay_probe(audio, source_url),
+        "-f", "concat", "-safe", "0", "-protocol_whitelist", protocols, "-i", f"/dev/fd/{script_fd}",
         *(WITH_AUDIO if audio else VIDEO_ONLY), *fmt.output, RELAY_DESTINATION,
     ]  # fmt: skip
 
@@ -130,13 +160,19 @@ class FFmpegLiveRelay(LiveRelay):
     BACKOFF_INITIAL_S = 0.5
     BACKOFF_MAX_S = 8.0
     STABLE_AFTER_S = 10.0  # a run this long was a working relay: the next failure starts the back-off afresh
+    # An RTMP run this long worked (one that cannot work ends within a second: nothing listens, the path is not
+    # ready, ffmpeg cannot read the codec): from then on a failure is the camera's, and RTMP is kept.
+    RTMP_HELD_AFTER_S = 3.0
 
     def __init__(
         self, ffmpeg: str, source_url: str, folder: Path, on_status: StatusListener | None = None,
-        audio: bool = False, fmt: RelayFormat = MPEG_TS,
+        audio: bool = False, fmt: RelayFormat = MPEG_TS, fallback_url: str | None = None,
     ) -> None:  # fmt: skip
+        """`fallback_url`: where to read from when `source_url` (the media server's RTMP) fails to start."""
         self._ffmpeg = ffmpeg
         self._source_url = source_url
+        self._fallback_url = fallback_url
+        self.run_started: float | None = None  # time.monotonic() at the current run's start
         self.audio = audio and fmt.carries_audio
         self._format = fmt
         self.container = fmt.container
@@ -193,6 +229,10 @@ class FFmpegLiveRelay(LiveRelay):
         return self._status
 
     @property
+    def source_protocol(self) -> str:
+        return self._source_url.split(":", 1)[0].lower()
+
+    @property
     def pid(self) -> int | None:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
@@ -237,9 +277,19 @@ class FFmpegLiveRelay(LiveRelay):
                 if self._restart_at_once:
                     self._restart_at_once = False
                     continue
-                if time.monotonic() - started > self.STABLE_AFTER_S:
+                lasted = time.monotonic() - started
+                if lasted > self.STABLE_AFTER_S:
                     backoff = self.BACKOFF_INITIAL_S
                 reason = mask_url(tail[-1]) if tail else "ffmpeg exited"
+                if self._fallback_url is not None:
+                    if lasted >= self.RTMP_HELD_AFTER_S:
+                        self._fallback_url = None  # RTMP works for this camera: a drop is retried over RTMP
+                    else:
+                        # RTMP that does not hold (a listener that is off, a codec ffmpeg cannot read from FLV,
+                        # a camera that is down): RTSP from now on, at once, with RTSP's reasons.
+                        log.info("%s: RTMP ended (%s); reading RTSP from now on", self.name, reason)
+                        self._source_url, self._fallback_url = self._fallback_url, None
+                        continue
                 log.debug("%s exited (%s); again in %.1f s", self.name, reason, backoff)
                 self._set_status(RelayStatus(RelayState.RESTARTING, reason, self.runs, backoff))
                 if self._closing.wait(backoff):
@@ -258,7 +308,8 @@ class FFmpegLiveRelay(LiveRelay):
         """Run ffmpeg until it exits; its last lines of stderr. None when it cannot be started at all."""
         script_fd, writer = os.pipe()
         try:
-            os.write(writer, input_script(self._source_url, source_options(self.audio)))
+            url = self._source_url
+            os.write(writer, input_script(url, source_options(self.audio, url), transport_options(url)))
             os.close(writer)  # a few hundred bytes: far below a pipe's buffer, and ffmpeg sees the end
             with self._lock:
                 if self._closing.is_set():
@@ -269,7 +320,7 @@ class FFmpegLiveRelay(LiveRelay):
                     self._run_read = self._channel.players > 0
                     self._run_dropped_mark = self._channel.dropped_bytes
                     self._process = subprocess.Popen(  # noqa: S603 - argv is a list built here, no shell
-                        relay_argv(self._ffmpeg, script_fd, self.audio, self._format),
+                        relay_argv(self._ffmpeg, script_fd, self.audio, self._format, url),
                         pass_fds=(script_fd,),
                         stdin=subprocess.DEVNULL,
                         stdout=self._channel.write_fd,
@@ -285,6 +336,7 @@ class FFmpegLiveRelay(LiveRelay):
             os.close(script_fd)
         process = self._process
         self.runs += 1
+        self.run_started = time.monotonic()
         self._set_status(RelayStatus(RelayState.RUNNING, "", self.runs - 1))
         tail: deque[str] = deque(maxlen=8)
         assert process.stderr is not None
@@ -304,8 +356,11 @@ class FFmpegLiveRelay(LiveRelay):
 class FFmpegLiveRelays(LiveRelays):
     """The wall's relays (the `LiveRelays` port): one per visible tile, all ended by `close_all`."""
 
-    def __init__(self, ffmpeg: str = "ffmpeg") -> None:
+    def __init__(self, ffmpeg: str = "ffmpeg", rtmp_route: RtmpRoute | None = None) -> None:
+        """`rtmp_route`: the media server's RTSP URL of a path -> the same path over its RTMP, None where the
+        server's RTMP listener is not known to be on (then every relay reads RTSP)."""
         self._ffmpeg = shutil.which(ffmpeg) or ""
+        self.rtmp_route = rtmp_route
         self._relays: set[FFmpegLiveRelay] = set()
         self._lock = threading.Lock()
         self._folder: Path | None = None  # the FIFOs' 0700 folder, made with the first relay
@@ -320,16 +375,25 @@ class FFmpegLiveRelays(LiveRelays):
         video_codec: str | None = None,
     ) -> LiveRelay:  # fmt: skip
         """Start relaying `source_url` (rtsp://, the read login may be in it) into a fresh private channel, in a
-        container that carries `video_codec`."""
+        container that carries `video_codec`; from the server's RTMP where `use_rtmp` says so."""
         if not self.available:
             raise FileNotFoundError("ffmpeg was not found: the live relay needs it")
+        read_url, fallback = source_url, None
+        if self.rtmp_route is not None and use_rtmp(audio, video_codec):
+            rtmp_url = self.rtmp_route(source_url)
+            if rtmp_url:
+                read_url, fallback = rtmp_url, source_url
         with self._lock:
             if self._folder is None or not self._folder.is_dir():
                 self._folder = private_channel_folder()
-            relay = FFmpegLiveRelay(self._ffmpeg, source_url, self._folder, on_status, audio, relay_format(video_codec))
+            relay = FFmpegLiveRelay(self._ffmpeg, read_url, self._folder, on_status, audio, relay_format(video_codec),
+                                    fallback_url=fallback)  # fmt: skip
             self._relays = {r for r in self._relays if not r.closed}
             self._relays.add(relay)
         return relay
+
+    def set_rtmp_route(self, route: RtmpRoute | None) -> None:
+        self.rtmp_route = route
 
     def active(self) -> list[LiveRelay]:
         with self._lock:
