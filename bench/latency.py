@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import layout_switch
 from bench.barcode import FPS, BarcodeCamera, VideoRect, fit_rect
 from bench.common import BenchContext, CpuMeter, find_x_server_pid, mediamtx_server, ratio, summary, wait_path_ready
 from bench.grabber import capture, wait_decodable
@@ -257,6 +258,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     min_frames = 150 if ctx.quick else 300
     variants = plan(ctx.quick, transports)
     results: dict[str, Any] = {}
+    switch: dict[str, Any] | None = None
     geometry: dict[int, list[Rect]] = {}
     work = ctx.tmp("latency")
     with mediamtx_server(work) as server:
@@ -291,6 +293,10 @@ def run(ctx: BenchContext) -> dict[str, Any]:
                 first_picture[transport] = run_data
                 g = run_data["glass_ttff"]
                 ctx.say(f"  on glass: p50 {g['median']:.0f} ms, p95 {g['p95']:.0f} ms, n={g['n']}")
+            if "relay" in transports:
+                layout, surface = LAYOUTS[16]
+                switch = layout_switch.measure(ctx, stream_url(server.endpoints, "relay"), layout, surface,
+                                               relay_route_options(server.endpoints))  # fmt: skip
     ratios: dict[str, Any] = {}
     names = {
         "cvlc-100": "cvlc caching 100 (SRT)",
@@ -326,6 +332,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
         "variants": results,
         "ratios": ratios,
         "first_picture": first_picture,
+        "layout_switch": switch,
         "target": {
             "p95_ms_at_16_tiles_default_transport": 120,
             "p50_ms_at_16_tiles": 110,
@@ -389,6 +396,7 @@ def report(data: dict[str, Any], plots: Path) -> str:
             g = run_data["glass_ttff"]
             lines.append(f"| {transport} | {g['n']} | {_f(g['median'])} | {_f(g['p95'])} | {_f(g['max'])} | "
                          f"{run_data.get('failed', '–')} |")  # fmt: skip
+        lines += layout_switch.report_lines(data.get("layout_switch"))
         lines.append("")
     load = (data.get("parameters") or {}).get("load_average_before")
     if load:

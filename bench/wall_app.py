@@ -9,6 +9,8 @@ Modes:
         until the first barcode is readable on screen (with that frame's number, to split the keyframe
         wait from the pipeline)
   ui    event-loop heartbeat lateness under load conditions (tiles playing, S3 uploads running)
+  switch  N tiles live, then K times: the layout switched to 1x1 and back; per switch, the time until each
+        tile shows a picture encoded after the switch back (VideoTile.WARM_S from the options)
 """
 
 from __future__ import annotations
@@ -189,6 +191,41 @@ async def mode_ttff(wall: Wall, options: dict[str, Any]) -> None:
     emit("ttff", results=results, geometry=geometry)
 
 
+async def mode_switch(wall: Wall, options: dict[str, Any]) -> None:
+    urls, transport, layout = options["urls"], Transport(options["transport"]), options["layout"]
+    tiles = wall.tiles(len(urls))
+    for index, (tile, url) in enumerate(zip(tiles, urls, strict=True)):
+        tile.assign(f"bench-{index}", f"Bench {index + 1}", url, transport, video_codec=options.get("video_codec"))
+    await wait_live(tiles, 30)
+    await asyncio.sleep(1.0)
+    samplers = [BandSampler(fit_rect(**Wall.geometry(tile))) for tile in tiles]
+    VideoTile.WARM_S = float(options["warm_s"])
+    grabber = XGrabber()
+    trials = []
+    try:
+        for _ in range(int(options["repeats"])):
+            wall.grid.set_layout("1x1")
+            await asyncio.sleep(float(options["away_s"]))
+            back_code = int(time.time() * 1000) % (1 << 24)  # the barcode's clock: encode wall ms mod 2^24
+            back = time.monotonic()
+            wall.grid.set_layout(layout)
+            fresh: list[float | None] = [None] * len(tiles)
+            while time.monotonic() - back < 10 and None in fresh:
+                for index, sampler in enumerate(samplers):
+                    if fresh[index] is None:
+                        decoded = sampler.decode(grabber.grab_bgrx(sampler.x, sampler.y, sampler.width, sampler.height))
+                        if decoded is not None and (decoded[0] - back_code) % (1 << 24) < (1 << 23):
+                            fresh[index] = (time.monotonic() - back) * 1000
+                await asyncio.sleep(0.005)
+            done = [ms for ms in fresh if ms is not None]
+            trials.append({"tiles_ms": fresh, "all_ms": max(done) if len(done) == len(fresh) else None})
+            await wait_live(tiles, 30)
+            await asyncio.sleep(1.0)
+    finally:
+        grabber.close()
+    emit("switch", trials=trials)
+
+
 async def mode_ui(wall: Wall, options: dict[str, Any]) -> None:
     from bench.ui_load import run_conditions
 
@@ -219,6 +256,8 @@ async def main_async(options: dict[str, Any]) -> None:
             await mode_ttff(wall, options)
         elif mode == "ui":
             await mode_ui(wall, options)
+        elif mode == "switch":
+            await mode_switch(wall, options)
         else:
             raise ValueError(f"unknown mode {mode}")
     finally:

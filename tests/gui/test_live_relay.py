@@ -147,6 +147,43 @@ def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, media
         assert not any(b"rtsp://" in arg or b"rtmp://" in arg for arg in argv), argv
 
 
+def test_a_layout_switched_away_and_back_shows_every_tile_at_once_then_lets_hidden_ones_go(  # type: ignore[no-untyped-def]
+    qtbot, wall16, mediamtx, camera_factory, relays, monkeypatch,
+) -> None:  # fmt: skip
+    route_over_rtmp(relays, mediamtx)
+    camera_factory("cam1", wait=False)
+    camera_factory("cam2", wait=False)
+    for path in ("cam1", "cam2"):
+        wait_path_ready(mediamtx, path)
+    tiles = wall16.tiles()
+    for index, tile in enumerate(tiles):
+        relay_to(tile, mediamtx, f"cam{index % 2 + 1}", video_codec="H264")
+    for tile in tiles:
+        wait_state(qtbot, tile, "live", timeout_s=30)
+    pids = [tile.player.relay.pid for tile in tiles]
+
+    wall16.set_layout("1x1")
+    hidden = tiles[1:]
+    assert all(tile.warm and not tile.isVisible() for tile in hidden), "hidden tiles keep their streams"
+    wall16.set_layout("4x4")
+    # Back at once: the same players and relays, live, no reconnect, each picture moving.
+    assert [tile.state for tile in tiles] == ["live"] * 16
+    assert [tile.player.relay.pid for tile in tiles] == pids
+    assert not any(tile.warm for tile in tiles)
+    frozen = [tile.camera_id for tile in tiles if not changes_within(qtbot, tile, 3.0)]
+    assert not frozen, f"tiles shown again without a new picture in 3 s: {frozen}"
+
+    # Hidden for longer than WARM_S: the stream goes (no decoding for what nobody sees), the camera stays.
+    monkeypatch.setattr(VideoTile, "WARM_S", 0.5)
+    wall16.set_layout("1x1")
+    qtbot.waitUntil(lambda: all(t.player.relay is None and not t.warm for t in hidden), timeout=10_000)
+    assert [tile.camera_id for tile in hidden] == [f"cam{index % 2 + 1}" for index in range(1, 16)]
+    assert tiles[0].state == "live" and tiles[0].player.relay.pid == pids[0]
+    wall16.set_layout("4x4")
+    for tile in tiles:
+        wait_state(qtbot, tile, "live", timeout_s=30)
+
+
 def test_an_h264_tile_whose_rtmp_does_not_start_is_relayed_from_rtsp(qtbot, wall16, mediamtx, camera, relays) -> None:  # type: ignore[no-untyped-def]
     closed_port = free_tcp_port()  # nothing listens there: the RTMP run ends at once
     relays.set_rtmp_route(lambda url: f"rtmp://127.0.0.1:{closed_port}/cam1")

@@ -185,14 +185,19 @@ def test_layout_switch_keeps_tiles_players_and_streams(qtbot, grid, mediamtx, ca
         assert_moving_picture(qtbot, tile)
 
 
-def test_shrinking_layout_parks_streams_and_growing_restores_them(qtbot, grid, mediamtx, camera_factory) -> None:  # type: ignore[no-untyped-def]
+def test_shrinking_layout_parks_streams_and_growing_restores_them(  # type: ignore[no-untyped-def]
+    qtbot, grid, mediamtx, camera_factory, monkeypatch,
+) -> None:  # fmt: skip
     start_cameras(mediamtx, camera_factory, 2)
     tiles = assign_cameras(grid, mediamtx, 2)
     for tile in tiles:
         wait_state(qtbot, tile, "live")
+    monkeypatch.setattr(VideoTile, "WARM_S", 0.3)
     grid.set_layout("1x1")
     assert grid.tiles() == tiles[:1]
-    assert tiles[1].state == "stopped" and not tiles[1].isVisible()
+    assert tiles[1].warm and not tiles[1].isVisible(), "parked warm first (a switch back is instant)"
+    wait_state(qtbot, tiles[1], "stopped", timeout_s=5)  # then no decoding for a tile nobody sees
+    assert not tiles[1].warm
     assert tiles[1].camera_id == "cam2", "the parked tile forgot its camera"
     grid.set_layout("2x2")
     wait_state(qtbot, tiles[1], "live")

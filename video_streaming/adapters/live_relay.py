@@ -1,10 +1,11 @@
-"""Live relay into a local player: ffmpeg `-c copy` from the media server's RTSP (interleaved over TCP) to
-MPEG-TS in a private FIFO that one player reads (relay_channel: no other local account can open it, and the
-relay opens no socket but its RTSP connection). One relay per visible tile.
+"""Live relay into a local player: ffmpeg `-c copy` from the media server's RTMP (H.264, see `use_rtmp`) or its
+RTSP (interleaved over TCP) to MPEG-TS in a private FIFO that one player reads (relay_channel: no other local
+account can open it, and the relay opens no socket but its connection to the server). One relay per visible
+tile.
 
 Why a relay: Debian's libvlc has no RTSP client, and MediaMTX's SRT listener adds a fixed 120 ms of SRT
 latency plus a PCR 100 ms behind the DTS. Measured with `python -m bench latency` (640x360@25 H.264):
-the relayed tile is ~115 ms glass-to-glass against ~330 ms over SRT (README, "Measured").
+the relayed tile is ~80 ms glass-to-glass over RTMP, ~120 ms over RTSP, ~330 ms over SRT (README, "Measured").
 
 Each relay is supervised on a thread of its own: ffmpeg is restarted with back-off when it exits (a camera
 that drops and returns), killed at once when its tile lets go of it, and sent SIGTERM by the kernel if the

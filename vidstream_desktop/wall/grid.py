@@ -190,7 +190,7 @@ class CameraGrid(QWidget):
             in_layout = tile in shown
             visible = in_layout and (self._maximized is None or tile is self._maximized)
             if not in_layout:
-                tile.suspend()  # out of the layout: no decoding, but the camera stays assigned
+                tile.suspend(warm=True)  # out of the layout: decoding stops after WARM_S; the camera stays assigned
             tile.setVisible(visible)
             if in_layout:
                 tile.resume()

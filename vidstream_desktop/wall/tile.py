@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QDragMoveEvent, QDropEvent, QEnterEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -75,6 +75,10 @@ class VideoTile(QFrame):
         self._setting_up = False  # shown as connecting while the core provisions the stream (no player yet)
         self._problem: str | None = None  # a reason known from elsewhere, shown while not live
         self._in_place: QWidget | None = None  # shown instead of the live picture (instant replay)
+        # A tile the layout stops showing keeps playing, hidden, for WARM_S (see suspend).
+        self._cool_down = QTimer(self)
+        self._cool_down.setSingleShot(True)
+        self._cool_down.timeout.connect(self._stop_hidden)
 
         self.surface = VideoSurface(self)
         self.bar = TileInfoBar(self)
@@ -155,6 +159,7 @@ class VideoTile(QFrame):
         media server names it, None when not known) lets the relay pick a container that carries it."""
         if camera_id != self._camera_id:
             self.zoom.reset()
+        self._cool_down.stop()
         self.back_to_live(resume=False)  # a new stream for the tile: it shows it live
         self._camera_id, self._camera_name = camera_id, name
         self._url, self._transport, self._caching_ms = url, Transport(transport), caching_ms
@@ -177,6 +182,7 @@ class VideoTile(QFrame):
         self._show_state(PlayerState.CONNECTING.value, self.tr("setting up the stream"))
 
     def clear(self) -> None:
+        self._cool_down.stop()
         self.back_to_live(resume=False)
         self._setting_up = False
         self.set_motion(False)
@@ -191,12 +197,35 @@ class VideoTile(QFrame):
         self.set_recording(False)
         self._show_state(PlayerState.STOPPED.value, "")
 
-    def suspend(self) -> None:
-        """Stop the stream but keep the assignment, for a tile the layout does not show."""
+    # How long a tile the layout no longer shows keeps its stream. Each new stream's first picture waits for
+    # the camera's next key frame and for the relay to start (0.3-1.2 s at a 1 s key-frame interval): a
+    # layout switched away and back within this time shows every tile at once, for the CPU of decoding the
+    # hidden tiles meanwhile (as a maximised tile's neighbours do).
+    WARM_S = 30.0
+
+    def suspend(self, warm: bool = False) -> None:
+        """Stop the stream but keep the assignment, for a tile the layout does not show. `warm`: only after
+        WARM_S, unless the tile is shown again before."""
+        if warm and self._camera_id and self.player.state is not PlayerState.STOPPED:
+            if not self._cool_down.isActive():
+                self._cool_down.start(int(self.WARM_S * 1000))
+            return
+        self._cool_down.stop()
         self.player.stop()
 
+    def _stop_hidden(self) -> None:
+        if not self.isVisible():  # shown again meanwhile: resume() stopped the timer; this is a late shot
+            self.player.stop()
+
+    @property
+    def warm(self) -> bool:
+        """Hidden by the layout and still playing (until WARM_S has passed)."""
+        return self._cool_down.isActive()
+
     def resume(self) -> None:
-        """Reconnect a suspended tile to its camera (not while it replays: it goes live when that ends)."""
+        """Reconnect a suspended tile to its camera (not while it replays: it goes live when that ends). A
+        warm one is still playing: nothing to do."""
+        self._cool_down.stop()
         if self._in_place is not None:
             return
         if self._camera_id and self._transport is not None and self.player.state is PlayerState.STOPPED:

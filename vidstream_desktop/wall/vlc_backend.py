@@ -51,9 +51,10 @@ class Transport(StrEnum):
         return "rtsp" if self is Transport.RELAY else self.value
 
 
-# The relay first: ~115 ms glass-to-glass against ~330 ms over SRT (MediaMTX's SRT listener adds 120 ms
+# The relay first: ~80-120 ms glass-to-glass against ~330 ms over SRT (MediaMTX's SRT listener adds 120 ms
 # of SRT latency and a PCR 100 ms behind; `python -m bench latency`). SRT's delay is steady, VLC's RTSP
-# demux adds a fixed ~250 ms, RTMP through libavformat stays seconds behind and HLS is seconds by design.
+# demux adds a fixed ~250 ms, libvlc's own RTMP (through libavformat) stays seconds behind and HLS is seconds
+# by design.
 DEFAULT_ORDER: tuple[Transport, ...] = (Transport.RELAY, Transport.SRT, Transport.RTSP, Transport.RTMP, Transport.HLS)
 
 # Every plugin a transport needs, by file stem (libvlc's module file names are the same on all platforms).
