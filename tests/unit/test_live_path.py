@@ -55,6 +55,7 @@ def test_an_rtmp_relay_keeps_its_probed_key_frame_and_its_login_off_the_command_
     assert "-allowed_media_types" not in options  # an RTSP option
     script = input_script(url, options, transport_options(url)).decode()
     assert "rtsp_transport" not in script and "option rw_timeout" in script
+    assert "option tcp_nodelay 1" in script  # or the handshake waits out delayed ACKs (~130 ms)
 
 
 def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:

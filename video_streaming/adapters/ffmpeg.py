@@ -110,7 +110,9 @@ FULL_PROBE = ["-fflags", "nobuffer", "-analyzeduration", "3000000", "-probesize"
 
 RTSP_INPUT = ["-rtsp_transport", "tcp", "-timeout", "5000000"]  # 5 s socket timeout: a dead source ends ffmpeg
 # RTMP's own `timeout` means "listen for a connection": a dead source is ended by the generic I/O timeout.
-RTMP_INPUT = ["-rw_timeout", "5000000"]
+# `tcp_nodelay`: the RTMP handshake's small writes otherwise wait out delayed ACKs. Measured spawn -> MediaMTX
+# lists the reader: 191 ms median without, 59 ms with (12 tries each; RTSP: 61 ms).
+RTMP_INPUT = ["-rw_timeout", "5000000", "-tcp_nodelay", "1"]
 # What a credentialled input may use: the script (read as a file from /dev/fd) and the RTSP stack.
 SCRIPT_PROTOCOLS = "file,rtsp,rtsps,rtp,srtp,tcp,udp,tls"
 READER_PROTOCOLS = SCRIPT_PROTOCOLS + ",rtmp"  # the app's own readers of MediaMTX also read its RTMP
