@@ -481,9 +481,9 @@ def findings(data: dict[str, Any]) -> str:
         out.append(line)
         out.append(
             "- So no caching setting of the tile can reach 150 ms over SRT from this MediaMTX: caching 0 "
-            f"would still leave the ~{ff_srt:.0f} ms ffplay sees. Paths that could: reading RTSP with a player "
-            "that has an RTSP client (Debian's libvlc has none; libavformat has one, as the tuned ffplay "
-            "shows), or an SRT latency option on MediaMTX's side. Neither is measured here as a tile."
+            f"would still leave the ~{ff_srt:.0f} ms ffplay sees. Hence the relay: libavformat reads MediaMTX "
+            "(RTMP for H.264, whole frames; RTSP otherwise, whose depacketizer holds each frame until the next "
+            "begins) and hands libvlc MPEG-TS through a private FIFO (tile-relay and tile-relay-rtsp rows)."
         )
     ff4 = s("ffplay-rtsp-4")
     if ff_rtsp is not None and ff4 is not None and abs(ff4 - ff_rtsp) > 25:
