@@ -109,7 +109,7 @@ def stream_url(endpoints: Any, transport: str) -> str:
         return str(endpoints.rtmp_url(PATH))
     if transport == "hls":
         return str(endpoints.hls_url(PATH))
-    return str(endpoints.rtsp_url(PATH))  # rtsp, and the relay (which reads RTSP)
+    return str(endpoints.rtsp_url(PATH))  # rtsp, and the relay (given RTSP; its route turns H.264 to RTMP)
 
 
 def relay_route_options(endpoints: Any) -> dict[str, str]:
@@ -171,6 +171,12 @@ def measure(
                 name = variant.key.removeprefix("tile-").removesuffix("-16")  # relay, relay-rtsp, srt
                 save_screen(ctx.results_dir / f"latency_wall_16_{name}.png", rects)
             relays = [t["relay_pid"] for t in tiles if t.get("relay_pid")]
+            # What each relay read: a relay that fell back to RTSP would otherwise be counted as RTMP's.
+            result["relays_read"] = sorted({str(t.get("relay_reads")) for t in tiles if t.get("relay_reads")})
+            if variant.transport == "relay":
+                expected = "rtmp" if variant.relay_over_rtmp else "rtsp"
+                if result["relays_read"] != [expected]:
+                    result["status"] = f"relays read {result['relays_read']}, not {expected}"
             # A degraded or stalled tile has a picture too: the grabber measures what it shows.
             live = [t["state"] in ("live", "degraded", "stalled") for t in tiles]
             result.update(_capture(rects, [wall.pid], x_server, min_frames, live=live, relays=relays))
@@ -339,6 +345,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             "p95_ms_at_1_tile": 110,
             "first_picture_median_ms": 500,
             "first_picture_p95_ms": 800,
+            "layout_switch_every_tile_ms": 1000,  # 16 tiles away and back: every one moving again within 1 s
         },
     }
 

@@ -103,6 +103,7 @@ def tile_report(tile: VideoTile, live_after_ms: float | None = None) -> dict[str
         "ttff_ms": tile.player.time_to_first_frame_ms,
         "connections": tile.player.connection_count,
         "relay_pid": tile.player.relay.pid if tile.player.relay is not None else None,
+        "relay_reads": tile.player.relay.source_protocol if tile.player.relay is not None else None,
         **_picture_counts(tile),
     }
 

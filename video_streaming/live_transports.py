@@ -8,8 +8,8 @@ from video_streaming.domain.codecs import VIDEO_CODECS
 
 # Reading protocol -> the video codecs MediaMTX sends over it. RTSP: every codec.
 VIDEO_BY_TRANSPORT: dict[str, frozenset[str]] = {
-    # The wall's relay reads RTSP and muxes MPEG-TS (ffmpeg 5's MPEG-TS muxer: no M-JPEG, AV1 or VP9), or
-    # multipart JPEG for an M-JPEG camera (adapters/live_relay.py, relay_format).
+    # The wall's relay reads RTSP (a muted H.264 tile: RTMP) and muxes MPEG-TS (ffmpeg 5's MPEG-TS muxer: no
+    # M-JPEG, AV1 or VP9), or multipart JPEG for an M-JPEG camera (adapters/live_relay.py, relay_format).
     "relay": frozenset({"H265", "H264", "MPEG-4 Video", "MPEG-1/2 Video", "M-JPEG"}),
     "srt": frozenset({"H265", "H264", "MPEG-4 Video", "MPEG-1/2 Video"}),
     "rtmp": frozenset({"H264", "H265", "AV1", "VP9"}),

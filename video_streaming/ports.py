@@ -361,7 +361,7 @@ class LiveRelay(abc.ABC):
 
 
 class LiveRelays(abc.ABC):
-    """Relays for the wall's players: one per visible tile (see adapters/live_relay.py)."""
+    """Relays for the wall's players: one per playing tile (see adapters/live_relay.py)."""
 
     @property
     @abc.abstractmethod

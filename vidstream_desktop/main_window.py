@@ -441,6 +441,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.monitors.shut_all()
+        shared_relays().set_rtmp_route(None)  # the core's server goes with this window
         if self.bookmarks is not None:
             self.bookmarks.close()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -1,11 +1,12 @@
-"""The wall's default live path: MediaMTX's RTSP through one supervised ffmpeg relay per tile to libvlc through
-a private FIFO. Real MediaMTX, ffmpeg and libvlc under Xvfb: pixels on screen, a camera that drops and
+"""The wall's default live path: MediaMTX's RTMP (H.264) or RTSP through one supervised ffmpeg relay per tile to
+libvlc through a private FIFO. Real MediaMTX, ffmpeg and libvlc under Xvfb: pixels on screen, a camera that drops and
 returns, retiring tiles, a killed app, and the DEGRADED state of a picture that is not current."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -166,8 +167,9 @@ def test_a_layout_switched_away_and_back_shows_every_tile_at_once_then_lets_hidd
     hidden = tiles[1:]
     assert all(tile.warm and not tile.isVisible() for tile in hidden), "hidden tiles keep their streams"
     wall16.set_layout("4x4")
-    # Back at once: the same players and relays, live, no reconnect, each picture moving.
-    assert [tile.state for tile in tiles] == ["live"] * 16
+    # Back at once: the same players and relays, live (on two loaded cores perhaps degraded), no reconnect,
+    # each picture moving.
+    assert all(tile.state in ("live", "degraded") for tile in tiles), [tile.state for tile in tiles]
     assert [tile.player.relay.pid for tile in tiles] == pids
     assert not any(tile.warm for tile in tiles)
     frozen = [tile.camera_id for tile in tiles if not changes_within(qtbot, tile, 3.0)]
@@ -184,9 +186,18 @@ def test_a_layout_switched_away_and_back_shows_every_tile_at_once_then_lets_hidd
         wait_state(qtbot, tile, "live", timeout_s=30)
 
 
-def test_an_h264_tile_whose_rtmp_does_not_start_is_relayed_from_rtsp(qtbot, wall16, mediamtx, camera, relays) -> None:  # type: ignore[no-untyped-def]
+def rtsp_readers(mediamtx: MediaMTXServer) -> list[str]:
+    e = mediamtx.endpoints
+    listed = httpx.get(f"{e.api_url}/v3/rtspsessions/list", auth=(e.api_user, e.api_password), timeout=3).json()
+    return [str(session["path"]) for session in listed["items"] if session["state"] == "read"]
+
+
+def test_an_h264_tile_whose_rtmp_does_not_start_is_relayed_from_rtsp(  # type: ignore[no-untyped-def]
+    qtbot, wall16, mediamtx, camera, relays, caplog,
+) -> None:  # fmt: skip
+    caplog.set_level(logging.INFO, logger="video_streaming.adapters.live_relay")
     closed_port = free_tcp_port()  # nothing listens there: the RTMP run ends at once
-    relays.set_rtmp_route(lambda url: f"rtmp://127.0.0.1:{closed_port}/cam1")
+    relays.set_rtmp_route(lambda url: f"rtmp://127.0.0.1:{closed_port}/cam1?user=reader&pass=s3cret-word")
     wall16.set_layout("1x1")
     tile = wall16.tiles()[0]
     relay_to(tile, mediamtx, "cam1", video_codec="H264")
@@ -195,7 +206,9 @@ def test_an_h264_tile_whose_rtmp_does_not_start_is_relayed_from_rtsp(qtbot, wall
     assert relay is not None and relay.source_protocol == "rtsp"
     assert relay.runs >= 2, "the RTMP run came first"  # type: ignore[attr-defined]
     assert changes_within(qtbot, tile, 3.0), "a moving picture from RTSP"
-    assert not rtmp_readers(mediamtx)
+    assert rtsp_readers(mediamtx) == ["cam1"], "MediaMTX serves the relay over RTSP"
+    said = "\n".join(record.getMessage() for record in caplog.records)
+    assert "reading RTSP from now on" in said and "s3cret-word" not in said, said
 
 
 def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall16, mediamtx, camera, relays) -> None:  # type: ignore[no-untyped-def]
@@ -207,9 +220,6 @@ def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall
     relay = tile.player.relay
     assert relay is not None and relay.source_protocol == "rtmp"
     first_pid, channel = relay.pid, relay.player_url
-    # Long enough for the relay to know that RTMP works for this camera: its drop is then retried over RTMP.
-    held = relay.RTMP_HELD_AFTER_S  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: time.monotonic() - relay.run_started >= held + 0.2, timeout=10_000)  # type: ignore[attr-defined]
 
     camera.stop()
     wait_state(qtbot, tile, "offline", timeout_s=10)
@@ -221,7 +231,7 @@ def test_a_dropped_camera_restarts_its_relay_and_the_tile_comes_back(qtbot, wall
     assert tile.player.relay is relay and relay.player_url == channel, "the tile keeps its relay and channel"
     assert relay.pid is not None and relay.pid != first_pid, "the relay's ffmpeg was started again"
     assert first_pid is not None and not alive(first_pid)
-    assert relay.source_protocol == "rtmp", "a camera that dropped is read over RTMP again"
+    assert relay.source_protocol == "rtmp", "a camera that gave a picture over RTMP and dropped is read so again"
     assert rtmp_readers(mediamtx) == ["cam1"]
 
 

@@ -205,6 +205,26 @@ def test_shrinking_layout_parks_streams_and_growing_restores_them(  # type: igno
     assert_moving_picture(qtbot, tiles[1])
 
 
+def test_a_tile_outside_the_layout_plays_nothing_new_and_an_unmuted_one_goes_quiet_at_once(  # type: ignore[no-untyped-def]
+    qtbot, grid, mediamtx, camera_factory,
+) -> None:  # fmt: skip
+    start_cameras(mediamtx, camera_factory, 2)
+    tiles = assign_cameras(grid, mediamtx, 2)
+    for tile in tiles:
+        wait_state(qtbot, tile, "live")
+    tiles[1].player.set_muted(False)
+    grid.set_layout("1x1")
+    assert not tiles[1].warm and tiles[1].state == "stopped", "no sound from a tile nobody sees"
+    # The wall gives a hidden tile another camera (a camera moved, a named layout): kept, not played.
+    tiles[1].assign("cam1", "Camera 1", mediamtx.endpoints.srt_url("cam1"), Transport.SRT)
+    assert tiles[1].state == "stopped" and tiles[1].camera_id == "cam1" and not tiles[1].warm
+    tiles[1].resume()  # as a replay ending on a hidden tile does
+    assert tiles[1].state == "stopped"
+    grid.set_layout("2x2")
+    wait_state(qtbot, tiles[1], "live")
+    assert tiles[1].camera_id == "cam1"
+
+
 # ---------------------------------------------------------------------------------------------------
 # (c) a camera drops out and comes back
 

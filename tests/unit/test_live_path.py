@@ -10,6 +10,7 @@ from video_streaming.adapters.live_relay import (
     relay_argv,
     relay_format,
     source_options,
+    split_level,
     uncarried_mjpeg,
     use_rtmp,
 )
@@ -56,6 +57,15 @@ def test_an_rtmp_relay_keeps_its_probed_key_frame_and_its_login_off_the_command_
     script = input_script(url, options, transport_options(url)).decode()
     assert "rtsp_transport" not in script and "option rw_timeout" in script
     assert "option tcp_nodelay 1" in script  # or the handshake waits out delayed ACKs (~130 ms)
+
+
+def test_the_relay_tells_info_lines_from_reasons_and_sees_its_output_open() -> None:
+    assert split_level("[info] Output #0, mpegts, to 'pipe:1':") == ("info", "Output #0, mpegts, to 'pipe:1':")
+    tagged = "[rtmp @ 0x55] [error] Cannot open connection"
+    assert split_level(tagged) == ("error", "[rtmp @ 0x55] Cannot open connection")
+    assert split_level("no tag at all") == ("warning", "no tag at all")  # never dropped as chatter
+    argv = relay_argv("ffmpeg", 7)
+    assert argv[argv.index("-loglevel") + 1] == "level+info"
 
 
 def test_a_relay_with_sound_copies_the_picture_and_makes_any_sound_aac_without_holding_pictures_back() -> None:

@@ -1,7 +1,7 @@
 """Live relay into a local player: ffmpeg `-c copy` from the media server's RTMP (H.264, see `use_rtmp`) or its
 RTSP (interleaved over TCP) to MPEG-TS in a private FIFO that one player reads (relay_channel: no other local
-account can open it, and the relay opens no socket but its connection to the server). One relay per visible
-tile.
+account can open it, and the relay opens no socket but its connection to the server). One relay per playing
+tile (a tile a smaller layout hides keeps its relay for a while: VideoTile.WARM_S).
 
 Why a relay: Debian's libvlc has no RTSP client, and MediaMTX's SRT listener adds a fixed 120 ms of SRT
 latency plus a PCR 100 ms behind the DTS. Measured with `python -m bench latency` (640x360@25 H.264):
@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,8 +101,8 @@ def source_options(audio: bool, source_url: str = "") -> list[str]:
 def use_rtmp(audio: bool, video_codec: str | None) -> bool:
     """Which relays read the media server's RTMP instead of its RTSP: H.264 without sound. ffmpeg's RTP
     H.264 depacketizer holds each frame until the next one begins (one frame interval, 40 ms at 25 fps);
-    RTMP delivers whole frames (`python -m bench latency`, README). ffmpeg 5.1 reads no H.265, G.711 or
-    Opus from RTMP, and a relay with sound keeps RTSP, where every audio codec arrives."""
+    RTMP delivers whole frames (`python -m bench latency`, README). ffmpeg 5.1 reads no H.265 from FLV, and a
+    relay with sound keeps RTSP, where every audio codec the camera sends arrives."""
     return not audio and video_codec == "H264"
 
 
@@ -144,11 +145,29 @@ def relay_argv(
     audio = audio and fmt.carries_audio
     protocols = READER_PROTOCOLS if is_rtmp(source_url) else SCRIPT_PROTOCOLS
     return [
-        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", "warning",
+        ffmpeg, "-hide_banner", "-nostats", "-nostdin", "-loglevel", RELAY_LOGLEVEL,
         *relay_probe(audio, source_url),
         "-f", "concat", "-safe", "0", "-protocol_whitelist", protocols, "-i", f"/dev/fd/{script_fd}",
         *(WITH_AUDIO if audio else VIDEO_ONLY), *fmt.output, RELAY_DESTINATION,
     ]  # fmt: skip
+
+
+# ffmpeg logs at info level with each line's level named (`level+info`): what it says at info is not a reason
+# for anything, except "Output #0", which it prints once the output's header is written, i.e. once the input
+# gave its first packet. Over RTMP that is the first key frame: how the relay tells RTMP that works for a
+# camera from RTMP that does not.
+RELAY_LOGLEVEL = "level+info"
+QUIET_LEVELS = frozenset({"info", "verbose", "debug", "trace"})
+OUTPUT_OPENED = "Output #0"
+_LEVEL_TAG = re.compile(r"\[(trace|debug|verbose|info|warning|error|fatal|panic)\] ")
+
+
+def split_level(line: str) -> tuple[str, str]:
+    """ffmpeg's `[level] ` tag and the line without it (a line without one counts as a warning)."""
+    match = _LEVEL_TAG.search(line)
+    if match is None:
+        return "warning", line
+    return match.group(1), line[: match.start()] + line[match.end() :]
 
 
 StatusListener = Callable[[RelayStatus], None]
@@ -161,9 +180,6 @@ class FFmpegLiveRelay(LiveRelay):
     BACKOFF_INITIAL_S = 0.5
     BACKOFF_MAX_S = 8.0
     STABLE_AFTER_S = 10.0  # a run this long was a working relay: the next failure starts the back-off afresh
-    # An RTMP run this long worked (one that cannot work ends within a second: nothing listens, the path is not
-    # ready, ffmpeg cannot read the codec): from then on a failure is the camera's, and RTMP is kept.
-    RTMP_HELD_AFTER_S = 3.0
 
     def __init__(
         self, ffmpeg: str, source_url: str, folder: Path, on_status: StatusListener | None = None,
@@ -173,7 +189,7 @@ class FFmpegLiveRelay(LiveRelay):
         self._ffmpeg = ffmpeg
         self._source_url = source_url
         self._fallback_url = fallback_url
-        self.run_started: float | None = None  # time.monotonic() at the current run's start
+        self._run_wrote = False  # the current run has written its output's header (it had a first packet)
         self.audio = audio and fmt.carries_audio
         self._format = fmt
         self.container = fmt.container
@@ -278,15 +294,14 @@ class FFmpegLiveRelay(LiveRelay):
                 if self._restart_at_once:
                     self._restart_at_once = False
                     continue
-                lasted = time.monotonic() - started
-                if lasted > self.STABLE_AFTER_S:
+                if time.monotonic() - started > self.STABLE_AFTER_S:
                     backoff = self.BACKOFF_INITIAL_S
                 reason = mask_url(tail[-1]) if tail else "ffmpeg exited"
                 if self._fallback_url is not None:
-                    if lasted >= self.RTMP_HELD_AFTER_S:
+                    if self._run_wrote:
                         self._fallback_url = None  # RTMP works for this camera: a drop is retried over RTMP
                     else:
-                        # RTMP that does not hold (a listener that is off, a codec ffmpeg cannot read from FLV,
+                        # RTMP that gave no picture (a listener that is off, a codec ffmpeg cannot read from FLV,
                         # a camera that is down): RTSP from now on, at once, with RTSP's reasons.
                         log.info("%s: RTMP ended (%s); reading RTSP from now on", self.name, reason)
                         self._source_url, self._fallback_url = self._fallback_url, None
@@ -337,12 +352,15 @@ class FFmpegLiveRelay(LiveRelay):
             os.close(script_fd)
         process = self._process
         self.runs += 1
-        self.run_started = time.monotonic()
+        self._run_wrote = False
         self._set_status(RelayStatus(RelayState.RUNNING, "", self.runs - 1))
         tail: deque[str] = deque(maxlen=8)
         assert process.stderr is not None
         for raw in process.stderr:
-            line = raw.decode("utf-8", "replace").strip()
+            level, line = split_level(raw.decode("utf-8", "replace").strip())
+            if level in QUIET_LEVELS:
+                self._run_wrote = self._run_wrote or line.startswith(OUTPUT_OPENED)
+                continue
             if line:
                 tail.append(line)
             if self._format is MPEG_TS and uncarried_mjpeg(line):
@@ -355,7 +373,7 @@ class FFmpegLiveRelay(LiveRelay):
 
 
 class FFmpegLiveRelays(LiveRelays):
-    """The wall's relays (the `LiveRelays` port): one per visible tile, all ended by `close_all`."""
+    """The wall's relays (the `LiveRelays` port): one per playing tile, all ended by `close_all`."""
 
     def __init__(self, ffmpeg: str = "ffmpeg", rtmp_route: RtmpRoute | None = None) -> None:
         """`rtmp_route`: the media server's RTSP URL of a path -> the same path over its RTMP, None where the

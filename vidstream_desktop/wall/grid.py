@@ -188,6 +188,7 @@ class CameraGrid(QWidget):
 
         for tile in self._all_tiles:
             in_layout = tile in shown
+            tile.in_layout = in_layout
             visible = in_layout and (self._maximized is None or tile is self._maximized)
             if not in_layout:
                 tile.suspend(warm=True)  # out of the layout: decoding stops after WARM_S; the camera stays assigned

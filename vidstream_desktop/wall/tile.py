@@ -76,6 +76,7 @@ class VideoTile(QFrame):
         self._problem: str | None = None  # a reason known from elsewhere, shown while not live
         self._in_place: QWidget | None = None  # shown instead of the live picture (instant replay)
         # A tile the layout stops showing keeps playing, hidden, for WARM_S (see suspend).
+        self.in_layout = True  # set by the grid: a tile outside its layout plays nothing new
         self._cool_down = QTimer(self)
         self._cool_down.setSingleShot(True)
         self._cool_down.timeout.connect(self._stop_hidden)
@@ -168,11 +169,15 @@ class VideoTile(QFrame):
         self._setting_up = False
         self.bar.set_name(name)
         self.bar.set_transport(self._transport.label)
-        self.player.play(url, self._transport, caching_ms, video_codec)
+        if self.in_layout:
+            self.player.play(url, self._transport, caching_ms, video_codec)
+        else:
+            self.player.stop()  # kept for when the layout shows the tile: resume() plays it then
 
     def show_connecting(self, camera_id: str, name: str) -> None:
         """Say at once which camera is coming, while its stream is still being set up (that can take seconds,
         and up to the server's timeout for a camera that does not answer)."""
+        self._cool_down.stop()
         self.player.stop()
         self._camera_id, self._camera_name, self._url, self._transport = camera_id, name, "", None
         self._problem = None
@@ -206,7 +211,8 @@ class VideoTile(QFrame):
     def suspend(self, warm: bool = False) -> None:
         """Stop the stream but keep the assignment, for a tile the layout does not show. `warm`: only after
         WARM_S, unless the tile is shown again before."""
-        if warm and self._camera_id and self.player.state is not PlayerState.STOPPED:
+        # An unmuted tile goes quiet at once: sound from a picture nobody sees would puzzle the operator.
+        if warm and self._camera_id and self.player.state is not PlayerState.STOPPED and self.player.muted:
             if not self._cool_down.isActive():
                 self._cool_down.start(int(self.WARM_S * 1000))
             return
@@ -224,7 +230,10 @@ class VideoTile(QFrame):
 
     def resume(self) -> None:
         """Reconnect a suspended tile to its camera (not while it replays: it goes live when that ends). A
-        warm one is still playing: nothing to do."""
+        warm one is still playing: nothing to do. A tile outside the layout stays as it is (the grid resumes
+        it when the layout shows it)."""
+        if not self.in_layout:
+            return
         self._cool_down.stop()
         if self._in_place is not None:
             return

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 class Transport(StrEnum):
     """How a tile reads a camera from MediaMTX. Declared in the order of lowest live delay."""
 
-    RELAY = "relay"  # MediaMTX's RTSP through a local ffmpeg relay (live_relay) to MPEG-TS in a private FIFO
+    RELAY = "relay"  # MediaMTX's RTMP or RTSP through a local ffmpeg relay (live_relay) to a private FIFO
     SRT = "srt"
     RTSP = "rtsp"
     RTMP = "rtmp"
