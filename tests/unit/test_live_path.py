@@ -64,6 +64,8 @@ def test_the_relay_tells_info_lines_from_reasons_and_sees_its_output_open() -> N
     tagged = "[rtmp @ 0x55] [error] Cannot open connection"
     assert split_level(tagged) == ("error", "[rtmp @ 0x55] Cannot open connection")
     assert split_level("no tag at all") == ("warning", "no tag at all")  # never dropped as chatter
+    assert split_level("    Last message repeated 3 times")[0] == "info"  # not a reason: the repeated line was
+    assert split_level("[info]") == ("info", "")
     argv = relay_argv("ffmpeg", 7)
     assert argv[argv.index("-loglevel") + 1] == "level+info"
 

@@ -159,14 +159,16 @@ def relay_argv(
 RELAY_LOGLEVEL = "level+info"
 QUIET_LEVELS = frozenset({"info", "verbose", "debug", "trace"})
 OUTPUT_OPENED = "Output #0"
-_LEVEL_TAG = re.compile(r"\[(trace|debug|verbose|info|warning|error|fatal|panic)\] ")
+_LEVEL_TAG = re.compile(r"\[(trace|debug|verbose|info|warning|error|fatal|panic)\](?: |$)")
+# What ffmpeg prints, untagged, when a repeated line ends: never a reason (the line it repeats was one).
+_REPEATED = re.compile(r"^\s*Last message repeated \d+ times?$")
 
 
 def split_level(line: str) -> tuple[str, str]:
     """ffmpeg's `[level] ` tag and the line without it (a line without one counts as a warning)."""
     match = _LEVEL_TAG.search(line)
     if match is None:
-        return "warning", line
+        return ("info" if _REPEATED.match(line) else "warning"), line
     return match.group(1), line[: match.start()] + line[match.end() :]
 
 

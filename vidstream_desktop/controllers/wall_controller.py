@@ -189,6 +189,8 @@ class WallController(QObject):
     def wants_sub_stream(self, tile: VideoTile) -> bool:
         """Small tiles show the camera's sub-stream; a maximised, single, big (1+N) or zoomed tile the main one."""
         # A tile of a wall on another monitor (wall/detached.py) is judged by its own grid.
+        if not tile.in_layout:
+            return True  # shown later, by a layout that has more than one tile (it is not the first)
         parent = tile.parentWidget()
         grid = parent if isinstance(parent, CameraGrid) else self.grid
         if grid.maximized_tile is tile or len(grid.tiles()) == 1 or tile.zoom.zoomed:

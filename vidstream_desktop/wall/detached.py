@@ -125,14 +125,21 @@ class DetachedWall(QWidget):
     def shut(self) -> None:
         """Close with the application: the window is kept in the saved state for the next start."""
         self._quitting = True
-        self.grid.stop_all()
+        self._stop_tiles()
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._quitting:
-            self.grid.stop_all()
+            self._stop_tiles()
             self.closed_by_operator.emit(self)
         super().closeEvent(event)
+
+    def _stop_tiles(self) -> None:
+        """Stop every stream, and keep it stopped: the wall may still give a closed window's tiles a camera
+        that moves or returns, which a tile outside any layout keeps without playing."""
+        self.grid.stop_all()
+        for tile in self.grid.all_tiles():
+            tile.in_layout = False
 
 
 class MonitorWindows(QObject):
