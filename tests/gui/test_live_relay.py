@@ -114,13 +114,8 @@ def rtmp_readers(mediamtx: MediaMTXServer) -> list[str]:
     return [str(conn["path"]) for conn in listed["items"] if conn["state"] == "read"]
 
 
-def test_relay_is_the_default_transport_where_ffmpeg_and_the_plugins_are() -> None:
-    assert detect_transports()[0] is Transport.RELAY
-
-
-def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, mediamtx, camera_factory, relays) -> None:  # type: ignore[no-untyped-def]
-    # Two cameras on two loaded cores: every tile still has a relay and a player of its own, reading the
-    # H.264 cameras from MediaMTX's RTMP as the app's wall does.
+def sixteen_tiles_over_rtmp(wall16, mediamtx, camera_factory, relays) -> list[VideoTile]:  # type: ignore[no-untyped-def]
+    """Two H.264 cameras on the 16 tiles, relayed from MediaMTX's RTMP as the app's wall does; not yet live."""
     route_over_rtmp(relays, mediamtx)
     camera_factory("cam1", wait=False)
     camera_factory("cam2", wait=False)
@@ -130,6 +125,17 @@ def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, media
     assert len(tiles) == 16
     for index, tile in enumerate(tiles):
         relay_to(tile, mediamtx, f"cam{index % 2 + 1}", video_codec="H264")
+    return tiles
+
+
+def test_relay_is_the_default_transport_where_ffmpeg_and_the_plugins_are() -> None:
+    assert detect_transports()[0] is Transport.RELAY
+
+
+def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, mediamtx, camera_factory, relays) -> None:  # type: ignore[no-untyped-def]
+    # Two cameras on two loaded cores: every tile still has a relay and a player of its own, reading the
+    # H.264 cameras from MediaMTX's RTMP as the app's wall does.
+    tiles = sixteen_tiles_over_rtmp(wall16, mediamtx, camera_factory, relays)
     for tile in tiles:
         wait_state(qtbot, tile, "live", timeout_s=30)
     tile_relays = [tile.player.relay for tile in tiles]
@@ -151,14 +157,7 @@ def test_sixteen_relayed_tiles_show_sixteen_moving_pictures(qtbot, wall16, media
 def test_a_layout_switched_away_and_back_shows_every_tile_at_once_then_lets_hidden_ones_go(  # type: ignore[no-untyped-def]
     qtbot, wall16, mediamtx, camera_factory, relays, monkeypatch,
 ) -> None:  # fmt: skip
-    route_over_rtmp(relays, mediamtx)
-    camera_factory("cam1", wait=False)
-    camera_factory("cam2", wait=False)
-    for path in ("cam1", "cam2"):
-        wait_path_ready(mediamtx, path)
-    tiles = wall16.tiles()
-    for index, tile in enumerate(tiles):
-        relay_to(tile, mediamtx, f"cam{index % 2 + 1}", video_codec="H264")
+    tiles = sixteen_tiles_over_rtmp(wall16, mediamtx, camera_factory, relays)
     for tile in tiles:
         wait_state(qtbot, tile, "live", timeout_s=30)
     pids = [tile.player.relay.pid for tile in tiles]
