@@ -377,11 +377,11 @@ class FFmpegLiveRelay(LiveRelay):
 class FFmpegLiveRelays(LiveRelays):
     """The wall's relays (the `LiveRelays` port): one per playing tile, all ended by `close_all`."""
 
-    def __init__(self, ffmpeg: str = "ffmpeg", rtmp_route: RtmpRoute | None = None) -> None:
-        """`rtmp_route`: the media server's RTSP URL of a path -> the same path over its RTMP, None where the
-        server's RTMP listener is not known to be on (then every relay reads RTSP)."""
+    def __init__(self, ffmpeg: str = "ffmpeg") -> None:
         self._ffmpeg = shutil.which(ffmpeg) or ""
-        self.rtmp_route = rtmp_route
+        # The media server's RTSP URL of a path -> the same path over its RTMP (set_rtmp_route); None where the
+        # server's RTMP listener is not known to be on: then every relay reads RTSP.
+        self.rtmp_route: RtmpRoute | None = None
         self._relays: set[FFmpegLiveRelay] = set()
         self._lock = threading.Lock()
         self._folder: Path | None = None  # the FIFOs' 0700 folder, made with the first relay
